@@ -1,0 +1,46 @@
+# Two commands for a new user on Debian 12: `make demo` and `make test`.
+# Each does its own set-up (Debian packages, .venv, pinned Python packages) and is idempotent.
+
+SYSTEM_PYTHON := /usr/bin/python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+REQS := requirements/engine.txt requirements/test.txt requirements/constraints.txt
+DEMO_DIR ?= demo-output
+# Offscreen Qt: QGIS 3.22 aborts without a platform when there is no display.
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: setup system demo test test-slow lint clean
+
+setup: $(STAMP)
+
+system:
+	./scripts/setup_system.sh
+
+$(STAMP): $(REQS) scripts/setup_system.sh
+	./scripts/setup_system.sh
+	test -x $(PY) || $(SYSTEM_PYTHON) -m venv --system-site-packages $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c requirements/constraints.txt -r requirements/engine.txt -r requirements/test.txt
+	$(PY) -c "import torch, torchvision, skimage, numpy; from osgeo import gdal, gdal_array; import qgis.core"
+	touch $(STAMP)
+
+SAMPLE := resources/sample
+demo: setup
+	mkdir -p $(DEMO_DIR)
+	$(PY) -m engine train --profile fast --image $(SAMPLE)/pan1.tif \
+	  --roads $(SAMPLE)/roads.gpkg --aoi $(SAMPLE)/aoi.gpkg \
+	  --unlabeled $(SAMPLE)/pan2.tif $(SAMPLE)/pan3.tif \
+	  --out $(DEMO_DIR)/sample-model.pt --overwrite
+
+test: setup
+	$(PY) -m pytest
+
+test-slow: setup
+	$(PY) -m pytest -m slow
+
+lint: setup
+	$(PY) -m ruff check engine plugin tests
+
+clean:
+	rm -rf $(DEMO_DIR) .pytest_cache

@@ -1,0 +1,86 @@
+"""Photometric augmentation and invertible D4 transforms of image batches."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from .config import AugmentConfig
+
+__all__ = ["photometric", "D4", "random_d4", "apply_d4", "invert_d4"]
+
+#: One of the 8 symmetries of the square: ``k`` quarter turns after an optional flip.
+D4 = tuple[int, bool]
+
+
+def _uniform(n: int, low: float, high: float, generator: torch.Generator,
+             device: torch.device) -> torch.Tensor:
+    return torch.rand(n, 1, 1, 1, generator=generator).to(device) * (high - low) + low
+
+
+def photometric(x: torch.Tensor, config: AugmentConfig, *,
+                generator: torch.Generator) -> torch.Tensor:
+    """Randomly change brightness, contrast, gamma, noise and blur, per sample.
+
+    Parameters
+    ----------
+    x : Tensor, shape (B, C, H, W), float
+        Normalised images (about 0-1).
+    config : AugmentConfig
+        Strengths of each change.
+    generator : torch.Generator
+        CPU generator; the only source of randomness.
+
+    Returns
+    -------
+    Tensor, shape (B, C, H, W)
+        A new tensor; ``x`` is not modified.
+    """
+    if x.ndim != 4:
+        raise ValueError(f"photometric expects (B, C, H, W), got shape {tuple(x.shape)}")
+    b, dev = x.shape[0], x.device
+    gamma = _uniform(b, 1 - config.gamma, 1 + config.gamma, generator, dev)
+    # Gamma on the [0, 1] part only; values outside (clipped stretch) keep their sign.
+    out = x.clamp(min=0).pow(gamma) + (x - x.clamp(min=0))
+    mean = out.mean(dim=(1, 2, 3), keepdim=True)
+    contrast = _uniform(b, 1 - config.contrast, 1 + config.contrast, generator, dev)
+    out = (out - mean) * contrast + mean
+    out = out + _uniform(b, -config.brightness, config.brightness, generator, dev)
+    if config.noise_std > 0:
+        noise = torch.randn(out.shape, generator=generator).to(dev)
+        out = out + noise * config.noise_std
+    blur = torch.rand(b, generator=generator) < config.blur_probability
+    if bool(blur.any()):
+        out = out.clone()
+        out[blur.to(dev)] = _blur3(out[blur.to(dev)])
+    return out
+
+
+def _blur3(x: torch.Tensor) -> torch.Tensor:
+    kernel = torch.tensor([1.0, 2.0, 1.0], device=x.device, dtype=x.dtype)
+    kernel = (kernel[:, None] * kernel[None, :]) / 16.0
+    c = x.shape[1]
+    weight = kernel.expand(c, 1, 3, 3)
+    return F.conv2d(F.pad(x, (1, 1, 1, 1), mode="replicate"), weight, groups=c)
+
+
+def random_d4(generator: torch.Generator) -> D4:
+    """Draw one of the 8 square symmetries."""
+    k = int(torch.randint(0, 4, (1,), generator=generator))
+    flip = bool(torch.randint(0, 2, (1,), generator=generator))
+    return k, flip
+
+
+def apply_d4(x: torch.Tensor, transform: D4) -> torch.Tensor:
+    """Apply a D4 transform to the last two dimensions (flip columns, then rotate)."""
+    k, flip = transform
+    if flip:
+        x = x.flip(-1)
+    return torch.rot90(x, k, dims=(-2, -1))
+
+
+def invert_d4(x: torch.Tensor, transform: D4) -> torch.Tensor:
+    """Undo :func:`apply_d4`, so outputs line up with the untransformed input."""
+    k, flip = transform
+    x = torch.rot90(x, -k, dims=(-2, -1))
+    return x.flip(-1) if flip else x

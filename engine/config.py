@@ -1,0 +1,308 @@
+"""Training configuration: frozen dataclasses with documented defaults, and the profiles."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import tomllib
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .errors import BadInputError
+
+__all__ = [
+    "ModelConfig",
+    "AugmentConfig",
+    "ContrastiveConfig",
+    "PseudoLabelConfig",
+    "TrainConfig",
+    "PROFILES",
+    "profile_config",
+    "load_config_file",
+]
+
+T = TypeVar("T")
+
+
+def _check(condition: bool, name: str, value: Any, allowed: str) -> None:
+    if not condition:
+        raise BadInputError(f"configuration {name}={value!r} is invalid: {allowed}")
+
+
+def _from_dict(cls: type[T], data: dict[str, Any], prefix: str = "") -> T:
+    """Build a (nested) config dataclass from a dict, rejecting unknown keys by name."""
+    known = {f.name: f for f in fields(cls)}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise BadInputError(
+            f"unknown configuration key(s) {', '.join(prefix + k for k in unknown)}; "
+            f"known keys: {', '.join(prefix + k for k in sorted(known))}"
+        )
+    kwargs: dict[str, Any] = {}
+    for name, value in data.items():
+        factory = known[name].default_factory
+        nested = factory() if factory is not MISSING else None
+        if dataclasses.is_dataclass(nested) and isinstance(value, dict):
+            kwargs[name] = _from_dict(type(nested), value, prefix=f"{prefix}{name}.")
+        elif isinstance(value, list):
+            kwargs[name] = tuple(value)
+        else:
+            kwargs[name] = value
+    return cls(**kwargs)
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Network architecture."""
+
+    arch: str = "unet"  # "unet", or "resnet18"/"resnet34" encoder with a LinkNet decoder
+    base_width: int = 32  # channels of the first U-Net stage; doubled at each level
+    depth: int = 4  # number of 2x down-samplings of the U-Net
+    embed_dim: int = 32  # D, size of the per-pixel L2-normalised projection
+
+    def __post_init__(self) -> None:
+        _check(self.arch in ("unet", "resnet18", "resnet34"), "model.arch", self.arch,
+               "one of unet, resnet18, resnet34")
+        _check(self.base_width >= 4, "model.base_width", self.base_width, "an integer >= 4")
+        _check(1 <= self.depth <= 6, "model.depth", self.depth, "an integer from 1 to 6")
+        _check(self.embed_dim >= 2, "model.embed_dim", self.embed_dim, "an integer >= 2")
+
+
+@dataclass(frozen=True)
+class AugmentConfig:
+    """Photometric augmentation of each view, plus flips/rot90 undone before alignment."""
+
+    brightness: float = 0.2  # max additive shift, in normalised units
+    contrast: float = 0.2  # max relative change of contrast around the mean
+    gamma: float = 0.2  # gamma drawn from [1 - gamma, 1 + gamma]
+    noise_std: float = 0.03  # std of additive Gaussian noise, normalised units
+    blur_probability: float = 0.3  # chance of a 3x3 Gaussian blur
+    geometric: bool = True  # random flips and rot90 (undone before pixels are paired)
+
+    def __post_init__(self) -> None:
+        for name in ("brightness", "contrast", "gamma", "noise_std"):
+            value = getattr(self, name)
+            _check(0.0 <= value < 1.0, f"augment.{name}", value, "a number in [0, 1)")
+        _check(0.0 <= self.blur_probability <= 1.0, "augment.blur_probability",
+               self.blur_probability, "a probability in [0, 1]")
+
+
+@dataclass(frozen=True)
+class ContrastiveConfig:
+    """Pixel-wise contrastive branch on unlabeled imagery (DESIGN.md section 2)."""
+
+    enabled: bool = True  # False trains the supervised branch only
+    weight: float = 0.5  # lambda_c: total loss = L_sup + weight * L_contrast
+    core_px: int = 256  # side of the shared core region R
+    view_px: int = 384  # side of the two overlapping views A and B that both contain R
+    negative_px: int = 512  # side of the negative region N, which overlaps neither view
+    cell_px: int = 64  # HOG cell size used to judge whether negatives look like R
+    hog_filter: bool = True  # drop negative cells that look like the anchor's cell
+    hog_threshold: float = 0.5  # keep a negative cell only if HOG cosine < this
+    anchors: int = 256  # anchor pixels sampled in R per pair
+    road_anchor_fraction: float = 0.5  # share of anchors taken from predicted road pixels
+    negatives: int = 256  # K, negative pixels sampled from N per pair
+    temperature: float = 0.1  # InfoNCE temperature
+    pairs_per_step: int = 2  # positive pairs (A, B, N triples) in each training step
+    negatives_mode: str = "hard"  # "hard": HOG cut; "soft": ISD-style EMA-teacher targets
+    teacher_momentum: float = 0.99  # EMA momentum of the teacher (soft mode)
+    teacher_temperature: float = 0.01  # teacher softmax temperature (soft mode)
+    student_temperature: float = 0.1  # student softmax temperature (soft mode)
+
+    def __post_init__(self) -> None:
+        _check(self.weight >= 0, "contrastive.weight", self.weight, "a number >= 0")
+        _check(self.core_px >= 16, "contrastive.core_px", self.core_px, "an integer >= 16")
+        _check(self.view_px >= self.core_px, "contrastive.view_px", self.view_px,
+               f"at least core_px ({self.core_px})")
+        _check(self.negative_px >= self.cell_px, "contrastive.negative_px", self.negative_px,
+               f"at least cell_px ({self.cell_px})")
+        _check(self.cell_px >= 8 and self.core_px % self.cell_px == 0, "contrastive.cell_px",
+               self.cell_px, f">= 8 and a divisor of core_px ({self.core_px})")
+        _check(-1.0 <= self.hog_threshold <= 1.0, "contrastive.hog_threshold",
+               self.hog_threshold, "a cosine similarity in [-1, 1]")
+        _check(0.0 <= self.road_anchor_fraction <= 1.0, "contrastive.road_anchor_fraction",
+               self.road_anchor_fraction, "a fraction in [0, 1]")
+        _check(self.anchors >= 1, "contrastive.anchors", self.anchors, "an integer >= 1")
+        _check(self.negatives >= 1, "contrastive.negatives", self.negatives, "an integer >= 1")
+        _check(self.temperature > 0, "contrastive.temperature", self.temperature, "> 0")
+        _check(self.pairs_per_step >= 1, "contrastive.pairs_per_step", self.pairs_per_step,
+               "an integer >= 1")
+        _check(self.negatives_mode in ("hard", "soft"), "contrastive.negatives_mode",
+               self.negatives_mode, "hard or soft")
+        _check(0.0 < self.teacher_momentum < 1.0, "contrastive.teacher_momentum",
+               self.teacher_momentum, "a number in (0, 1)")
+        _check(self.teacher_temperature > 0 and self.student_temperature > 0,
+               "contrastive.teacher_temperature/student_temperature",
+               (self.teacher_temperature, self.student_temperature), "both > 0")
+
+
+@dataclass(frozen=True)
+class PseudoLabelConfig:
+    """Iterative pseudo-labelling of unlabeled tiles between rounds."""
+
+    enabled: bool = True  # False: every round trains on human labels only
+    tile_px: int = 256  # pseudo-labels are made and selected per tile of this size
+    context_px: int = 384  # each tile is predicted inside two windows of this size
+    road_threshold: float = 0.9  # p above this is a road pseudo-label
+    background_threshold: float = 0.1  # p below this is a background pseudo-label
+    keep_fractions: tuple[float, ...] = (0.2, 0.4, 0.6, 0.8)  # q for rounds 2, 3, ...; last repeats
+    min_confident_fraction: float = 0.5  # tiles with fewer confident pixels are dropped
+    batch_share: float = 0.5  # share of supervised crops drawn from pseudo-labeled tiles
+
+    def __post_init__(self) -> None:
+        _check(self.tile_px >= 16, "pseudo.tile_px", self.tile_px, "an integer >= 16")
+        _check(self.context_px >= self.tile_px, "pseudo.context_px", self.context_px,
+               f"at least tile_px ({self.tile_px})")
+        _check(0.5 < self.road_threshold <= 1.0, "pseudo.road_threshold",
+               self.road_threshold, "a probability in (0.5, 1]")
+        _check(0.0 <= self.background_threshold < 0.5, "pseudo.background_threshold",
+               self.background_threshold, "a probability in [0, 0.5)")
+        _check(len(self.keep_fractions) >= 1
+               and all(0.0 < q <= 1.0 for q in self.keep_fractions),
+               "pseudo.keep_fractions", self.keep_fractions, "fractions in (0, 1]")
+        _check(0.0 <= self.min_confident_fraction <= 1.0, "pseudo.min_confident_fraction",
+               self.min_confident_fraction, "a fraction in [0, 1]")
+        _check(0.0 <= self.batch_share < 1.0, "pseudo.batch_share", self.batch_share,
+               "a fraction in [0, 1)")
+
+    def keep_fraction(self, round_index: int) -> float:
+        """Return q for a round (0-based); round 0 has no pseudo-labels, so q starts at 1."""
+        if round_index < 1:
+            return 0.0
+        return self.keep_fractions[min(round_index - 1, len(self.keep_fractions) - 1)]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that decides how a model is trained; stored in every model file."""
+
+    model: ModelConfig = field(default_factory=ModelConfig)
+    augment: AugmentConfig = field(default_factory=AugmentConfig)
+    contrastive: ContrastiveConfig = field(default_factory=ContrastiveConfig)
+    pseudo: PseudoLabelConfig = field(default_factory=PseudoLabelConfig)
+    crop_px: int = 256  # side of the supervised crops
+    batch_size: int = 8  # supervised crops per step
+    steps_per_round: int = 2000  # optimiser steps in each round
+    max_rounds: int = 5  # rounds at most (round 1 trains without pseudo-labels)
+    learning_rate: float = 1e-3  # AdamW learning rate, cosine-decayed within a round
+    weight_decay: float = 1e-4  # AdamW weight decay
+    dice_weight: float = 1.0  # supervised loss = BCE + dice_weight * soft Dice
+    road_width_m: float = 6.0  # default width of road centerlines without a width value
+    val_fraction: float = 0.15  # share of the labeled area held out for validation
+    val_tile_px: int = 256  # validation hold-out is made of whole tiles of this size
+    patience_rounds: int = 1  # stop after this many rounds without validation IoU gain
+    min_selection_change: float = 0.05  # stop when the pseudo-label set changes less
+    norm_percentiles: tuple[float, float] = (2.0, 98.0)  # robust band statistics
+    norm_sample_px: int = 200_000  # pixels sampled to compute band statistics
+    predict_tile_px: int = 512  # window of the sliding prediction used for validation
+    mixed_precision: bool = True  # bf16 autocast on CUDA (ignored on CPU)
+    channels_last: bool = True  # NHWC memory format on CUDA (ignored on CPU)
+    seed: int = 0  # seeds every random choice of the run
+
+    def __post_init__(self) -> None:
+        mult = 2 ** self.model.depth
+        _check(self.crop_px >= mult and self.crop_px % mult == 0, "crop_px", self.crop_px,
+               f"a positive multiple of {mult} (2**model.depth)")
+        _check(self.batch_size >= 1, "batch_size", self.batch_size, "an integer >= 1")
+        _check(self.steps_per_round >= 1, "steps_per_round", self.steps_per_round,
+               "an integer >= 1")
+        _check(self.max_rounds >= 1, "max_rounds", self.max_rounds, "an integer >= 1")
+        _check(self.learning_rate > 0, "learning_rate", self.learning_rate, "> 0")
+        _check(self.weight_decay >= 0, "weight_decay", self.weight_decay, ">= 0")
+        _check(self.road_width_m > 0, "road_width_m", self.road_width_m,
+               "a road width in metres > 0")
+        _check(0.0 < self.val_fraction < 1.0, "val_fraction", self.val_fraction,
+               "a fraction in (0, 1)")
+        _check(self.val_tile_px >= 16, "val_tile_px", self.val_tile_px, "an integer >= 16")
+        _check(self.patience_rounds >= 1, "patience_rounds", self.patience_rounds, ">= 1")
+        lo, hi = self.norm_percentiles
+        _check(0.0 <= lo < hi <= 100.0, "norm_percentiles", self.norm_percentiles,
+               "two percentiles 0 <= low < high <= 100")
+        _check(self.predict_tile_px >= mult and self.predict_tile_px % mult == 0,
+               "predict_tile_px", self.predict_tile_px, f"a positive multiple of {mult}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict of every field (nested configs as dicts)."""
+        return json.loads(json.dumps(dataclasses.asdict(self)))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        """Build a config from :meth:`to_dict` output or a partial dict of overrides."""
+        return _from_dict(cls, data)
+
+    def updated(self, overrides: dict[str, Any]) -> TrainConfig:
+        """Return a copy with nested ``overrides`` applied over this config."""
+        merged = _deep_merge(self.to_dict(), overrides)
+        return TrainConfig.from_dict(merged)
+
+
+def _deep_merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+#: Overrides of the defaults per profile. "full" is the paper-scale setting for a GPU;
+#: "fast" finishes the bundled sample on 2 CPU cores in a few minutes.
+PROFILES: dict[str, dict[str, Any]] = {
+    "full": {},
+    "fast": {
+        "model": {"base_width": 12, "depth": 3, "embed_dim": 16},
+        "contrastive": {"core_px": 96, "view_px": 128, "negative_px": 128, "cell_px": 32,
+                        "anchors": 128, "negatives": 128, "pairs_per_step": 1},
+        "pseudo": {"tile_px": 96, "context_px": 128},
+        "crop_px": 96, "batch_size": 4, "steps_per_round": 150, "max_rounds": 3,
+        "learning_rate": 3e-3, "val_tile_px": 96, "norm_sample_px": 50_000,
+        "predict_tile_px": 192,
+    },
+}
+
+
+def profile_config(name: str) -> TrainConfig:
+    """Return the :class:`TrainConfig` of a named profile.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`PROFILES`.
+    """
+    if name not in PROFILES:
+        raise BadInputError(f"unknown profile {name!r}; choose one of {', '.join(PROFILES)}")
+    return TrainConfig().updated(PROFILES[name])
+
+
+def load_config_file(path: str | Path) -> dict[str, Any]:
+    """Read configuration overrides from a JSON or TOML file.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.json`` or ``.toml`` file whose keys mirror :class:`TrainConfig`.
+
+    Returns
+    -------
+    dict
+        The overrides, to be applied with :meth:`TrainConfig.updated`.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise BadInputError(f"configuration file {str(p)!r} does not exist")
+    text = p.read_text(encoding="utf-8")
+    try:
+        if p.suffix.lower() == ".toml":
+            data = tomllib.loads(text)
+        elif p.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            raise BadInputError(f"configuration file {str(p)!r} must end in .json or .toml")
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as err:
+        raise BadInputError(f"configuration file {str(p)!r} is not valid: {err}") from err
+    if not isinstance(data, dict):
+        raise BadInputError(f"configuration file {str(p)!r} must hold a table/object")
+    return data
+

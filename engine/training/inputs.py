@@ -1,0 +1,131 @@
+"""Check and load what a training run needs: rasters, labels, statistics, hold-out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..config import TrainConfig
+from ..errors import BadInputError, LabelsOutsideRasterError, RasterReadError
+from ..events import Reporter
+from ..io.raster import RasterInfo, open_raster, raster_is_all_nodata, read_info
+from ..labels import LabelSources, count_labels, rasterize_labels
+from ..normalization import BandStats, compute_band_stats
+from .holdout import HoldoutTile, split_holdout
+from .sources import RasterSource
+
+__all__ = ["TrainJob", "TrainingData", "prepare_training_data", "read_rasters"]
+
+
+@dataclass(frozen=True)
+class TrainJob:
+    """What the user asked to train on, and where the model goes."""
+
+    images: tuple[str, ...]  # labeled rasters (labels are drawn over them)
+    roads: str  # road lines or polygons
+    out: str  # model file to write
+    aoi: str | None = None  # labeled-area polygons
+    background: str | None = None  # background polygons
+    unlabeled: tuple[str, ...] = ()  # extra rasters for the unlabeled branches
+    width_field: str | None = "width"  # per-line road width in metres, when present
+    resume: bool = False  # continue from the last finished round of this --out
+    overwrite: bool = False  # replace an existing --out
+    init_model: str | None = None  # weights to fine-tune from
+    extra: dict = field(default_factory=dict)  # free-form notes stored in the model
+
+
+@dataclass
+class TrainingData:
+    """Everything the rounds need, loaded once."""
+
+    infos: list[RasterInfo]  # labeled rasters first, then unlabeled
+    sources: list[RasterSource]
+    stats: BandStats
+    human: list[np.ndarray | None]  # human labels (incl. hold-out) per raster, None if none
+    train_labels: list[np.ndarray | None]  # human labels minus the hold-out
+    holdout: list[HoldoutTile]
+
+
+def read_rasters(paths: list[str]) -> list[RasterInfo]:
+    """Read and check every raster: readable, with a CRS, not all nodata, same band count."""
+    infos = [read_info(p) for p in paths]
+    for info in infos:
+        ds = open_raster(info.path)
+        if raster_is_all_nodata(ds):
+            raise RasterReadError(f"raster {info.path!r} holds only nodata pixels; "
+                                  "choose a raster with image data")
+    first = infos[0]
+    for info in infos[1:]:
+        if info.band_count != first.band_count:
+            raise BadInputError(
+                f"rasters must have the same bands: {first.path!r} has {first.band_count}, "
+                f"{info.path!r} has {info.band_count}")
+    return infos
+
+
+def _labels_per_raster(job: TrainJob, infos: list[RasterInfo], road_width_m: float,
+                       reporter: Reporter) -> list[np.ndarray | None]:
+    sources = LabelSources(roads=job.roads, aoi=job.aoi, background=job.background,
+                           road_width_m=road_width_m, width_field=job.width_field)
+    labels: list[np.ndarray | None] = []
+    outside: list[LabelsOutsideRasterError] = []
+    for info in infos:
+        try:
+            labels.append(rasterize_labels(info, sources))
+        except LabelsOutsideRasterError as err:
+            # With several labeled rasters, labels may cover only some of them.
+            outside.append(err)
+            labels.append(None)
+            reporter.warning(f"no label falls on {info.path}; it is used as unlabeled imagery")
+    if len(outside) == len(infos):
+        raise outside[0]
+    return labels
+
+
+def _check_label_counts(labels: list[np.ndarray | None], job: TrainJob) -> None:
+    counts = [count_labels(lab) for lab in labels if lab is not None]
+    if sum(c.road for c in counts) == 0:
+        raise BadInputError(f"no road pixel: the road labels in {job.roads!r} cover no valid "
+                            "pixel of the rasters; draw roads over the imagery")
+    if sum(c.background for c in counts) == 0:
+        raise BadInputError("no background pixel: give a labeled area (--aoi) or background "
+                            "polygons (--background) so the model sees what is not road")
+
+
+def prepare_training_data(job: TrainJob, config: TrainConfig, *, reporter: Reporter,
+                          stats: BandStats | None = None) -> TrainingData:
+    """Validate the inputs and load labels, statistics, hold-out and readers.
+
+    Parameters
+    ----------
+    job : TrainJob
+    config : TrainConfig
+    reporter : Reporter
+        Receives warnings.
+    stats : BandStats, optional
+        Statistics to reuse (a resumed or fine-tuned model's); computed when omitted.
+    """
+    if not job.images:
+        raise BadInputError("give at least one labeled raster (--image)")
+    infos = read_rasters(list(job.images) + list(job.unlabeled))
+    human = _labels_per_raster(job, infos[:len(job.images)], config.road_width_m, reporter)
+    _check_label_counts(human, job)
+    rng = np.random.default_rng(config.seed)
+    if stats is None:
+        stats = compute_band_stats([i.path for i in infos], percentiles=config.norm_percentiles,
+                                   sample_size=config.norm_sample_px, rng=rng)
+    elif len(stats.low) != infos[0].band_count:
+        raise BadInputError(f"the model expects {len(stats.low)} band(s) but the rasters have "
+                            f"{infos[0].band_count}; use rasters like the model's training data")
+    labeled = [lab for lab in human if lab is not None]
+    train_l, holdout = split_holdout(labeled, tile_px=config.val_tile_px,
+                                     fraction=config.val_fraction, rng=rng)
+    index = [i for i, lab in enumerate(human) if lab is not None]
+    holdout = [HoldoutTile(index[t.source], t.window, t.labels) for t in holdout]
+    train_labels: list[np.ndarray | None] = [None] * len(infos)
+    for i, lab in zip(index, train_l, strict=True):
+        train_labels[i] = lab
+    human_all = human + [None] * len(job.unlabeled)
+    sources = [RasterSource(info, stats) for info in infos]
+    return TrainingData(infos, sources, stats, human_all, train_labels, holdout)

@@ -1,0 +1,254 @@
+"""Iterative rounds: train, validate, pseudo-label, select, retrain; keep the best round."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from ..config import TrainConfig
+from ..device import resolve_device
+from ..errors import BadInputError, ModelLoadError, OutputWriteError
+from ..events import Reporter
+from ..labels import IGNORE
+from ..io.atomic import atomic_output
+from ..model_file import load_model, read_model_file, save_model
+from ..models import RoadNet, build_model
+from ..normalization import BandStats
+from ..pseudo_labels import candidate_tiles, score_tiles, select_tiles, selection_change
+from .crops import build_crop_pool
+from .inputs import TrainingData, TrainJob, prepare_training_data
+from .loop import RoundInputs, train_round
+from .validate import holdout_scores
+
+__all__ = ["TrainResult", "train", "rounds_dir"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """Outcome of a training run."""
+
+    model_path: str
+    best_round: int
+    rounds: list[dict[str, Any]]
+    stop_reason: str
+
+
+def rounds_dir(out: str | Path) -> Path:
+    """Folder beside the model file that keeps every finished round (for resume)."""
+    out = Path(out)
+    return out.with_name(out.name + ".rounds")
+
+
+def _round_path(out: str, index: int) -> Path:
+    return rounds_dir(out) / f"round_{index + 1:03d}.pt"
+
+
+def _check_output(job: TrainJob) -> None:
+    out = Path(job.out)
+    if not out.parent.is_dir():
+        raise OutputWriteError(f"the folder of --out {str(out)!r} does not exist; create it")
+    for path in [Path(p) for p in (*job.images, *job.unlabeled, job.roads, job.aoi,
+                                   job.background) if p]:
+        if path.exists() and out.exists() and path.samefile(out):
+            raise OutputWriteError(f"--out {str(out)!r} is one of the inputs; choose another")
+    rdir = rounds_dir(out)
+    if not job.resume and not job.overwrite and (out.exists() or any(rdir.glob("round_*.pt"))):
+        raise OutputWriteError(f"{str(out)!r} or its rounds folder already exists; use "
+                               "--resume to continue that run or --overwrite to replace it")
+    try:
+        rdir.mkdir(exist_ok=True)
+        with atomic_output(str(rdir / ".write-test"), overwrite=True, suffix=".tmp") as tmp:
+            Path(tmp).write_bytes(b"ok")  # fails now, not after hours of training
+        (rdir / ".write-test").unlink()
+    except OSError as err:
+        raise OutputWriteError(f"cannot write next to {str(out)!r}: {err.strerror}") from err
+    if job.overwrite and not job.resume:
+        for old in rdir.glob("round_*.pt"):
+            old.unlink()
+
+
+def _resume_state(job: TrainJob, config: TrainConfig) -> dict[str, Any] | None:
+    files = sorted(rounds_dir(job.out).glob("round_*.pt"))
+    if not job.resume or not files:
+        return None
+    _, meta = read_model_file(files[-1])
+    if meta["config"]["model"] != config.to_dict()["model"]:
+        raise ModelLoadError(f"cannot resume {str(files[-1])!r}: it was trained with model "
+                             f"{meta['config']['model']}, this run asks for "
+                             f"{config.to_dict()['model']}; use the same profile/config")
+    return {"path": files[-1], "meta": meta}
+
+
+def _new_model(config: TrainConfig, bands: int) -> RoadNet:
+    return build_model(config.model, in_channels=bands, seed=config.seed)
+
+
+def _metadata(data: TrainingData, config: TrainConfig, job: TrainJob, history: list,
+              best: int, round_index: int, selected: set) -> dict[str, Any]:
+    first = data.infos[0]
+    return {
+        "bands": {"count": first.band_count, "dtype": first.dtype, "nodata": list(first.nodata)},
+        "normalization": data.stats.to_dict(),
+        "architecture": config.to_dict()["model"],
+        "pixel_size_m": first.pixel_size_m,
+        "pixel_size": list(first.pixel_size),
+        "crs_wkt": first.crs_wkt,
+        "config": config.to_dict(),
+        "rounds": history,
+        "best_round": best + 1,
+        "round": round_index + 1,
+        "selected_tiles": sorted(list(k) for k in selected),
+        "training_data": {"images": list(job.images), "unlabeled": list(job.unlabeled),
+                          "roads": job.roads, "aoi": job.aoi, "background": job.background},
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        **job.extra,
+    }
+
+
+def _pseudo_inputs(model: RoadNet, data: TrainingData, config: TrainConfig, round_index: int,
+                   device: torch.device, reporter: Reporter, seed: list[int]
+                   ) -> tuple[list[np.ndarray | None], set, int]:
+    """Score unlabeled tiles, keep the best share, and merge them under the human labels."""
+    cfg = config.pseudo
+    tiles = [(i, w) for i, src in enumerate(data.sources)
+             for w in candidate_tiles(src.shape, cfg.tile_px, human=data.human[i])]
+    model.eval()
+    scores = score_tiles(model, lambda s, w: data.sources[s].read(w), tiles, cfg,
+                         config.augment, device=device, rng=np.random.default_rng(seed),
+                         generator=torch.Generator().manual_seed(seed[0] + seed[1]),
+                         progress=lambda d, t: reporter.progress(
+                             f"round {round_index + 1}: pseudo-labels", d, t))
+    kept = select_tiles(scores, keep_fraction=cfg.keep_fraction(round_index),
+                        min_confident_fraction=cfg.min_confident_fraction)
+    labels = [None if t is None else t.copy() for t in data.train_labels]
+    for s in kept:
+        if labels[s.source] is None:
+            labels[s.source] = np.full(data.sources[s.source].shape, IGNORE, np.uint8)
+        w = s.window
+        sl = (slice(w.row_off, w.row_off + w.rows), slice(w.col_off, w.col_off + w.cols))
+        human = data.human[s.source]
+        free = np.ones(s.labels.shape, bool) if human is None else human[sl] == IGNORE
+        labels[s.source][sl][free] = s.labels[free]
+    return labels, {s.key for s in kept}, len(tiles)
+
+
+def _is_better(metrics: dict[str, float], best: dict[str, float] | None) -> bool:
+    iou = metrics["iou"] if np.isfinite(metrics["iou"]) else -1.0
+    return best is None or iou > (best["iou"] if np.isfinite(best["iou"]) else -1.0)
+
+
+def train(job: TrainJob, config: TrainConfig, *, device: str = "auto",
+          reporter: Reporter | None = None) -> TrainResult:
+    """Train the semi-supervised road model in rounds and write the best one to ``job.out``.
+
+    Parameters
+    ----------
+    job : TrainJob
+        Inputs and output.
+    config : TrainConfig
+        Every training setting.
+    device : str
+        ``auto``, ``cpu``, ``cuda`` or ``cuda:N``.
+    reporter : Reporter, optional
+        Receives progress, metric, artifact and warning events and polls for cancel.
+
+    Returns
+    -------
+    TrainResult
+    """
+    reporter = reporter or Reporter()
+    dev = resolve_device(device)
+    _check_output(job)
+    resume = _resume_state(job, config)
+    init_meta: dict[str, Any] | None = None
+    stats = None
+    if resume is not None:
+        stats = BandStats.from_dict(resume["meta"]["normalization"])
+    elif job.init_model:
+        _, init_meta = read_model_file(job.init_model)
+        stats = BandStats.from_dict(init_meta["normalization"])
+        config = config.updated({"model": init_meta["config"]["model"]})
+    data = prepare_training_data(job, config, reporter=reporter, stats=stats)
+    bands = data.infos[0].band_count
+    if resume is not None and resume["meta"]["bands"]["count"] != bands:
+        raise ModelLoadError(f"cannot resume: {str(resume['path'])!r} has "
+                             f"{resume['meta']['bands']['count']} band(s), the rasters {bands}")
+    if resume is not None or init_meta is not None:
+        src = resume["path"] if resume is not None else job.init_model
+        model, _ = load_model(src, device=dev)
+    else:
+        model = _new_model(config, bands).to(dev)
+    if dev.type == "cuda" and config.channels_last:
+        model = model.to(memory_format=torch.channels_last)
+    soft = config.contrastive.enabled and config.contrastive.negatives_mode == "soft"
+    teacher = copy.deepcopy(model).requires_grad_(False) if soft else None
+    history: list[dict[str, Any]] = list(resume["meta"]["rounds"]) if resume else []
+    best = int(resume["meta"]["best_round"]) - 1 if resume else -1
+    selected = {tuple(k) for k in resume["meta"]["selected_tiles"]} if resume else set()
+    start = len(history)
+    read = lambda s, w: data.sources[s].read(w)  # noqa: E731
+    shapes = [s.shape for s in data.sources]
+    human_pool = build_crop_pool(data.train_labels, rng=np.random.default_rng(config.seed))
+    stop_reason = "max_rounds"
+    if start >= config.max_rounds:
+        stop_reason = "already finished"
+    for r in range(start, config.max_rounds):
+        t0 = time.monotonic()
+        seed = [config.seed, r]
+        labels, pseudo_pool, new_sel, n_tiles = data.train_labels, None, set(), 0
+        if r > 0 and config.pseudo.enabled:
+            labels, new_sel, n_tiles = _pseudo_inputs(model, data, config, r, dev, reporter, seed)
+            pseudo_only = [None if lab is None else np.where(
+                (h if h is not None else np.full_like(lab, IGNORE)) == IGNORE, lab, IGNORE)
+                for lab, h in zip(labels, data.human, strict=True)]
+            pseudo_pool = build_crop_pool(pseudo_only, rng=np.random.default_rng(seed))
+        change = selection_change(selected, new_sel)
+        inputs = RoundInputs(read, labels, human_pool, pseudo_pool, shapes)
+        losses = train_round(model, teacher, inputs, config, steps=config.steps_per_round,
+                             device=dev, rng=np.random.default_rng(seed),
+                             generator=torch.Generator().manual_seed(config.seed * 1000 + r),
+                             reporter=reporter, stage=f"round {r + 1}: training")
+        reporter.progress(f"round {r + 1}: validation", 0, 1)
+        metrics = holdout_scores(model, read, data.holdout, tile_px=config.predict_tile_px,
+                                 device=dev, amp=config.mixed_precision)
+        entry = {"round": r + 1, "metrics": metrics, "losses": losses,
+                 "pseudo_tiles": len(new_sel), "candidate_tiles": n_tiles,
+                 "keep_fraction": config.pseudo.keep_fraction(r) if r > 0 else 0.0,
+                 "selection_change": change if r > 1 else None,
+                 "seconds": time.monotonic() - t0, "device": str(dev)}
+        history.append(entry)
+        previous_best = history[best]["metrics"] if best >= 0 else None
+        improved = _is_better(metrics, previous_best)
+        if improved:
+            best = r
+        selected = new_sel
+        meta = _metadata(data, config, job, history, best, r, selected)
+        path = _round_path(job.out, r)
+        save_model(path, model, meta)
+        reporter.artifact("round_model", str(path), round=r + 1)
+        for name, value in {**metrics, **losses}.items():
+            reporter.metric(name, value, round=r + 1)
+        if improved:
+            with atomic_output(job.out, overwrite=True, suffix=".pt") as tmp:
+                shutil.copyfile(path, tmp)
+            reporter.artifact("model", job.out, round=r + 1)
+        rounds_since_best = r - best
+        if rounds_since_best >= config.patience_rounds and r + 1 < config.max_rounds:
+            stop_reason = "validation IoU stopped improving"
+            break
+        if r > 1 and change < config.min_selection_change and r + 1 < config.max_rounds:
+            stop_reason = "pseudo-label selection stopped changing"
+            break
+    if best < 0:
+        raise BadInputError("no round was trained; raise --rounds")
+    return TrainResult(job.out, best + 1, history, stop_reason)

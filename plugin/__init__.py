@@ -1,0 +1,1 @@
+"""The QGIS/Qt side of the plugin; never imports torch."""

@@ -1,0 +1,117 @@
+"""Tests of engine.pseudo_labels: thresholds, disagreement, selection of consistent tiles."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from engine.config import AugmentConfig, ModelConfig, PseudoLabelConfig
+from engine.errors import BadInputError
+from engine.io.raster import Window
+from engine.labels import BACKGROUND, IGNORE, ROAD
+from engine.models import build_model
+from engine.pseudo_labels import (
+    TileScore,
+    candidate_tiles,
+    context_window,
+    make_pseudo_labels,
+    score_tiles,
+    select_tiles,
+    selection_change,
+    tile_disagreement,
+)
+
+
+def score(i: int, disagreement: float, confident: float = 1.0) -> TileScore:
+    return TileScore(0, Window(0, 32 * i, 32, 32), disagreement, confident,
+                     np.zeros((32, 32), np.uint8))
+
+
+def test_make_pseudo_labels_uses_both_thresholds_and_ignores_the_middle():
+    prob = np.array([[0.95, 0.5, 0.05], [0.91, 0.09, 0.95]], np.float32)
+    valid = np.array([[True, True, True], [True, True, False]])
+    out = make_pseudo_labels(prob, valid, road_threshold=0.9, background_threshold=0.1)
+    np.testing.assert_array_equal(out, [[ROAD, IGNORE, BACKGROUND], [ROAD, BACKGROUND, IGNORE]])
+
+
+def test_make_pseudo_labels_rejects_shape_mismatch():
+    with pytest.raises(BadInputError, match="differ in shape"):
+        make_pseudo_labels(np.zeros((2, 2)), np.ones((3, 3), bool), road_threshold=0.9,
+                           background_threshold=0.1)
+
+
+def test_tile_disagreement_is_mean_abs_difference_over_valid_pixels():
+    a = np.array([[0.0, 1.0], [0.5, 0.2]])
+    b = np.array([[0.0, 0.0], [0.5, 0.9]])
+    valid = np.array([[True, True], [True, False]])
+    assert tile_disagreement(a, b, valid) == pytest.approx(1.0 / 3)
+    assert np.isnan(tile_disagreement(a, b, np.zeros_like(valid)))
+
+
+def test_select_tiles_keeps_the_most_consistent_share():
+    scores = [score(i, d) for i, d in enumerate([0.5, 0.1, 0.4, 0.05, 0.3])]
+    kept = select_tiles(scores, keep_fraction=0.4, min_confident_fraction=0.0)
+    assert [s.disagreement for s in kept] == [0.05, 0.1]
+
+
+def test_select_tiles_drops_tiles_with_few_confident_pixels():
+    scores = [score(0, 0.01, confident=0.2), score(1, 0.2), score(2, 0.3)]
+    kept = select_tiles(scores, keep_fraction=1.0, min_confident_fraction=0.5)
+    assert [s.key for s in kept] == [score(1, 0).key, score(2, 0).key]
+
+
+def test_select_tiles_rejects_fraction_outside_unit_interval():
+    with pytest.raises(BadInputError, match="keep_fraction must be in"):
+        select_tiles([score(0, 0.1)], keep_fraction=1.5, min_confident_fraction=0.0)
+
+
+def test_selection_change_counts_tiles_that_entered_or_left():
+    assert selection_change({1, 2, 3}, {2, 3, 4}) == pytest.approx(0.5)
+    assert selection_change(set(), set()) == 0.0
+    assert selection_change({1}, {1}) == 0.0
+
+
+def test_candidate_tiles_skips_tiles_with_human_labels():
+    human = np.full((64, 96), IGNORE, np.uint8)
+    human[0:10, 0:32] = BACKGROUND  # 31 % of the first tile is labeled
+    tiles = candidate_tiles((64, 96), 32, human=human)
+    assert Window(0, 0, 32, 32) not in tiles
+    assert len(tiles) == 5
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_context_window_contains_the_tile(seed):
+    tile = Window(40, 40, 32, 32)
+    ctx = context_window(tile, 64, np.random.default_rng(seed))
+    assert ctx.row_off <= 40 and ctx.row_off + 64 >= 72
+    assert ctx.col_off <= 40 and ctx.col_off + 64 >= 72
+
+
+def test_score_tiles_ranks_a_tile_seen_consistently_above_a_noisy_one():
+    # A blank tile gives the same prediction in any context; a noise tile does not.
+    model = build_model(ModelConfig(base_width=4, depth=2, embed_dim=4), in_channels=1).eval()
+    rng = np.random.default_rng(0)
+    image = np.zeros((1, 64, 128), np.float32)
+    image[:, :, 64:] = rng.normal(0, 3, (1, 64, 64))
+
+    def read(source, w):
+        out = np.zeros((1, w.rows, w.cols), np.float32)
+        valid = np.zeros((w.rows, w.cols), bool)
+        r0, c0 = max(w.row_off, 0), max(w.col_off, 0)
+        r1, c1 = min(w.row_off + w.rows, 64), min(w.col_off + w.cols, 128)
+        out[:, r0 - w.row_off:r1 - w.row_off, c0 - w.col_off:c1 - w.col_off] = \
+            image[:, r0:r1, c0:c1]
+        valid[r0 - w.row_off:r1 - w.row_off, c0 - w.col_off:c1 - w.col_off] = True
+        return out, valid
+
+    config = PseudoLabelConfig(tile_px=32, context_px=48)
+    no_aug = AugmentConfig(brightness=0, contrast=0, gamma=0, noise_std=0, blur_probability=0)
+    tiles = [(0, Window(16, 16, 32, 32)), (0, Window(16, 80, 32, 32))]
+    scores = score_tiles(model, read, tiles, config, no_aug, device=torch.device("cpu"),
+                         rng=rng, generator=torch.Generator().manual_seed(0))
+    assert len(scores) == 2
+    blank, noisy = scores
+    assert blank.disagreement < noisy.disagreement
+    kept = select_tiles(scores, keep_fraction=0.5, min_confident_fraction=0.0)
+    assert kept[0].key == blank.key
