@@ -30,7 +30,7 @@ demo: setup
 	mkdir -p $(DEMO_DIR)
 	$(PY) -m engine train --profile fast --image $(SAMPLE)/pan1.tif \
 	  --roads $(SAMPLE)/roads.gpkg --aoi $(SAMPLE)/aoi.gpkg \
-	  --unlabeled $(SAMPLE)/pan2.tif $(SAMPLE)/pan3.tif \
+	  --unlabeled $(SAMPLE)/pan2.vrt $(SAMPLE)/pan3.vrt \
 	  --out $(DEMO_DIR)/sample-model.pt --overwrite
 
 test: setup

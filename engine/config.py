@@ -94,6 +94,7 @@ class ContrastiveConfig:
 
     enabled: bool = True  # False trains the supervised branch only
     weight: float = 0.5  # lambda_c: total loss = L_sup + weight * L_contrast
+    rampup_fraction: float = 0.5  # lambda_c rises from 0 over this share of round 1's steps
     core_px: int = 256  # side of the shared core region R
     view_px: int = 384  # side of the two overlapping views A and B that both contain R
     negative_px: int = 512  # side of the negative region N, which overlaps neither view
@@ -112,6 +113,8 @@ class ContrastiveConfig:
 
     def __post_init__(self) -> None:
         _check(self.weight >= 0, "contrastive.weight", self.weight, "a number >= 0")
+        _check(0.0 <= self.rampup_fraction <= 1.0, "contrastive.rampup_fraction",
+               self.rampup_fraction, "a fraction in [0, 1]")
         _check(self.core_px >= 16, "contrastive.core_px", self.core_px, "an integer >= 16")
         _check(self.view_px >= self.core_px, "contrastive.view_px", self.view_px,
                f"at least core_px ({self.core_px})")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from typing import ContextManager
+from contextlib import AbstractContextManager
 
 import torch
 
@@ -34,7 +34,7 @@ def resolve_device(name: str) -> torch.device:
     raise BadInputError(f"unknown device {name!r}; use auto, cpu, cuda or cuda:N")
 
 
-def autocast(device: torch.device, enabled: bool = True) -> ContextManager:
+def autocast(device: torch.device, enabled: bool = True) -> AbstractContextManager:
     """bf16 autocast on CUDA when enabled; a no-op on CPU (fp32 is faster there)."""
     if enabled and device.type == "cuda":
         return torch.autocast(device_type="cuda", dtype=torch.bfloat16)

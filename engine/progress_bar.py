@@ -50,7 +50,8 @@ class BarSink:
             return
         row = self._round_metrics.setdefault(rnd, {})
         row[event["name"]] = event["value"]
-        if all(k in row for k in TABLE_METRICS):
+        if all(k in row for k in TABLE_METRICS) and not row.get("_printed"):
+            row["_printed"] = True
             self._close_bar()
             if not self._header_printed:
                 print("round " + " ".join(f"{k:>10}" for k in TABLE_METRICS), file=self.out)

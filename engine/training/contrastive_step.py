@@ -18,7 +18,7 @@ from ..losses.contrastive import (
     sample_negative_indices,
     soft_infonce,
 )
-from ..losses.hog_filter import cell_hog_descriptors, negative_keep_mask
+from ..losses.hog_filter import cell_hog_descriptors, cell_road_mask, negative_keep_mask
 from ..pairs import PairWindows, core_offset
 
 __all__ = ["PairBatch", "read_pair_batch", "contrastive_loss"]
@@ -80,9 +80,23 @@ def _pixels(emb: torch.Tensor) -> torch.Tensor:
     return emb.flatten(1).transpose(0, 1)
 
 
+def _hog_keep(prob_r: np.ndarray, prob_n: np.ndarray, anchors: torch.Tensor,
+              negs: torch.Tensor, k: int, n_side: int, config: ContrastiveConfig
+              ) -> torch.Tensor:
+    """(anchors, negatives) mask: the negative's cell must not look like the anchor's."""
+    cell = config.cell_px
+    cells = negative_keep_mask(
+        cell_hog_descriptors(prob_r, cell_px=cell), cell_hog_descriptors(prob_n, cell_px=cell),
+        threshold=config.hog_threshold, anchor_road=cell_road_mask(prob_r, cell_px=cell),
+        negative_road=cell_road_mask(prob_n, cell_px=cell))
+    cells_t = torch.from_numpy(cells)
+    return cells_t[cell_index(anchors.cpu(), width=k, cell_px=cell)][
+        :, cell_index(negs.cpu(), width=n_side, cell_px=cell)]
+
+
 def contrastive_loss(model: torch.nn.Module, teacher: torch.nn.Module | None,
                      batch: PairBatch, config: ContrastiveConfig, augment: AugmentConfig, *,
-                     generator: torch.Generator) -> torch.Tensor:
+                     generator: torch.Generator) -> tuple[torch.Tensor, float]:
     """Pixel-wise contrastive loss of a batch of positive pairs (DESIGN.md section 2).
 
     Anchors are sampled in R (stratified by predicted class); the positive of each is the
@@ -93,8 +107,10 @@ def contrastive_loss(model: torch.nn.Module, teacher: torch.nn.Module | None,
 
     Returns
     -------
-    Tensor
+    loss : Tensor
         Scalar loss, averaged over pairs.
+    hog_keep : float
+        Share of (anchor, negative) pairs the HOG filter kept (NaN when it did not run).
     """
     p, k, cell = batch.view_a.shape[0], batch.core_px, config.cell_px
     xa = photometric(batch.view_a, augment, generator=generator)
@@ -113,7 +129,7 @@ def contrastive_loss(model: torch.nn.Module, teacher: torch.nn.Module | None,
     logit_n = out_n.logits[..., :n_side, :n_side]
     emb_n = out_n.embedding[..., :n_side, :n_side]
     valid_n = batch.valid_negative[:, :n_side, :n_side]
-    losses = []
+    losses, kept_fractions = [], []
     for i in range(p):
         la, lb = _crop_core(logit_ab[i], batch.core_a[i], k), _crop_core(logit_ab[p + i],
                                                                         batch.core_b[i], k)
@@ -136,20 +152,24 @@ def contrastive_loss(model: torch.nn.Module, teacher: torch.nn.Module | None,
                                        student_temperature=config.student_temperature,
                                        teacher_temperature=config.teacher_temperature))
             continue
+        a, b = ea[anchors], eb[anchors]
         keep = None
         if config.hog_filter:
             prob_n = torch.sigmoid(logit_n[i, 0].float().detach()).cpu().numpy()
-            cells = negative_keep_mask(
-                cell_hog_descriptors(prob_r.cpu().numpy(), cell_px=cell),
-                cell_hog_descriptors(prob_n, cell_px=cell), threshold=config.hog_threshold)
-            cells_t = torch.from_numpy(cells).to(ea.device)
-            keep = cells_t[cell_index(anchors, width=k, cell_px=cell)][
-                :, cell_index(negs, width=n_side, cell_px=cell)]
-        a, b = ea[anchors], eb[anchors]
+            keep = _hog_keep(prob_r.cpu().numpy(), prob_n, anchors, negs, k, n_side, config)
+            keep = keep.to(ea.device)
+            # Anchors left without any negative carry no signal (-log 1 = 0); dropping
+            # them keeps them from diluting the mean of those that have negatives.
+            has_neg = keep.any(dim=1)
+            kept_fractions.append(float(keep.float().mean()))
+            if not bool(has_neg.any()):
+                continue
+            a, b, keep = a[has_neg], b[has_neg], keep[has_neg]
         losses.append(0.5 * (pixel_infonce(a, b, neg_emb, keep=keep,
                                            temperature=config.temperature)
                              + pixel_infonce(b, a, neg_emb, keep=keep,
                                              temperature=config.temperature)))
+    hog_keep = float(np.mean(kept_fractions)) if kept_fractions else float("nan")
     if not losses:
-        return emb_ab.sum() * 0.0
-    return torch.stack(losses).mean()
+        return emb_ab.sum() * 0.0, hog_keep
+    return torch.stack(losses).mean(), hog_keep

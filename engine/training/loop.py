@@ -22,7 +22,7 @@ from .contrastive_step import contrastive_loss, read_pair_batch
 from .crops import CropPool
 from .sources import slice_padded
 
-__all__ = ["RoundInputs", "train_round", "lr_at"]
+__all__ = ["RoundInputs", "train_round", "lr_at", "contrastive_weight_at"]
 
 Reader = Callable[[int, Window], tuple[np.ndarray, np.ndarray]]
 
@@ -50,6 +50,20 @@ def lr_at(step: int, steps: int, base_lr: float) -> float:
         return base_lr * (step + 1) / warm
     t = (step - warm) / max(1, steps - warm)
     return base_lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * t)))
+
+
+def contrastive_weight_at(step: int, steps: int, *, weight: float, rampup_fraction: float,
+                          first_round: bool) -> float:
+    """lambda_c at a step: a sigmoid-shaped ramp-up, exp(-5 (1 - t)^2), in the first round.
+
+    The contrastive gradient, at full weight on a random network, swamps the supervised
+    one; the HOG filter also needs predictions with some structure. Letting the
+    supervised branch lead for the first steps avoids both (Laine and Aila's ramp).
+    """
+    ramp = rampup_fraction * steps
+    if not first_round or ramp <= 0 or step >= ramp:
+        return weight
+    return weight * math.exp(-5.0 * (1.0 - step / ramp) ** 2)
 
 
 def _supervised_batch(inputs: RoundInputs, config: TrainConfig, rng: np.random.Generator,
@@ -86,7 +100,7 @@ def _pair_batch(inputs: RoundInputs, config: TrainConfig, rng: np.random.Generat
 def train_round(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs: RoundInputs,
                 config: TrainConfig, *, steps: int, device: torch.device,
                 rng: np.random.Generator, generator: torch.Generator, reporter: Reporter,
-                stage: str) -> dict[str, float]:
+                stage: str, first_round: bool = False) -> dict[str, float]:
     """Run ``steps`` optimiser steps of L_sup + lambda_c * L_contrast.
 
     Returns
@@ -111,21 +125,24 @@ def train_round(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs:
         with autocast(device, amp):
             out = model(x, with_embedding=False)
             l_sup = supervised_loss(out.logits.float(), y, dice_weight=config.dice_weight)
-            l_con = torch.zeros((), device=device)
+            l_con, hog_keep = torch.zeros((), device=device), float("nan")
             if use_contrast:
                 batch = _pair_batch(inputs, config, rng, device)
-                l_con = contrastive_loss(model, teacher, batch, config.contrastive,
-                                         config.augment, generator=generator).float()
-            loss = l_sup + config.contrastive.weight * l_con
+                l_con, hog_keep = contrastive_loss(model, teacher, batch, config.contrastive,
+                                                   config.augment, generator=generator)
+            lam = contrastive_weight_at(step, steps, weight=config.contrastive.weight,
+                                        rampup_fraction=config.contrastive.rampup_fraction,
+                                        first_round=first_round)
+            loss = l_sup + lam * l_con
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         optimizer.step()
         if teacher is not None:
             update_ema_teacher(teacher, model, momentum=config.contrastive.teacher_momentum)
-        values = (float(loss), float(l_sup), float(l_con))
+        values = (loss.item(), l_sup.item(), float(l_con.item()))
         for key, v in zip(sums, values, strict=True):
             sums[key] += v
         reporter.progress(stage, step + 1, steps, loss=values[0], loss_supervised=values[1],
-                          loss_contrastive=values[2])
+                          loss_contrastive=values[2], hog_keep=hog_keep)
     return {k: v / steps for k, v in sums.items()}

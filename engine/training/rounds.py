@@ -17,8 +17,8 @@ from ..config import TrainConfig
 from ..device import resolve_device
 from ..errors import BadInputError, ModelLoadError, OutputWriteError
 from ..events import Reporter
-from ..labels import IGNORE
 from ..io.atomic import atomic_output
+from ..labels import IGNORE
 from ..model_file import load_model, read_model_file, save_model
 from ..models import RoadNet, build_model
 from ..normalization import BandStats
@@ -217,7 +217,8 @@ def train(job: TrainJob, config: TrainConfig, *, device: str = "auto",
         losses = train_round(model, teacher, inputs, config, steps=config.steps_per_round,
                              device=dev, rng=np.random.default_rng(seed),
                              generator=torch.Generator().manual_seed(config.seed * 1000 + r),
-                             reporter=reporter, stage=f"round {r + 1}: training")
+                             reporter=reporter, stage=f"round {r + 1}: training",
+                             first_round=r == 0)
         reporter.progress(f"round {r + 1}: validation", 0, 1)
         metrics = holdout_scores(model, read, data.holdout, tile_px=config.predict_tile_px,
                                  device=dev, amp=config.mixed_precision)

@@ -1,0 +1,49 @@
+"""Fixtures shared by the engine tests: a tiny training configuration and generated scenes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine.config import TrainConfig
+from engine.synth import SceneConfig, generate_scene, write_scene
+
+#: A configuration small enough for tests on 2 CPU cores (seconds per round).
+TINY = {
+    "model": {"base_width": 8, "depth": 2, "embed_dim": 8},
+    "contrastive": {"core_px": 32, "view_px": 48, "negative_px": 48, "cell_px": 16,
+                    "anchors": 64, "negatives": 64, "pairs_per_step": 1},
+    "pseudo": {"tile_px": 48, "context_px": 64},
+    "crop_px": 64, "batch_size": 4, "steps_per_round": 40, "max_rounds": 2,
+    "learning_rate": 5e-3, "val_tile_px": 48, "norm_sample_px": 20_000,
+    "predict_tile_px": 64,
+}
+
+
+@pytest.fixture(scope="session")
+def tiny_config() -> TrainConfig:
+    """The tiny training configuration (frozen, so one instance serves every test)."""
+    return TrainConfig().updated(TINY)
+
+
+def make_scene(folder: Path, *, seed: int = 3, size_px: int = 160, bands: int = 3,
+               aoi_fraction: float = 0.6) -> dict[str, Path]:
+    """Write a generated scene into ``folder`` and return its file paths."""
+    config = SceneConfig(size_px=size_px, bands=bands, aoi_fraction=aoi_fraction)
+    scene = generate_scene(config, rng=np.random.default_rng(seed))
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_scene(scene, folder)
+
+
+@pytest.fixture(scope="session")
+def scene_factory():
+    """:func:`make_scene`, for tests that need a scene of their own."""
+    return make_scene
+
+
+@pytest.fixture(scope="session")
+def scene_files(tmp_path_factory) -> dict[str, Path]:
+    """One generated 160 px RGB scene, shared read-only by the tests of a session."""
+    return make_scene(tmp_path_factory.mktemp("scene"))

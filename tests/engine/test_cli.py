@@ -1,0 +1,112 @@
+"""Tests of the command line (python -m engine) in subprocesses, as the plugin runs it."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from engine.events import parse_event
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_engine(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "engine", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def events_of(stdout: str) -> list[dict]:
+    return [parse_event(line) for line in stdout.splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def tiny_config_file(tmp_path_factory, tiny_config) -> Path:
+    path = tmp_path_factory.mktemp("cfg") / "tiny.json"
+    path.write_text(json.dumps(tiny_config.updated({"steps_per_round": 6}).to_dict()))
+    return path
+
+
+def train_args(scene_files, out, config_file) -> list[str]:
+    return ["train", "--image", str(scene_files["image"]), "--roads", str(scene_files["roads"]),
+            "--aoi", str(scene_files["aoi"]), "--out", str(out), "--config", str(config_file),
+            "--device", "cpu", "--progress", "json"]
+
+
+def test_cli_synth_writes_a_scene(tmp_path):
+    proc = run_engine("synth", "--out", str(tmp_path / "s"), "--seed", "2", "--size", "128",
+                      "--progress", "json")
+    assert proc.returncode == 0, proc.stderr
+    names = sorted(p.name for p in (tmp_path / "s").iterdir())
+    assert names == ["aoi.gpkg", "centerlines.gpkg", "image.tif", "roads.gpkg", "truth.tif"]
+    assert events_of(proc.stdout)[-1]["event"] == "done"
+
+
+def test_cli_train_emits_json_events_and_info_reads_the_model(tmp_path, scene_files,
+                                                              tiny_config_file):
+    out = tmp_path / "m.pt"
+    proc = run_engine(*train_args(scene_files, out, tiny_config_file))
+    assert proc.returncode == 0, proc.stderr
+    events = events_of(proc.stdout)
+    kinds = {e["event"] for e in events}
+    assert {"progress", "metric", "artifact", "done"} <= kinds
+    assert events[-1]["event"] == "done" and events[-1]["model"] == str(out)
+    info = run_engine("info", str(out))
+    assert info.returncode == 0, info.stderr
+    meta = json.loads(info.stdout)
+    assert meta["bands"]["count"] == 3 and meta["rounds"]
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--road-width", "0"], "road_width_m=0.0"),  # a road must be wider than 0 m
+    (["--profile", "fast", "--rounds", "0"], "max_rounds=0"),
+])
+def test_cli_train_bad_input_exits_2_with_an_error_event(tmp_path, scene_files,
+                                                         tiny_config_file, extra, message):
+    proc = run_engine(*train_args(scene_files, tmp_path / "m.pt", tiny_config_file), *extra)
+    assert proc.returncode == 2
+    error = events_of(proc.stdout)[-1]
+    assert error["event"] == "error" and message in error["message"]
+    assert not (tmp_path / "m.pt").exists()
+
+
+def test_cli_train_missing_image_says_which_file(tmp_path, scene_files, tiny_config_file):
+    args = train_args(scene_files, tmp_path / "m.pt", tiny_config_file)
+    args[args.index("--image") + 1] = str(tmp_path / "absent.tif")
+    proc = run_engine(*args[:-2], "--progress", "bar")
+    assert proc.returncode == 2
+    assert "absent.tif" in proc.stderr
+
+
+def test_cli_info_rejects_a_file_that_is_not_a_model(tmp_path):
+    bogus = tmp_path / "bogus.pt"
+    bogus.write_bytes(b"not a model")
+    proc = run_engine("info", str(bogus), "--progress", "json")
+    assert proc.returncode == 2
+    assert "not a readable model file" in events_of(proc.stdout)[-1]["message"]
+
+
+def test_cli_sigterm_cancels_training_without_partial_output(tmp_path, scene_files, tiny_config):
+    config = tmp_path / "long.json"
+    config.write_text(json.dumps(tiny_config.updated({"steps_per_round": 100000}).to_dict()))
+    out = tmp_path / "m.pt"
+    proc = subprocess.Popen([sys.executable, "-m", "engine",
+                             *train_args(scene_files, out, config)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    for line in proc.stdout:  # wait until training steps are running
+        if '"progress"' in line and "training" in line:
+            break
+    proc.send_signal(signal.SIGTERM)
+    t0 = time.monotonic()
+    rest, _ = proc.communicate(timeout=60)
+    assert time.monotonic() - t0 < 10
+    assert proc.returncode == 130
+    assert events_of(rest)[-1]["type"] == "CancelledError"
+    assert not out.exists()
+    assert not [p for p in tmp_path.rglob("*.pt")]
