@@ -259,7 +259,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "contrastive": {"core_px": 96, "view_px": 128, "negative_px": 128, "cell_px": 32,
                         "anchors": 128, "negatives": 128, "pairs_per_step": 1},
         "pseudo": {"tile_px": 96, "context_px": 128},
-        "crop_px": 96, "batch_size": 4, "steps_per_round": 150, "max_rounds": 3,
+        "crop_px": 96, "batch_size": 4, "steps_per_round": 300, "max_rounds": 3,
         "learning_rate": 3e-3, "val_tile_px": 96, "norm_sample_px": 50_000,
         "predict_tile_px": 192,
     },

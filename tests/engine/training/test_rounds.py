@@ -225,3 +225,35 @@ def test_train_does_not_touch_its_inputs(tmp_path, scene_files, tiny_config):
     train(job_for(files, tmp_path / "m.pt"), tiny_config.updated(
         {"max_rounds": 1, "steps_per_round": 2}), device="cpu")
     assert {p.name: p.read_bytes() for p in copies.iterdir()} == before
+
+
+@pytest.mark.parametrize(("arch", "mode"), [
+    ("unet", "soft"),  # ISD-style soft negatives with the EMA teacher
+    ("resnet18", "hard"),  # torchvision encoder with the LinkNet decoder
+])
+def test_train_runs_each_architecture_and_negatives_mode(tmp_path, scene_files, tiny_config,
+                                                         arch, mode):
+    sink = CollectingSink()
+    config = tiny_config.updated({
+        "model": {"arch": arch}, "max_rounds": 1, "steps_per_round": 6,
+        "contrastive": {"negatives_mode": mode, "rampup_fraction": 0.0}})
+    result = train(job_for(scene_files, tmp_path / "m.pt"), config, device="cpu",
+                   reporter=Reporter(sink))
+    contrast = [e["loss_contrastive"] for e in sink.of_kind("progress")
+                if "loss_contrastive" in e]
+    assert len(contrast) == 6 and all(np.isfinite(contrast))
+    assert any(c != 0 for c in contrast)
+    model, meta = load_model(result.model_path)
+    assert meta["config"]["model"]["arch"] == arch
+
+
+def test_train_rejects_labels_without_any_road(tmp_path, scene_files, tiny_config):
+    info = read_info(str(scene_files["image"]))
+    empty_roads = tmp_path / "roads.gpkg"
+    write_layers(str(empty_roads), [VectorLayer("roads", "LineString", info.crs_wkt, [],
+                                                field_types={"width": "float"},
+                                                fields={"width": []})])
+    job = TrainJob(images=(str(scene_files["image"]),), roads=str(empty_roads),
+                   aoi=str(scene_files["aoi"]), out=str(tmp_path / "m.pt"))
+    with pytest.raises(BadInputError, match="no road pixel"):
+        train(job, tiny_config, device="cpu")
