@@ -9,7 +9,7 @@ import numpy as np
 from ..config import TrainConfig
 from ..errors import BadInputError, LabelsOutsideRasterError, RasterReadError
 from ..events import Reporter
-from ..io.raster import RasterInfo, open_raster, raster_is_all_nodata, read_info
+from ..io.raster import RasterInfo, Window, open_raster, raster_is_all_nodata, read_info
 from ..labels import LabelSources, count_labels, rasterize_labels
 from ..normalization import BandStats, compute_band_stats
 from .holdout import HoldoutTile, split_holdout
@@ -45,6 +45,10 @@ class TrainingData:
     human: list[np.ndarray | None]  # human labels (incl. hold-out) per raster, None if none
     train_labels: list[np.ndarray | None]  # human labels minus the hold-out
     holdout: list[HoldoutTile]
+
+    def read(self, source: int, window: Window) -> tuple[np.ndarray, np.ndarray]:
+        """Normalised image and valid mask of a window of raster ``source``."""
+        return self.sources[source].read(window)
 
 
 def read_rasters(paths: list[str]) -> list[RasterInfo]:

@@ -89,10 +89,6 @@ def _resume_state(job: TrainJob, config: TrainConfig) -> dict[str, Any] | None:
     return {"path": files[-1], "meta": meta}
 
 
-def _new_model(config: TrainConfig, bands: int) -> RoadNet:
-    return build_model(config.model, in_channels=bands, seed=config.seed)
-
-
 def _metadata(data: TrainingData, config: TrainConfig, job: TrainJob, history: list,
               best: int, round_index: int, selected: set) -> dict[str, Any]:
     first = data.infos[0]
@@ -123,7 +119,7 @@ def _pseudo_inputs(model: RoadNet, data: TrainingData, config: TrainConfig, roun
     tiles = [(i, w) for i, src in enumerate(data.sources)
              for w in candidate_tiles(src.shape, cfg.tile_px, human=data.human[i])]
     model.eval()
-    scores = score_tiles(model, lambda s, w: data.sources[s].read(w), tiles, cfg,
+    scores = score_tiles(model, data.read, tiles, cfg,
                          config.augment, device=device, rng=np.random.default_rng(seed),
                          generator=torch.Generator().manual_seed(seed[0] + seed[1]),
                          progress=lambda d, t: reporter.progress(
@@ -145,6 +141,119 @@ def _pseudo_inputs(model: RoadNet, data: TrainingData, config: TrainConfig, roun
 def _is_better(metrics: dict[str, float], best: dict[str, float] | None) -> bool:
     iou = metrics["iou"] if np.isfinite(metrics["iou"]) else -1.0
     return best is None or iou > (best["iou"] if np.isfinite(best["iou"]) else -1.0)
+
+
+@dataclass
+class _RunState:
+    """What carries from one round to the next (and through a resume)."""
+
+    history: list[dict[str, Any]]
+    best: int  # 0-based index of the best round so far, -1 before any
+    selected: set  # keys of the pseudo-labeled tiles of the last round
+
+    @classmethod
+    def from_metadata(cls, meta: dict[str, Any] | None) -> _RunState:
+        if meta is None:
+            return cls([], -1, set())
+        return cls(list(meta["rounds"]), int(meta["best_round"]) - 1,
+                   {tuple(k) for k in meta["selected_tiles"]})
+
+
+def _start(job: TrainJob, config: TrainConfig, dev: torch.device, reporter: Reporter
+           ) -> tuple[TrainConfig, TrainingData, RoadNet, _RunState]:
+    """Load the data and the starting weights: new, resumed, or fine-tuned from --init."""
+    resume = _resume_state(job, config)
+    source, stats = None, None
+    if resume is not None:
+        source, stats = resume["path"], BandStats.from_dict(resume["meta"]["normalization"])
+    elif job.init_model:
+        _, init_meta = read_model_file(job.init_model)
+        source, stats = job.init_model, BandStats.from_dict(init_meta["normalization"])
+        config = config.updated({"model": init_meta["config"]["model"]})
+    data = prepare_training_data(job, config, reporter=reporter, stats=stats)
+    bands = data.infos[0].band_count
+    if resume is not None and resume["meta"]["bands"]["count"] != bands:
+        raise ModelLoadError(f"cannot resume: {str(resume['path'])!r} has "
+                             f"{resume['meta']['bands']['count']} band(s), the rasters {bands}")
+    if source is not None:
+        model, _ = load_model(source, device=dev)
+    else:
+        model = build_model(config.model, in_channels=bands, seed=config.seed).to(dev)
+    if dev.type == "cuda" and config.channels_last:
+        model = model.to(memory_format=torch.channels_last)
+    return config, data, model, _RunState.from_metadata(resume["meta"] if resume else None)
+
+
+def _pseudo_only(labels: list[np.ndarray | None], human: list[np.ndarray | None]
+                 ) -> list[np.ndarray | None]:
+    """The pseudo-labeled pixels alone: merged labels where no human label exists."""
+    return [None if lab is None else lab if h is None else np.where(h == IGNORE, lab, IGNORE)
+            for lab, h in zip(labels, human, strict=True)]
+
+
+def _train_one_round(r: int, model: RoadNet, teacher: RoadNet | None, data: TrainingData,
+                     config: TrainConfig, state: _RunState, dev: torch.device,
+                     reporter: Reporter) -> dict[str, Any]:
+    """Pseudo-label (from round 2), train, validate; return the round's record."""
+    t0 = time.monotonic()
+    seed = [config.seed, r]
+    labels, pseudo_pool, new_sel, n_tiles = data.train_labels, None, set(), 0
+    if r > 0 and config.pseudo.enabled:
+        labels, new_sel, n_tiles = _pseudo_inputs(model, data, config, r, dev, reporter, seed)
+        pseudo_pool = build_crop_pool(_pseudo_only(labels, data.human),
+                                      rng=np.random.default_rng(seed))
+    human_pool = build_crop_pool(data.train_labels, rng=np.random.default_rng(config.seed))
+    inputs = RoundInputs(data.read, labels, human_pool, pseudo_pool,
+                         [s.shape for s in data.sources])
+    losses = train_round(model, teacher, inputs, config, steps=config.steps_per_round,
+                         device=dev, rng=np.random.default_rng(seed),
+                         generator=torch.Generator().manual_seed(config.seed * 1000 + r),
+                         reporter=reporter, stage=f"round {r + 1}: training",
+                         first_round=r == 0)
+    reporter.progress(f"round {r + 1}: validation", 0, 1)
+    metrics = holdout_scores(model, data.read, data.holdout, tile_px=config.predict_tile_px,
+                             device=dev, amp=config.mixed_precision)
+    change = selection_change(state.selected, new_sel)
+    state.selected = new_sel
+    return {"round": r + 1, "metrics": metrics, "losses": losses,
+            "pseudo_tiles": len(new_sel), "candidate_tiles": n_tiles,
+            "keep_fraction": config.pseudo.keep_fraction(r) if r > 0 else 0.0,
+            "selection_change": change if r > 1 else None,
+            "seconds": time.monotonic() - t0, "device": str(dev)}
+
+
+def _save_round(r: int, entry: dict[str, Any], model: RoadNet, data: TrainingData,
+                config: TrainConfig, job: TrainJob, state: _RunState, reporter: Reporter
+                ) -> None:
+    """Keep the round's model, and copy it to --out when it is the best so far."""
+    previous_best = state.history[state.best]["metrics"] if state.best >= 0 else None
+    improved = _is_better(entry["metrics"], previous_best)
+    state.history.append(entry)
+    if improved:
+        state.best = r
+    path = _round_path(job.out, r)
+    save_model(path, model, _metadata(data, config, job, state.history, state.best, r,
+                                      state.selected))
+    reporter.artifact("round_model", str(path), round=r + 1)
+    for name, value in {**entry["metrics"], **entry["losses"]}.items():
+        reporter.metric(name, value, round=r + 1)
+    if improved:
+        with atomic_output(job.out, overwrite=True, suffix=".pt") as tmp:
+            shutil.copyfile(path, tmp)
+        reporter.artifact("model", job.out, round=r + 1)
+
+
+def _stop_reason(r: int, entry: dict[str, Any], config: TrainConfig,
+                 state: _RunState) -> str | None:
+    """Why to stop after round ``r`` (0-based), or None to go on."""
+    if r + 1 >= config.max_rounds:
+        return "max_rounds"
+    if r - state.best >= config.patience_rounds:
+        return "validation IoU stopped improving"
+    change = entry["selection_change"]
+    if change is not None and change < config.min_selection_change:
+        return "pseudo-label selection stopped changing"
+    return None
 
 
 def train(job: TrainJob, config: TrainConfig, *, device: str = "auto",
@@ -169,87 +278,16 @@ def train(job: TrainJob, config: TrainConfig, *, device: str = "auto",
     reporter = reporter or Reporter()
     dev = resolve_device(device)
     _check_output(job)
-    resume = _resume_state(job, config)
-    init_meta: dict[str, Any] | None = None
-    stats = None
-    if resume is not None:
-        stats = BandStats.from_dict(resume["meta"]["normalization"])
-    elif job.init_model:
-        _, init_meta = read_model_file(job.init_model)
-        stats = BandStats.from_dict(init_meta["normalization"])
-        config = config.updated({"model": init_meta["config"]["model"]})
-    data = prepare_training_data(job, config, reporter=reporter, stats=stats)
-    bands = data.infos[0].band_count
-    if resume is not None and resume["meta"]["bands"]["count"] != bands:
-        raise ModelLoadError(f"cannot resume: {str(resume['path'])!r} has "
-                             f"{resume['meta']['bands']['count']} band(s), the rasters {bands}")
-    if resume is not None or init_meta is not None:
-        src = resume["path"] if resume is not None else job.init_model
-        model, _ = load_model(src, device=dev)
-    else:
-        model = _new_model(config, bands).to(dev)
-    if dev.type == "cuda" and config.channels_last:
-        model = model.to(memory_format=torch.channels_last)
+    config, data, model, state = _start(job, config, dev, reporter)
     soft = config.contrastive.enabled and config.contrastive.negatives_mode == "soft"
     teacher = copy.deepcopy(model).requires_grad_(False) if soft else None
-    history: list[dict[str, Any]] = list(resume["meta"]["rounds"]) if resume else []
-    best = int(resume["meta"]["best_round"]) - 1 if resume else -1
-    selected = {tuple(k) for k in resume["meta"]["selected_tiles"]} if resume else set()
-    start = len(history)
-    read = lambda s, w: data.sources[s].read(w)  # noqa: E731
-    shapes = [s.shape for s in data.sources]
-    human_pool = build_crop_pool(data.train_labels, rng=np.random.default_rng(config.seed))
-    stop_reason = "max_rounds"
-    if start >= config.max_rounds:
-        stop_reason = "already finished"
-    for r in range(start, config.max_rounds):
-        t0 = time.monotonic()
-        seed = [config.seed, r]
-        labels, pseudo_pool, new_sel, n_tiles = data.train_labels, None, set(), 0
-        if r > 0 and config.pseudo.enabled:
-            labels, new_sel, n_tiles = _pseudo_inputs(model, data, config, r, dev, reporter, seed)
-            pseudo_only = [None if lab is None else np.where(
-                (h if h is not None else np.full_like(lab, IGNORE)) == IGNORE, lab, IGNORE)
-                for lab, h in zip(labels, data.human, strict=True)]
-            pseudo_pool = build_crop_pool(pseudo_only, rng=np.random.default_rng(seed))
-        change = selection_change(selected, new_sel)
-        inputs = RoundInputs(read, labels, human_pool, pseudo_pool, shapes)
-        losses = train_round(model, teacher, inputs, config, steps=config.steps_per_round,
-                             device=dev, rng=np.random.default_rng(seed),
-                             generator=torch.Generator().manual_seed(config.seed * 1000 + r),
-                             reporter=reporter, stage=f"round {r + 1}: training",
-                             first_round=r == 0)
-        reporter.progress(f"round {r + 1}: validation", 0, 1)
-        metrics = holdout_scores(model, read, data.holdout, tile_px=config.predict_tile_px,
-                                 device=dev, amp=config.mixed_precision)
-        entry = {"round": r + 1, "metrics": metrics, "losses": losses,
-                 "pseudo_tiles": len(new_sel), "candidate_tiles": n_tiles,
-                 "keep_fraction": config.pseudo.keep_fraction(r) if r > 0 else 0.0,
-                 "selection_change": change if r > 1 else None,
-                 "seconds": time.monotonic() - t0, "device": str(dev)}
-        history.append(entry)
-        previous_best = history[best]["metrics"] if best >= 0 else None
-        improved = _is_better(metrics, previous_best)
-        if improved:
-            best = r
-        selected = new_sel
-        meta = _metadata(data, config, job, history, best, r, selected)
-        path = _round_path(job.out, r)
-        save_model(path, model, meta)
-        reporter.artifact("round_model", str(path), round=r + 1)
-        for name, value in {**metrics, **losses}.items():
-            reporter.metric(name, value, round=r + 1)
-        if improved:
-            with atomic_output(job.out, overwrite=True, suffix=".pt") as tmp:
-                shutil.copyfile(path, tmp)
-            reporter.artifact("model", job.out, round=r + 1)
-        rounds_since_best = r - best
-        if rounds_since_best >= config.patience_rounds and r + 1 < config.max_rounds:
-            stop_reason = "validation IoU stopped improving"
+    stop_reason = "already finished" if len(state.history) >= config.max_rounds else None
+    for r in range(len(state.history), config.max_rounds):
+        entry = _train_one_round(r, model, teacher, data, config, state, dev, reporter)
+        _save_round(r, entry, model, data, config, job, state, reporter)
+        stop_reason = _stop_reason(r, entry, config, state)
+        if stop_reason is not None:
             break
-        if r > 1 and change < config.min_selection_change and r + 1 < config.max_rounds:
-            stop_reason = "pseudo-label selection stopped changing"
-            break
-    if best < 0:
+    if state.best < 0:
         raise BadInputError("no round was trained; raise --rounds")
-    return TrainResult(job.out, best + 1, history, stop_reason)
+    return TrainResult(job.out, state.best + 1, state.history, stop_reason or "max_rounds")
