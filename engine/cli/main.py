@@ -1,0 +1,89 @@
+"""Entry point of the command line: parse, run one sub-command, report, exit code."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+from ..errors import EngineError
+from ..events import EventSink, JsonLinesSink, NullSink, Reporter
+from .common import Command
+from .synth import add_synth, run_synth
+from .train import add_info, add_train, run_info, run_train
+
+__all__ = ["main", "build_parser"]
+
+log = logging.getLogger("engine")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of every sub-command."""
+    parser = argparse.ArgumentParser(prog="python -m engine",
+                                     description="Semi-supervised road extraction engine.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (add, _) in COMMANDS.items():
+        add(sub).set_defaults(command=name)
+    return parser
+
+
+#: Every sub-command by name.
+COMMANDS: dict[str, Command] = {
+    "train": (add_train, run_train),
+    "info": (add_info, run_info),
+    "synth": (add_synth, run_synth),
+}
+
+
+def _sink(mode: str) -> EventSink:
+    if mode == "json":
+        return JsonLinesSink(sys.stdout)
+    if mode == "bar":
+        from ..progress_bar import BarSink
+
+        return BarSink()
+    return NullSink()
+
+
+def _install_cancel() -> threading.Event:
+    """SIGTERM / SIGINT ask the run to stop at the next check instead of dying mid-write."""
+    stop = threading.Event()
+
+    def handler(signum: int, frame: Any) -> None:
+        stop.set()
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, handler)
+        signal.signal(signal.SIGINT, handler)
+    return stop
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return 0 on success, 2 on bad input, 1 on an internal failure."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    stop = _install_cancel()
+    reporter = Reporter(_sink(args.progress), should_stop=stop.is_set)
+    try:
+        result = COMMANDS[args.command][1](args, reporter)
+    except EngineError as err:
+        reporter.error(str(err), error_type=type(err).__name__, exit_code=err.exit_code)
+        if args.progress != "json":
+            print(f"error: {err}", file=sys.stderr)
+        return err.exit_code
+    except Exception as err:  # the CLI boundary: report any crash as an event, exit 1
+        tb = traceback.format_exc()
+        log.debug("%s", tb)
+        reporter.error(f"internal error: {err!r}\n{tb}", error_type=type(err).__name__,
+                       exit_code=1)
+        if args.progress != "json":
+            print(tb, file=sys.stderr)
+        return 1
+    reporter.done(**result)
+    return 0
