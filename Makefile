@@ -32,6 +32,14 @@ demo: setup
 	  --roads $(SAMPLE)/roads.gpkg --aoi $(SAMPLE)/aoi.gpkg \
 	  --unlabeled $(SAMPLE)/pan2.vrt $(SAMPLE)/pan3.vrt \
 	  --out $(DEMO_DIR)/sample-model.pt --overwrite
+	$(PY) -m engine extract --model $(DEMO_DIR)/sample-model.pt --image $(SAMPLE)/pan1.tif \
+	  --out-dir $(DEMO_DIR) --overwrite
+	$(PY) -m engine labels --image $(SAMPLE)/pan1.tif --roads $(SAMPLE)/roads.gpkg \
+	  --aoi $(SAMPLE)/aoi.gpkg --holdout-of $(DEMO_DIR)/sample-model.pt \
+	  --out $(DEMO_DIR)/pan1_holdout_labels.tif --overwrite --progress none
+	@echo "Scores on the sample's hold-out (labeled tiles never trained on):"
+	$(PY) -m engine evaluate --pred $(DEMO_DIR)/pan1_prob.tif \
+	  --truth $(DEMO_DIR)/pan1_holdout_labels.tif
 
 test: setup
 	$(PY) -m pytest

@@ -14,6 +14,8 @@ from typing import Any
 from ..errors import EngineError
 from ..events import EventSink, JsonLinesSink, NullSink, Reporter
 from .common import Command
+from .evaluate import add_evaluate, add_labels, run_evaluate, run_labels
+from .roads import add_extract, add_predict, add_vectorize, run_extract, run_predict, run_vectorize
 from .synth import add_synth, run_synth
 from .train import add_info, add_train, run_info, run_train
 
@@ -37,6 +39,11 @@ COMMANDS: dict[str, Command] = {
     "train": (add_train, run_train),
     "info": (add_info, run_info),
     "synth": (add_synth, run_synth),
+    "predict": (add_predict, run_predict),
+    "vectorize": (add_vectorize, run_vectorize),
+    "extract": (add_extract, run_extract),
+    "evaluate": (add_evaluate, run_evaluate),
+    "labels": (add_labels, run_labels),
 }
 
 

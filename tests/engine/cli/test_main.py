@@ -13,7 +13,7 @@ import pytest
 
 from engine.events import parse_event
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def run_engine(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:

@@ -1,0 +1,113 @@
+"""The ``evaluate`` and ``labels`` sub-commands: scores against a reference, label rasters."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+from typing import Any
+
+import numpy as np
+
+from ..errors import BadInputError
+from ..events import Reporter
+from .common import add_common
+
+__all__ = ["add_evaluate", "run_evaluate", "add_labels", "run_labels", "holdout_only"]
+
+
+def add_evaluate(sub: Any) -> argparse.ArgumentParser:
+    """Register ``evaluate``."""
+    p = sub.add_parser("evaluate", help="pixel, relaxed, centerline and APLS scores")
+    p.add_argument("--pred", required=True, metavar="PROB_or_MASK.tif|ROADS.gpkg")
+    p.add_argument("--truth", required=True, metavar="MASK.tif|LINES.gpkg")
+    p.add_argument("--rho", type=float, default=3.0, help="relaxed tolerance in pixels (3)")
+    p.add_argument("--buffer-m", type=float, default=3.0,
+                   help="centerline buffer in metres for completeness/correctness (3)")
+    p.add_argument("--threshold", type=float, default=0.5, help="road probability cut (0.5)")
+    p.add_argument("--json", action="store_true", help="print the scores as one JSON object")
+    add_common(p)
+    return p
+
+
+def run_evaluate(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
+    """Score a prediction against a reference and print the scores."""
+    from ..evaluate import evaluate
+
+    reporter.progress("evaluating", 0, 1)
+    scores = evaluate(args.pred, args.truth, rho_px=args.rho, buffer_m=args.buffer_m,
+                      threshold=args.threshold)
+    reporter.progress("evaluating", 1, 1)
+    clean = {k: (None if isinstance(v, float) and math.isnan(v) else v)
+             for k, v in scores.items()}
+    if args.json:
+        print(json.dumps(clean))
+    elif args.progress != "json":
+        for key, value in clean.items():
+            print(f"{key:>18}  {'n/a' if value is None else f'{value:.4f}'}")
+    return {"scores": clean}
+
+
+def add_labels(sub: Any) -> argparse.ArgumentParser:
+    """Register ``labels``."""
+    p = sub.add_parser("labels", help="rasterise road labels on an image's grid "
+                       "(1 road, 0 background, 255 unlabeled)")
+    p.add_argument("--image", required=True, metavar="IMG")
+    p.add_argument("--roads", required=True, metavar="VEC")
+    p.add_argument("--aoi", metavar="VEC")
+    p.add_argument("--background", metavar="VEC")
+    p.add_argument("--road-width", type=float, default=6.0, metavar="METRES")
+    p.add_argument("--width-field", default="width")
+    p.add_argument("--holdout-of", metavar="MODEL",
+                   help="keep only the tiles this model held out for validation")
+    p.add_argument("--out", required=True, metavar="LABELS.tif")
+    p.add_argument("--overwrite", action="store_true")
+    add_common(p)
+    return p
+
+
+def holdout_only(labels: np.ndarray, image: str, holdout: list[dict[str, Any]]) -> np.ndarray:
+    """Set every pixel outside the hold-out windows of ``image`` to unlabeled (255).
+
+    Parameters
+    ----------
+    labels : ndarray of uint8, shape (H, W)
+    image : str
+        The raster the labels belong to; windows of other rasters are ignored.
+    holdout : list of dict
+        The model metadata's ``holdout`` entries: ``image`` and ``window``
+        (row, col, rows, cols).
+    """
+    out = np.full_like(labels, 255)
+    found = 0
+    for tile in holdout:
+        if not (os.path.exists(tile["image"]) and os.path.samefile(tile["image"], image)):
+            continue
+        r, c, h, w = tile["window"]
+        out[r:r + h, c:c + w] = labels[r:r + h, c:c + w]
+        found += 1
+    if not found:
+        raise BadInputError(f"the model held out no tile of {image!r}; give the raster it "
+                            "was trained on")
+    return out
+
+
+def run_labels(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
+    """Rasterise the labels (optionally only the hold-out) and write them."""
+    from ..io.raster import read_info, write_raster
+    from ..labels import IGNORE, LabelSources, count_labels, rasterize_labels
+    from ..model_file import read_model_file
+
+    info = read_info(args.image)
+    labels = rasterize_labels(info, LabelSources(
+        roads=args.roads, aoi=args.aoi, background=args.background,
+        road_width_m=args.road_width, width_field=args.width_field or None))
+    if args.holdout_of:
+        _, meta = read_model_file(args.holdout_of)
+        labels = holdout_only(labels, args.image, meta.get("holdout", []))
+    write_raster(args.out, labels, geotransform=info.geotransform, crs_wkt=info.crs_wkt,
+                 nodata=IGNORE, overwrite=args.overwrite)
+    reporter.artifact("labels", args.out)
+    counts = count_labels(labels)
+    return {"out": args.out, "road_px": counts.road, "background_px": counts.background}

@@ -1,0 +1,136 @@
+"""The ``predict``, ``vectorize`` and ``extract`` sub-commands: from a model to road layers."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from ..errors import OutputWriteError
+from ..events import Reporter
+from .common import add_common
+
+__all__ = ["add_predict", "run_predict", "add_vectorize", "run_vectorize", "add_extract",
+           "run_extract"]
+
+
+def _add_predict_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", required=True, metavar="MODEL")
+    p.add_argument("--image", required=True, metavar="IMG")
+    p.add_argument("--tile", type=int, default=512, metavar="PX", help="window side (512)")
+    p.add_argument("--overlap", type=float, default=0.25, help="window overlap (0.25)")
+    p.add_argument("--batch", type=int, default=4, metavar="N", help="windows per batch (4)")
+    p.add_argument("--tta", action="store_true", help="average the 8 flips/rotations")
+    p.add_argument("--float32", action="store_true",
+                   help="write Float32 probability instead of Byte 0-254")
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    p.add_argument("--overwrite", action="store_true", help="replace existing outputs")
+
+
+def _add_vectorize_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--threshold", type=float, default=0.5, help="road probability cut (0.5)")
+
+
+def _predict_config(args: argparse.Namespace) -> Any:
+    from ..predict import PredictConfig
+
+    return PredictConfig(tile_px=args.tile, overlap=args.overlap, batch_size=args.batch,
+                         tta=args.tta, output_dtype="float32" if args.float32 else "byte")
+
+
+def _result(obj: Any) -> dict[str, Any]:
+    data = dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) else dict(obj)
+    return {k: str(v) if isinstance(v, Path) else v for k, v in data.items()}
+
+
+def add_predict(sub: Any) -> argparse.ArgumentParser:
+    """Register ``predict``."""
+    p = sub.add_parser("predict", help="road probability raster of an image, streamed by "
+                       "windows")
+    _add_predict_options(p)
+    p.add_argument("--out", required=True, metavar="PROB.tif")
+    add_common(p)
+    return p
+
+
+def run_predict(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
+    """Predict one raster."""
+    from ..predict import predict_raster
+
+    result = predict_raster(args.model, args.image, args.out, _predict_config(args),
+                            device=args.device, reporter=reporter, overwrite=args.overwrite)
+    reporter.artifact("probability", args.out)
+    return _result(result)
+
+
+def add_vectorize(sub: Any) -> argparse.ArgumentParser:
+    """Register ``vectorize``."""
+    p = sub.add_parser("vectorize", help="road polygons and centerlines from a probability "
+                       "raster")
+    p.add_argument("--prob", required=True, metavar="PROB.tif")
+    p.add_argument("--out", required=True, metavar="ROADS.gpkg")
+    p.add_argument("--overwrite", action="store_true")
+    _add_vectorize_options(p)
+    add_common(p)
+    return p
+
+
+def run_vectorize(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
+    """Vectorise one probability raster."""
+    from ..vectorize import VectorizeConfig, vectorize_raster
+
+    result = vectorize_raster(args.prob, args.out, VectorizeConfig(threshold=args.threshold),
+                              reporter=reporter, overwrite=args.overwrite)
+    reporter.artifact("roads", args.out)
+    return _result(result)
+
+
+def add_extract(sub: Any) -> argparse.ArgumentParser:
+    """Register ``extract``."""
+    p = sub.add_parser("extract", help="predict + vectorize + preview PNG in one go")
+    _add_predict_options(p)
+    _add_vectorize_options(p)
+    p.add_argument("--out-dir", required=True, metavar="DIR")
+    add_common(p)
+    return p
+
+
+def extract_paths(image: str, out_dir: str) -> dict[str, Path]:
+    """Output names of ``extract``: ``<stem>_prob.tif``, ``<stem>_roads.gpkg``, ``_preview.png``."""
+    stem = Path(image).stem
+    folder = Path(out_dir)
+    return {"probability": folder / f"{stem}_prob.tif", "roads": folder / f"{stem}_roads.gpkg",
+            "preview": folder / f"{stem}_preview.png"}
+
+
+def run_extract(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
+    """Predict, vectorise and draw the preview of one raster."""
+    from ..predict import predict_raster
+    from ..preview import write_preview
+    from ..vectorize import VectorizeConfig, vectorize_raster
+
+    if not Path(args.out_dir).is_dir():
+        raise OutputWriteError(f"--out-dir {args.out_dir!r} is not a folder; create it first")
+    paths = extract_paths(args.image, args.out_dir)
+    if not args.overwrite:
+        taken = [str(p) for p in paths.values() if p.exists()]
+        if taken:
+            raise OutputWriteError(f"{', '.join(taken)} already exist(s); use --overwrite "
+                                   "or another --out-dir")
+    predicted = predict_raster(args.model, args.image, str(paths["probability"]),
+                               _predict_config(args), device=args.device, reporter=reporter,
+                               overwrite=args.overwrite)
+    reporter.artifact("probability", str(paths["probability"]))
+    vectors = vectorize_raster(str(paths["probability"]), str(paths["roads"]),
+                               VectorizeConfig(threshold=args.threshold), reporter=reporter,
+                               overwrite=args.overwrite)
+    reporter.artifact("roads", str(paths["roads"]))
+    write_preview(args.image, str(paths["probability"]), str(paths["roads"]),
+                  str(paths["preview"]), threshold=args.threshold)
+    reporter.artifact("preview", str(paths["preview"]))
+    if args.progress == "bar":
+        for kind, path in paths.items():
+            print(f"{kind}: {path}")
+    return {"files": {k: str(v) for k, v in paths.items()}, "predict": _result(predicted),
+            "vectorize": _result(vectors)}
