@@ -1,0 +1,273 @@
+"""Evaluation inputs: rasters and road lines read onto one grid, and metric frames."""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from osgeo import gdal, ogr, osr
+from shapely.geometry import LineString
+from shapely.geometry.base import BaseGeometry
+
+from ..errors import BadInputError, RasterReadError, VectorReadError
+from ..io.crs import metres_per_unit, metric_frame
+from ..io.probability import read_probability
+from ..io.raster import RasterInfo, Window, open_raster, read_info, read_valid_mask, read_window
+from ..io.vector import list_fields, read_features
+
+__all__ = ["Frame", "Source", "classify_source", "layer_crs", "read_lines", "lines_bounds",
+           "metre_frame", "clip_lines", "burn_lines", "read_mask", "valid_area"]
+
+gdal.UseExceptions()
+ogr.UseExceptions()
+osr.UseExceptions()
+
+logger = logging.getLogger(__name__)
+
+# Value of unlabelled / nodata pixels in a truth mask.
+_TRUTH_IGNORE = 255
+# Layer read from a vector file when present (the vectoriser's centerlines).
+_LINE_LAYER = "centerlines"
+# Per-line road width in metres, when the layer has this field (any case).
+_WIDTH_FIELD = "width"
+
+#: Coordinate maps (n, 2) -> (n, 2) to and from metres; None when the CRS is in metres.
+Frame = tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]] | None
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file of an evaluation."""
+
+    path: str
+    role: str  # "prediction" or "truth", for messages
+    kind: str  # "raster" or "lines"
+    layer: str | None = None  # the line layer of a vector file
+
+
+def classify_source(path: str, role: str) -> Source:
+    """Open a file as a raster, else as a vector file with a line layer.
+
+    The layer is "centerlines" when present, else the first layer of (Multi)LineStrings.
+
+    Raises
+    ------
+    BadInputError
+        A missing or unreadable file, or a vector file without a line layer.
+    """
+    if not (str(path).startswith("/vsi") or os.path.exists(path)):
+        raise BadInputError(f"the {role} file {path} does not exist; check the path")
+    try:
+        ds = gdal.OpenEx(str(path), gdal.OF_RASTER | gdal.OF_VECTOR | gdal.OF_READONLY)
+    except RuntimeError as err:
+        logger.debug("GDAL cannot open %s: %s", path, err)
+        ds = None
+    if ds is not None and ds.RasterCount > 0:
+        return Source(str(path), role, "raster")
+    if ds is None or ds.GetLayerCount() == 0:
+        raise BadInputError(f"cannot read the {role} file {path}; give a raster GDAL reads "
+                            "(e.g. GeoTIFF) or a vector file of road lines (e.g. GeoPackage)")
+    layers = [ds.GetLayer(i) for i in range(ds.GetLayerCount())]
+    names = [layer.GetName() for layer in layers]
+    if _LINE_LAYER in names:
+        return Source(str(path), role, "lines", _LINE_LAYER)
+    for layer in layers:
+        if ogr.GT_Flatten(layer.GetGeomType()) in (ogr.wkbLineString, ogr.wkbMultiLineString):
+            return Source(str(path), role, "lines", layer.GetName())
+    raise VectorReadError(f"the {role} file {path} has no line layer (its layers: {names}); "
+                          "give road centerlines as LineStrings")
+
+
+def layer_crs(source: Source) -> str:
+    """WKT of the CRS of a line source's layer."""
+    ds = gdal.OpenEx(source.path, gdal.OF_VECTOR)  # kept open while its layer is used
+    srs = ds.GetLayerByName(source.layer).GetSpatialRef()
+    if srs is None:
+        raise VectorReadError(f"layer {source.layer!r} of {source.path} has no coordinate "
+                              "reference system; assign one (ogr2ogr -a_srs EPSG:xxxx)")
+    return srs.ExportToWkt()
+
+
+def read_lines(source: Source, crs_wkt: str,
+               default_width_m: float) -> tuple[list[LineString], list[float]]:
+    """The layer's lines reprojected to ``crs_wkt``, each with its width in metres.
+
+    The width is the ``width`` field where present and > 0, else ``default_width_m``.
+    """
+    fields = {name.lower(): name for name in list_fields(source.path, layer=source.layer)}
+    features = read_features(source.path, target_crs_wkt=crs_wkt, layer=source.layer,
+                             field=fields.get(_WIDTH_FIELD))
+    lines, widths = [], []
+    for geometry, value in features:
+        shape = shapely.force_2d(shapely.from_wkb(bytes(geometry.ExportToWkb())))
+        for part in shapely.get_parts(shape):
+            if part.geom_type == "LineString" and part.length > 0:
+                lines.append(part)
+                widths.append(_width(value, default_width_m))
+    return lines, widths
+
+
+def _width(value: object, default_m: float) -> float:
+    try:
+        width = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default_m
+    return width if math.isfinite(width) and width > 0 else default_m
+
+
+def lines_bounds(lines: list[LineString]) -> tuple[float, float, float, float]:
+    """(xmin, ymin, xmax, ymax) of lines; zeros when there is none."""
+    if not lines:
+        return (0.0, 0.0, 0.0, 0.0)
+    return tuple(float(v) for v in shapely.total_bounds(lines))  # type: ignore[return-value]
+
+
+def metre_frame(crs_wkt: str, bounds: tuple[float, float, float, float]) -> Frame:
+    """Maps to and from metres: a scale (projected CRS) or a local azimuthal equidistant
+    frame centred on ``bounds`` (geographic CRS); None when the CRS's unit is the metre."""
+    if not osr.SpatialReference(wkt=crs_wkt).IsGeographic():
+        scale = metres_per_unit(crs_wkt)
+        return None if scale == 1.0 else (lambda xy: xy * scale, lambda xy: xy / scale)
+    to_local, from_local = metric_frame(crs_wkt, bounds)
+
+    def through(transform: osr.CoordinateTransformation) -> Callable[[np.ndarray], np.ndarray]:
+        def apply(xy: np.ndarray) -> np.ndarray:
+            if len(xy) == 0:
+                return xy
+            return np.asarray(transform.TransformPoints(xy), dtype=float)[:, :2]
+        return apply
+
+    return through(to_local), through(from_local)
+
+
+def _extent_text(bounds: tuple[float, ...], crs_wkt: str) -> str:
+    name = osr.SpatialReference(wkt=crs_wkt).GetName()
+    return f"extent {', '.join(f'{v:.10g}' for v in bounds)} in {name}"
+
+
+def clip_lines(lines: list[LineString], grid: RasterInfo, source: Source) -> list[LineString]:
+    """The parts of the lines inside the grid's extent; BadInputError if none, while some
+    lines exist."""
+    clipped = shapely.get_parts(shapely.clip_by_rect(lines, *grid.bounds)) if lines else []
+    kept = [part for part in clipped if part.geom_type == "LineString" and part.length > 0]
+    if lines and not kept:
+        extent = _extent_text(lines_bounds(lines), grid.crs_wkt)
+        raise BadInputError(
+            f"the {source.role} lines in {source.path} ({extent}) do not overlap the raster "
+            f"{grid.path} ({_extent_text(grid.bounds, grid.crs_wkt)}); check both files and "
+            "their CRSs")
+    return kept
+
+
+def valid_area(valid: np.ndarray, grid: RasterInfo) -> BaseGeometry | None:
+    """The footprint of the valid pixels (rows, cols) bool in map coordinates; None when
+    every pixel is valid."""
+    if valid.all():
+        return None
+    raster = gdal.GetDriverByName("MEM").Create("", grid.width, grid.height, 1, gdal.GDT_Byte)
+    raster.SetGeoTransform(grid.geotransform)
+    band = raster.GetRasterBand(1)
+    band.WriteArray(valid.astype(np.uint8))
+    source = ogr.GetDriverByName("Memory").CreateDataSource("")  # kept while layer is used
+    layer = source.CreateLayer("valid", None, ogr.wkbPolygon)
+    layer.CreateField(ogr.FieldDefn("value", ogr.OFTInteger))
+    gdal.Polygonize(band, band, layer, 0)  # the band as its own mask: valid pixels only
+    polygons = [shapely.from_wkb(bytes(f.GetGeometryRef().ExportToWkb())) for f in layer]
+    return shapely.unary_union(polygons)
+
+
+def burn_lines(lines: list[LineString], widths_m: list[float], grid: RasterInfo,
+               frame: Frame) -> np.ndarray:
+    """Road mask of lines buffered by half their width: (rows, cols) bool, True where a
+    pixel's centre is inside a buffer. Lines are in the grid's CRS."""
+    target = gdal.GetDriverByName("MEM").Create("", grid.width, grid.height, 1, gdal.GDT_Byte)
+    target.SetGeoTransform(grid.geotransform)
+    target.SetProjection(grid.crs_wkt)
+    if lines:
+        source = ogr.GetDriverByName("Memory").CreateDataSource("")
+        layer = source.CreateLayer("roads", target.GetSpatialRef(), ogr.wkbUnknown)
+        for line, width_m in zip(lines, widths_m, strict=True):
+            if frame is None:
+                polygon = line.buffer(width_m / 2)
+            else:
+                local = shapely.transform(line, frame[0]).buffer(width_m / 2)
+                polygon = shapely.transform(local, frame[1])
+            feature = ogr.Feature(layer.GetLayerDefn())
+            feature.SetGeometry(ogr.CreateGeometryFromWkb(polygon.wkb))
+            layer.CreateFeature(feature)
+        gdal.RasterizeLayer(target, [1], layer, burn_values=[1])
+    return target.GetRasterBand(1).ReadAsArray().astype(bool)
+
+
+def _same_grid(info: RasterInfo, grid: RasterInfo) -> bool:
+    srs = osr.SpatialReference(wkt=info.crs_wkt)
+    tolerance = 1e-6 * min(grid.pixel_size)
+    return bool(srs.IsSame(osr.SpatialReference(wkt=grid.crs_wkt))
+                and (info.width, info.height) == (grid.width, grid.height)
+                and np.allclose(info.geotransform, grid.geotransform, rtol=0, atol=tolerance))
+
+
+def _on_grid(source: Source, grid: RasterInfo) -> gdal.Dataset:
+    """The raster itself when on the grid, else warped onto it (nearest, 255 outside)."""
+    info = read_info(source.path)
+    if _same_grid(info, grid):
+        return open_raster(source.path)
+    src, dst = osr.SpatialReference(wkt=info.crs_wkt), osr.SpatialReference(wkt=grid.crs_wkt)
+    for srs in (src, dst):
+        srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    xmin, ymin, xmax, ymax = osr.CoordinateTransformation(src, dst).TransformBounds(
+        *info.bounds, 21)
+    gxmin, gymin, gxmax, gymax = grid.bounds
+    if xmin >= gxmax or xmax <= gxmin or ymin >= gymax or ymax <= gymin:
+        raise BadInputError(
+            f"the {source.role} raster {source.path} ({_extent_text(info.bounds, info.crs_wkt)}"
+            f") does not overlap {grid.path} ({_extent_text(grid.bounds, grid.crs_wkt)}); "
+            "check that both cover the same place and have the right CRS")
+    logger.info("warping %s onto the grid of %s", source.path, grid.path)
+    return gdal.Warp("", source.path, format="MEM", outputBounds=grid.bounds,
+                     width=grid.width, height=grid.height, dstSRS=grid.crs_wkt,
+                     resampleAlg="near", dstNodata=_TRUTH_IGNORE)
+
+
+def read_mask(source: Source, grid: RasterInfo,
+              threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Road pixels and valid pixels of a one-band raster on the grid, each (rows, cols) bool.
+
+    A truth raster is a 0/1 mask (255 = nodata), warped onto the grid when needed. A
+    prediction is read on its own grid by :func:`engine.io.probability.read_probability`
+    (Byte probability x 254 with 255 nodata, Float in [0, 1], or a 0/1 mask).
+    """
+    if source.role != "truth":
+        return _read_prediction(source, threshold)
+    ds = _on_grid(source, grid)
+    if ds.RasterCount != 1:
+        raise RasterReadError(f"the {source.role} raster {source.path} has {ds.RasterCount} "
+                              "bands; give a one-band probability or 0/1 mask raster")
+    window = Window.whole(grid.width, grid.height)
+    data = read_window(ds, window)
+    valid = read_valid_mask(ds, window, data=data)
+    band = data[0]
+    valid &= band != _TRUTH_IGNORE
+    return _binary(band, valid, source), valid
+
+
+def _read_prediction(source: Source, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Road and valid pixels of a prediction raster, read on its own grid."""
+    prob, valid = read_probability(read_info(source.path))  # the prediction sets the grid
+    return (prob >= threshold) & valid, valid
+
+
+def _binary(band: np.ndarray, valid: np.ndarray, source: Source) -> np.ndarray:
+    values = np.unique(band[valid])
+    if not np.isin(values, (0, 1)).all():
+        shown = ", ".join(f"{v:g}" for v in values[:6])
+        raise RasterReadError(
+            f"the {source.role} raster {source.path} holds the values {shown}; give a 0/1 "
+            f"mask ({_TRUTH_IGNORE} = nodata) or a probability raster (Byte 0-254 or Float "
+            "in [0, 1])")
+    return (band == 1) & valid

@@ -1,0 +1,69 @@
+"""VectorizeConfig: how a probability raster becomes road polygons and centerlines."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields
+
+from engine.errors import BadInputError
+
+__all__ = ["VectorizeConfig"]
+
+
+@dataclass(frozen=True)
+class VectorizeConfig:
+    """Options of :func:`engine.vectorize.vectorize_raster`; lengths in metres, areas in m2."""
+
+    # Road probability in (0, 1] at or above which a pixel is road. A Byte raster's value
+    # v is the probability v / 254; a Byte 0/1 mask (values 0 and 1 only, no nodata 255
+    # declared) is read as probabilities 0 and 1, so its 1s are road whatever the threshold.
+    threshold: float = 0.5
+    # Road blobs smaller than this area (m2) are removed.
+    min_object_m2: float = 20.0
+    # Holes in the road mask smaller than this area (m2) are filled.
+    min_hole_m2: float = 20.0
+    # Douglas-Peucker tolerance (m) of the road polygons' outlines; 0 keeps pixel edges.
+    polygon_simplify_m: float = 0.5
+    # Skeleton branches shorter than this (m) that end in nothing are pruned; isolated
+    # pieces of centerline shorter than this are dropped; dangling ends are extended along
+    # their direction to the end of the road mask by at most this.
+    spur_length_m: float = 10.0
+    # Dangling ends closer than this (m) are joined when roughly collinear ...
+    gap_join_m: float = 15.0
+    # ... that is, when the joining segment is within this angle (degrees) of the
+    # direction of both ends.
+    gap_angle_deg: float = 35.0
+    # Douglas-Peucker tolerance (m) of the centerlines; 0 keeps every skeleton pixel.
+    line_simplify_m: float = 1.0
+
+    def __post_init__(self) -> None:
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise BadInputError(f"{item.name} must be a number; got {value!r}")
+            if not math.isfinite(value) or value < 0:
+                raise BadInputError(f"{item.name} must be a finite number >= 0; got {value!r}")
+        if not 0 < self.threshold <= 1:
+            raise BadInputError(
+                f"threshold must be a probability in (0, 1]; got {self.threshold!r}"
+            )
+        if self.gap_angle_deg > 90:
+            raise BadInputError(
+                f"gap_angle_deg must be between 0 and 90 degrees; got {self.gap_angle_deg!r}"
+            )
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dictionary of every field."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> VectorizeConfig:
+        """Rebuild from :meth:`to_dict`'s output; missing keys take their defaults."""
+        known = {item.name for item in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise BadInputError(
+                f"unknown vectorize option(s) {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(known))}"
+            )
+        return cls(**data)
