@@ -5,46 +5,24 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .device import autocast
 from .errors import BadInputError
+from .predict.forward import forward_probability
+from .predict.layout import WindowLayout, hann_window, window_starts
 
+# hann_window and window_starts live in engine.predict.layout (shared with the streaming
+# prediction of rasters); they are re-exported here for existing callers.
 __all__ = ["hann_window", "window_starts", "predict_probability"]
-
-
-def hann_window(tile_px: int) -> np.ndarray:
-    """2-D Hann weights of shape (tile_px, tile_px), floored so edge pixels still count.
-
-    The floor (1e-3) keeps pixels that only one window sees (the raster's border)
-    defined instead of 0 / 0.
-    """
-    w = np.hanning(tile_px + 2)[1:-1].astype(np.float32)
-    return np.maximum(np.outer(w, w), 1e-3).astype(np.float32)
-
-
-def window_starts(length: int, tile_px: int, stride: int) -> list[int]:
-    """Offsets of windows of ``tile_px`` covering ``length`` with the given stride."""
-    if length <= tile_px:
-        return [0]
-    starts = list(range(0, length - tile_px + 1, stride))
-    if starts[-1] != length - tile_px:
-        starts.append(length - tile_px)
-    return starts
-
-
-def _forward(model: torch.nn.Module, batch: np.ndarray, device: torch.device,
-             amp: bool) -> np.ndarray:
-    x = torch.from_numpy(batch).to(device)
-    if device.type == "cuda":
-        x = x.contiguous(memory_format=torch.channels_last)
-    with torch.inference_mode(), autocast(device, amp):
-        logits = model(x, with_embedding=False).logits
-    return torch.sigmoid(logits.float())[:, 0].cpu().numpy()
 
 
 def predict_probability(model: torch.nn.Module, image: np.ndarray, *, tile_px: int,
                         overlap: float = 0.25, batch_size: int = 4,
-                        device: torch.device | None = None, amp: bool = True) -> np.ndarray:
+                        device: torch.device | None = None, amp: bool = True,
+                        tta: bool = False) -> np.ndarray:
     """Predict road probability over a normalised image held in memory.
+
+    The window layout, Hann weights and forward pass are those of
+    :func:`engine.predict.predict_raster`, which streams a raster instead; this
+    function accumulates over the whole image and is its reference.
 
     Parameters
     ----------
@@ -62,6 +40,8 @@ def predict_probability(model: torch.nn.Module, image: np.ndarray, *, tile_px: i
         Where the model lives (CPU when omitted).
     amp : bool
         bf16 autocast on CUDA.
+    tta : bool
+        Average over the 8 flips and quarter turns of each window.
 
     Returns
     -------
@@ -74,19 +54,19 @@ def predict_probability(model: torch.nn.Module, image: np.ndarray, *, tile_px: i
         raise BadInputError(f"overlap must be in [0, 0.9], got {overlap}")
     device = device or torch.device("cpu")
     c, h, w = image.shape
-    ph, pw = max(h, tile_px), max(w, tile_px)
+    layout = WindowLayout.for_grid(h, w, tile_px=tile_px, overlap=overlap)
+    ph, pw = layout.padded_shape
     padded = np.zeros((c, ph, pw), np.float32)
     padded[:, :h, :w] = image
-    stride = max(1, int(round(tile_px * (1 - overlap))))
     weights = hann_window(tile_px)
     acc = np.zeros((ph, pw), np.float32)
     norm = np.zeros((ph, pw), np.float32)
-    offsets = [(r, q) for r in window_starts(ph, tile_px, stride)
-               for q in window_starts(pw, tile_px, stride)]
+    offsets = [(r, q) for _, r, q in layout.offsets()]
     for i in range(0, len(offsets), batch_size):
         chunk = offsets[i:i + batch_size]
         batch = np.stack([padded[:, r:r + tile_px, q:q + tile_px] for r, q in chunk])
-        for (r, q), prob in zip(chunk, _forward(model, batch, device, amp), strict=True):
+        probs = forward_probability(model, batch, device=device, amp=amp, tta=tta)
+        for (r, q), prob in zip(chunk, probs, strict=True):
             acc[r:r + tile_px, q:q + tile_px] += prob * weights
             norm[r:r + tile_px, q:q + tile_px] += weights
     return (acc / norm)[:h, :w]

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from ..errors import BadInputError
+from ..io.probability import BYTE_NODATA
 
 __all__ = ["PredictConfig", "OUTPUT_DTYPES", "NODATA"]
 
@@ -13,7 +14,7 @@ __all__ = ["PredictConfig", "OUTPUT_DTYPES", "NODATA"]
 OUTPUT_DTYPES = ("byte", "float32")
 #: Nodata of each output type: 255 is above every byte probability (0-254), and -1.0 is
 #: outside [0, 1] while staying a plain number that every GIS reads (NaN nodata is not).
-NODATA = {"byte": 255, "float32": -1.0}
+NODATA = {"byte": BYTE_NODATA, "float32": -1.0}
 #: Window sides must be multiples of this: the networks down-sample by up to 2 ** 5.
 _TILE_MULTIPLE_PX = 32
 #: Largest overlap between neighbouring windows, as a fraction of the window side.

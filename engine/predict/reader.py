@@ -1,0 +1,83 @@
+"""Reading windows of a raster into normalised batches, passing over all-nodata windows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from ..io.raster import Window, open_raster, read_valid_mask, read_window
+from ..normalization import BandStats, normalize
+from .layout import WindowLayout
+
+__all__ = ["WindowBatch", "read_batches"]
+
+
+@dataclass
+class WindowBatch:
+    """Windows ready for the model, plus how far through the layout they reach."""
+
+    offsets: list[tuple[int, int, int]]  # (row_index, row_off, col_off) of each window
+    pixels: np.ndarray | torch.Tensor  # (B, C, T, T) float32 normalised (pinned on CUDA)
+    valid: np.ndarray  # (B, T, T) bool, True where the input holds data
+    windows_done: int  # layout windows passed since the previous batch, skipped included
+    skipped: int  # of those, the all-nodata windows that are not predicted
+
+
+def _batch(items: list[tuple[tuple[int, int, int], np.ndarray, np.ndarray]], bands: int,
+           tile_px: int, done: int, skipped: int, pin_memory: bool) -> WindowBatch:
+    if items:
+        pixels = np.stack([item[1] for item in items])
+        valid = np.stack([item[2] for item in items])
+    else:  # only skipped windows since the previous batch
+        pixels = np.zeros((0, bands, tile_px, tile_px), np.float32)
+        valid = np.zeros((0, tile_px, tile_px), bool)
+    tensor = torch.from_numpy(pixels).pin_memory() if pin_memory and items else pixels
+    return WindowBatch([item[0] for item in items], tensor, valid, done, skipped)
+
+
+def read_batches(path: str, layout: WindowLayout, stats: BandStats, *, batch_size: int,
+                 pin_memory: bool = False) -> Iterator[WindowBatch]:
+    """Read the layout's windows in order and group those with data into batches.
+
+    Windows may extend past the raster (when it is smaller than a window); the pixels
+    outside it are invalid. Invalid pixels are 0 after normalisation.
+
+    Parameters
+    ----------
+    path : str
+        The raster; opened here, so the dataset belongs to the calling thread.
+    layout : WindowLayout
+        The windows, on the raster's grid.
+    stats : BandStats
+        The model's normalisation statistics.
+    batch_size : int
+        Windows per batch (the last batch may hold fewer, or none when only skipped
+        windows are left).
+    pin_memory : bool
+        Return page-locked tensors, for non-blocking copies to a GPU.
+
+    Yields
+    ------
+    WindowBatch
+    """
+    ds = open_raster(path)
+    tile = layout.tile_px
+    items: list[tuple[tuple[int, int, int], np.ndarray, np.ndarray]] = []
+    done = skipped = 0
+    for offset in layout.offsets():
+        window = Window(offset[1], offset[2], tile, tile)
+        data = read_window(ds, window)
+        valid = read_valid_mask(ds, window, data=data)
+        done += 1
+        if not valid.any():
+            skipped += 1
+            continue
+        items.append((offset, normalize(data, stats, valid_mask=valid), valid))
+        if len(items) == batch_size:
+            yield _batch(items, ds.RasterCount, tile, done, skipped, pin_memory)
+            items, done, skipped = [], 0, 0
+    if items or done:
+        yield _batch(items, ds.RasterCount, tile, done, skipped, pin_memory)

@@ -1,0 +1,202 @@
+"""predict_raster: a probability GeoTIFF from a model and a raster, streamed by windows."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import asdict, dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import torch
+from osgeo import gdal
+
+from ..device import resolve_device
+from ..errors import BadInputError, ModelLoadError, OutputWriteError
+from ..events import Reporter
+from ..io.atomic import atomic_output
+from ..io.raster import RasterInfo, read_info
+from ..model_file import load_model
+from ..normalization import BandStats
+from .blend import RowBand
+from .config import PredictConfig
+from .forward import forward_probability, prepare_model
+from .layout import WindowLayout
+from .reader import read_batches
+from .threads import Prefetcher
+from .writer import RowWriter, create_output, encode_rows
+
+__all__ = ["PredictResult", "predict_raster", "check_pixel_size"]
+
+logger = logging.getLogger(__name__)
+
+#: Raster pixels this many times larger or smaller than the model's training pixels warn.
+PIXEL_RATIO_WARNING = 1.5
+
+
+@dataclass(frozen=True)
+class PredictResult:
+    """What :func:`predict_raster` wrote."""
+
+    out_path: str  # the probability GeoTIFF
+    windows_total: int  # windows of the layout
+    windows_skipped_nodata: int  # all-nodata windows, not sent to the model
+    seconds: float  # wall time of the whole call
+    pixels: int  # width x height of the output
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary of every field."""
+        return asdict(self)
+
+
+def _check_paths(model_path: str, image_path: str, out_path: str, overwrite: bool) -> None:
+    out = Path(out_path)
+    same = Path(image_path).resolve() == out.resolve() or (
+        out.exists() and Path(image_path).exists() and os.path.samefile(image_path, out))
+    if same:
+        raise OutputWriteError(f"the output {out_path} is the input raster; choose another "
+                               "file name (an input is never overwritten)")
+    if Path(model_path).resolve() == out.resolve():
+        raise OutputWriteError(f"the output {out_path} is the model file; choose another name")
+    if out.exists() and not overwrite:
+        raise OutputWriteError(f"{out_path} already exists; pass overwrite=True "
+                               "(--overwrite) to replace it")
+
+
+def check_pixel_size(info: RasterInfo, meta: dict[str, Any], reporter: Reporter) -> None:
+    """Warn when the raster's pixels differ from the model's by more than 1.5x either way."""
+    model_m = meta.get("pixel_size_m")
+    if not model_m or model_m <= 0 or info.pixel_size_m <= 0:
+        return
+    factor = info.pixel_size_m / model_m
+    if max(factor, 1 / factor) > PIXEL_RATIO_WARNING:
+        reporter.warning(
+            f"raster pixel {info.pixel_size_m:.2f} m is {factor:.1f}x the model's "
+            f"{model_m:.2f} m training pixel; results may suffer; resample the raster "
+            f"to about {model_m:.2f} m (e.g. gdalwarp -tr {model_m:g} {model_m:g})")
+
+
+def _check_bands(info: RasterInfo, meta: dict[str, Any], model_path: str) -> None:
+    expected = int(meta["bands"]["count"])
+    if info.band_count != expected:
+        raise ModelLoadError(
+            f"the model {model_path} was trained on {expected} band(s) but the raster "
+            f"{info.path} has {info.band_count}; predict on rasters with the model's bands")
+
+
+def predict_raster(model_path: str | Path, image_path: str | Path, out_path: str | Path,
+                   config: PredictConfig | None = None, *, device: str | torch.device = "auto",
+                   reporter: Reporter | None = None, overwrite: bool = False) -> PredictResult:
+    """Write a road-probability GeoTIFF for a raster, window by window.
+
+    Windows of ``config.tile_px`` overlap by ``config.overlap``; their predictions are
+    blended with a Hann window over a band of rows that slides down the raster, and
+    finished rows are written as soon as no later window touches them, so memory does
+    not grow with the raster's height. A reader thread reads and normalises batches
+    ahead of the model, and a writer thread compresses finished rows.
+
+    Parameters
+    ----------
+    model_path : str or Path
+        A model file (:mod:`engine.model_file`).
+    image_path : str or Path
+        Any raster GDAL reads, with the model's band count.
+    out_path : str or Path
+        The GeoTIFF to write: the input's grid, CRS and size; one band, uint8
+        (probability x 254, nodata 255) or float32 (nodata -1); tiled 256 px, DEFLATE,
+        with overviews (2 x 2 averages ignoring nodata, each level from the one above)
+        written along with the rows. Written to a temporary file renamed at the end.
+    config : PredictConfig, optional
+        Window, batch, TTA and output settings; the defaults when omitted.
+    device : str or torch.device
+        ``auto``, ``cpu``, ``cuda`` or ``cuda:N``.
+    reporter : Reporter, optional
+        Receives progress ("predicting", in windows) and warnings; its ``should_stop``
+        is polled once per batch.
+    overwrite : bool
+        Replace an existing ``out_path`` (never the input itself).
+
+    Returns
+    -------
+    PredictResult
+
+    Raises
+    ------
+    OutputWriteError
+        ``out_path`` exists (without ``overwrite``), is the input, or cannot be written.
+    ModelLoadError
+        An unreadable model, or one trained on another band count.
+    RasterReadError
+        An unreadable raster, or one without a CRS.
+    CancelledError
+        ``reporter.should_stop()`` turned true; nothing is left under ``out_path``.
+    """
+    start = time.monotonic()
+    config = config if config is not None else PredictConfig()
+    if not isinstance(config, PredictConfig):
+        raise BadInputError(f"config must be a PredictConfig, got {type(config).__name__}")
+    reporter = reporter if reporter is not None else Reporter()
+    _check_paths(str(model_path), str(image_path), str(out_path), overwrite)
+    dev = device if isinstance(device, torch.device) else resolve_device(device)
+    model, meta = load_model(model_path, device=dev)
+    info = read_info(str(image_path))
+    _check_bands(info, meta, str(model_path))
+    check_pixel_size(info, meta, reporter)
+    stats = BandStats.from_dict(meta["normalization"])
+    layout = WindowLayout.for_grid(info.height, info.width, tile_px=config.tile_px,
+                                   overlap=config.overlap)
+    with atomic_output(str(out_path), overwrite=overwrite, suffix=".tif") as tmp:
+        skipped = _write_prediction(tmp, prepare_model(model, dev), dev, info, stats, layout,
+                                    config, reporter)
+    result = PredictResult(str(out_path), len(layout), skipped, time.monotonic() - start,
+                           info.width * info.height)
+    logger.info("predicted %s: %s", image_path, result)
+    return result
+
+
+def _write_prediction(tmp: str, model: torch.nn.Module, device: torch.device, info: RasterInfo,
+                      stats: BandStats, layout: WindowLayout, config: PredictConfig,
+                      reporter: Reporter) -> int:
+    """Fill a new GeoTIFF at ``tmp``; return the number of skipped windows."""
+    ds: gdal.Dataset | None = create_output(tmp, info, config.output_dtype)
+    writer = RowWriter(ds, config.nodata)
+    try:
+        skipped = _stream(model, device, info, stats, layout, config, writer, reporter)
+        writer.close()
+    finally:
+        writer.abort()
+        ds = None  # closes the file before it is renamed, or removed after an error
+    return skipped
+
+
+def _stream(model: torch.nn.Module, device: torch.device, info: RasterInfo, stats: BandStats,
+            layout: WindowLayout, config: PredictConfig, writer: RowWriter,
+            reporter: Reporter) -> int:
+    """Predict every batch, blend it and hand finished rows to ``writer``."""
+    band = RowBand(layout)
+    done = skipped = 0
+    produce = partial(read_batches, info.path, layout, stats, batch_size=config.batch_size,
+                      pin_memory=device.type == "cuda")
+    reporter.progress("predicting", 0, len(layout))
+    with Prefetcher(produce, depth=config.prefetch) as batches:
+        for batch in batches:
+            reporter.check_cancelled()
+            if batch.offsets:
+                probs = forward_probability(model, batch.pixels, device=device,
+                                            amp=config.amp, tta=config.tta)
+                for (_, row, col), prob, valid in zip(batch.offsets, probs, batch.valid,
+                                                      strict=True):
+                    _write_rows(band.advance_to(row), writer, config.output_dtype)
+                    band.add(row, col, prob, valid)
+            done += batch.windows_done
+            skipped += batch.skipped
+            reporter.progress("predicting", done, len(layout))
+    _write_rows(band.advance_to(info.height), writer, config.output_dtype)
+    return skipped
+
+
+def _write_rows(chunks: Any, writer: RowWriter, output_dtype: str) -> None:
+    for prob, valid in chunks:
+        writer.write(encode_rows(prob, valid, output_dtype))
