@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
+
+from .algorithms.base import icon_path
+from .provider import RoadExtractionProvider
+
+__all__ = ["RoadExtractionPlugin"]
+
+#: The install algorithm the menu entry opens.
+INSTALL_ALGORITHM = "roadextraction:install_engine"
+
 
 class RoadExtractionPlugin:
     """Registers the plugin's parts with QGIS and removes them on unload.
@@ -16,16 +28,66 @@ class RoadExtractionPlugin:
 
     def __init__(self, iface: Any | None) -> None:
         self.iface = iface
-        self._gui_ready = False
+        self.provider: RoadExtractionProvider | None = None
+        self.actions: list[Any] = []
+
+    @staticmethod
+    def tr(text: str) -> str:
+        """Translate a user-visible string."""
+        return QCoreApplication.translate("RoadExtraction", text)
+
+    @property
+    def menu(self) -> str:
+        """The plugin's entry in the Plugins menu."""
+        return self.tr("&Road extraction")
 
     def initProcessing(self) -> None:  # noqa: N802 - QGIS hook
-        """Register the Processing provider (the provider arrives with its own issue)."""
+        """Register the Processing provider (once; initGui calls this too).
+
+        The registry refuses a second provider with the same id (another copy of the plugin
+        loaded); the provider is then not kept, so unload cannot remove the other one.
+        """
+        if self.provider is None:
+            provider = RoadExtractionProvider()
+            if QgsApplication.processingRegistry().addProvider(provider):
+                self.provider = provider
 
     def initGui(self) -> None:  # noqa: N802 - QGIS hook
-        """Build the GUI when there is an interface; headless QGIS has none."""
+        """Register the provider and, when there is an interface, the menu entries."""
         self.initProcessing()
-        self._gui_ready = self.iface is not None
+        if self.iface is None:
+            return
+        from qgis.PyQt.QtWidgets import QAction
+
+        parent = self.iface.mainWindow()
+        entries = ((QIcon(str(icon_path())), self.tr("Install / repair engine…"),
+                    self.open_install_dialog),
+                   (None, self.tr("Settings…"), self.open_settings_dialog))
+        for icon, text, slot in entries:
+            action = QAction(icon, text, parent) if icon is not None else QAction(text, parent)
+            action.triggered.connect(slot)
+            self.iface.addPluginToMenu(self.menu, action)
+            self.actions.append(action)
+
+    def open_install_dialog(self) -> None:
+        """Open the Processing dialog of the install algorithm."""
+        import processing  # QGIS's Processing plugin; only present with the GUI
+
+        processing.execAlgorithmDialog(INSTALL_ALGORITHM, {})
+
+    def open_settings_dialog(self) -> None:
+        """Open the settings dialog (engine interpreter, device, working folder)."""
+        from .settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.iface.mainWindow())
+        dialog.exec_()
 
     def unload(self) -> None:
         """Remove everything initGui and initProcessing added."""
-        self._gui_ready = False
+        for action in self.actions:
+            self.iface.removePluginMenu(self.menu, action)
+            action.deleteLater()
+        self.actions = []
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None

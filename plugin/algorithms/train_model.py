@@ -1,0 +1,161 @@
+"""Processing algorithm: train the semi-supervised road model (engine ``train``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterMultipleLayers,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+)
+
+from ..feedback_bridge import RoundProgress
+from ..report import write_training_report
+from .base import EngineAlgorithm
+
+__all__ = ["TrainModel"]
+
+PROFILES = ("fast", "full")
+
+
+class TrainModel(EngineAlgorithm):
+    """Train a road model on labeled rasters plus unlabeled imagery, in rounds."""
+
+    RASTERS = "RASTERS"
+    ROADS = "ROADS"
+    ROAD_WIDTH = "ROAD_WIDTH"
+    WIDTH_FIELD = "WIDTH_FIELD"
+    AOI = "AOI"
+    BACKGROUND = "BACKGROUND"
+    UNLABELED = "UNLABELED"
+    ROUNDS = "ROUNDS"
+    PROFILE = "PROFILE"
+    DEVICE = "DEVICE"
+    INIT_MODEL = "INIT_MODEL"
+    CONFIG = "CONFIG"
+    OUTPUT_MODEL = "OUTPUT_MODEL"
+    OUTPUT_REPORT = "OUTPUT_REPORT"
+    BEST_ROUND = "BEST_ROUND"
+
+    def name(self) -> str:
+        return "train_model"
+
+    def displayName(self) -> str:
+        return self.tr("Train road model")
+
+    def shortHelpString(self) -> str:
+        return self.tr(
+            "Trains a road segmentation model (U-Net) on a few labeled roads plus all the "
+            "unlabeled imagery, with a pixel-wise contrastive loss and rounds of pseudo-labels."
+            "<br><b>Rasters</b>: the labeled images (same bands). <b>Roads</b>: centerlines "
+            "(buffered by Road width in metres, or by the Width field) or road polygons. "
+            "<b>Labeled area</b>: inside it every pixel that is not road is background; "
+            "<b>Background</b> polygons are background too; everything else is unlabeled. "
+            "<b>Unlabeled rasters</b> feed the contrastive branch and the pseudo-labels."
+            "<br>The model keeps the best round (validation IoU on a held-out part of the "
+            "labeled area); the report lists the scores of every round. Profile 'fast' suits "
+            "a CPU, 'full' a GPU. Config (advanced) is a JSON or TOML file of training "
+            "settings; Initial model fine-tunes an existing model.")
+
+    def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
+        self.addParameter(QgsProcessingParameterMultipleLayers(
+            self.RASTERS, self.tr("Labeled rasters"), QgsProcessing.TypeRaster))
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.ROADS, self.tr("Road labels (lines or polygons)"),
+            [QgsProcessing.TypeVectorLine, QgsProcessing.TypeVectorPolygon]))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.ROAD_WIDTH, self.tr("Road width (metres, for lines)"),
+            QgsProcessingParameterNumber.Double, 6.0, minValue=0.01))
+        self.addParameter(QgsProcessingParameterField(
+            self.WIDTH_FIELD, self.tr("Width field (metres, overrides Road width)"),
+            parentLayerParameterName=self.ROADS, type=QgsProcessingParameterField.Numeric,
+            optional=True))
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.AOI, self.tr("Labeled area (polygons)"), [QgsProcessing.TypeVectorPolygon],
+            optional=True))
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.BACKGROUND, self.tr("Background (polygons)"),
+            [QgsProcessing.TypeVectorPolygon], optional=True))
+        self.addParameter(QgsProcessingParameterMultipleLayers(
+            self.UNLABELED, self.tr("Unlabeled rasters"), QgsProcessing.TypeRaster,
+            optional=True))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.ROUNDS, self.tr("Rounds (at most)"), QgsProcessingParameterNumber.Integer,
+            3, minValue=1, maxValue=50))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.PROFILE, self.tr("Profile"), options=list(PROFILES), defaultValue=0))
+        self.addParameter(QgsProcessingParameterString(
+            self.DEVICE, self.tr("Device (auto, cpu, cuda or cuda:N; empty = plugin settings)"),
+            defaultValue="", optional=True))
+        self.addParameter(QgsProcessingParameterFile(
+            self.INIT_MODEL, self.tr("Initial model to fine-tune"), extension="pt",
+            optional=True))
+        config_param = QgsProcessingParameterFile(
+            self.CONFIG, self.tr("Training settings (JSON or TOML)"), optional=True,
+            fileFilter="Settings (*.json *.toml)")
+        config_param.setFlags(config_param.flags()
+                              | QgsProcessingParameterDefinition.FlagAdvanced)
+        self.addParameter(config_param)
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.OUTPUT_MODEL, self.tr("Model"), fileFilter="Road model (*.pt)"))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.OUTPUT_REPORT, self.tr("Training report"), fileFilter="HTML files (*.html)",
+            optional=True, createByDefault=True))
+        self.addOutput(QgsProcessingOutputNumber(self.BEST_ROUND, self.tr("Best round")))
+
+    def _args(self, parameters: dict[str, Any], context: QgsProcessingContext,
+              feedback: QgsProcessingFeedback, model: str) -> list[str]:
+        rasters = self.raster_paths(parameters, self.RASTERS, context)
+        if not rasters:
+            raise QgsProcessingException(self.tr("RASTERS is empty; give at least one raster"))
+        args: list[str] = []
+        for path in rasters:
+            args += ["--image", path]
+        args += ["--roads", self.source_path(parameters, self.ROADS, context, feedback)]
+        for key, flag in ((self.AOI, "--aoi"), (self.BACKGROUND, "--background")):
+            path = self.source_path(parameters, key, context, feedback)
+            if path is not None:
+                args += [flag, path]
+        unlabeled = self.raster_paths(parameters, self.UNLABELED, context)
+        if unlabeled:
+            args += ["--unlabeled", *unlabeled]
+        fields = self.parameterAsFields(parameters, self.WIDTH_FIELD, context)
+        args += [f"--width-field={fields[0] if fields else ''}",
+                 "--road-width", str(self.parameterAsDouble(parameters, self.ROAD_WIDTH, context)),
+                 "--rounds", str(self.parameterAsInt(parameters, self.ROUNDS, context)),
+                 "--profile", PROFILES[self.parameterAsEnum(parameters, self.PROFILE, context)],
+                 "--device", self.device(parameters, context), "--out", model, "--overwrite"]
+        for key, flag in ((self.INIT_MODEL, "--init"), (self.CONFIG, "--config")):
+            path = self.parameterAsFile(parameters, key, context)
+            if path:
+                args += [flag, path]
+        return args
+
+    def processAlgorithm(self, parameters: dict[str, Any], context: QgsProcessingContext,
+                         feedback: QgsProcessingFeedback) -> dict[str, Any]:
+        runner = self.engine_runner()
+        model = self.parameterAsFileOutput(parameters, self.OUTPUT_MODEL, context)
+        report = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
+        Path(model).parent.mkdir(parents=True, exist_ok=True)
+        args = self._args(parameters, context, feedback, model)
+        rounds = self.parameterAsInt(parameters, self.ROUNDS, context)
+        result = self.run_engine(runner, "train", args, feedback, RoundProgress(rounds))
+        if report:
+            Path(report).parent.mkdir(parents=True, exist_ok=True)
+            write_training_report(report, result.events, result.done,
+                                  title=self.tr("Road model training"))
+        return {self.OUTPUT_MODEL: model, self.OUTPUT_REPORT: report or None,
+                self.BEST_ROUND: result.done.get("best_round")}
