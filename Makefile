@@ -10,7 +10,7 @@ DEMO_DIR ?= demo-output
 # Offscreen Qt: QGIS 3.22 aborts without a platform when there is no display.
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: setup system demo test test-slow lint clean
+.PHONY: setup system demo test test-slow lint clean plugin-zip
 
 setup: $(STAMP)
 
@@ -50,5 +50,13 @@ test-slow: setup
 lint: setup
 	$(PY) -m ruff check engine plugin tests
 
+# The installable plugin: a zip whose single folder road_extraction/ goes into QGIS's
+# plugins folder (Plugins > Install from ZIP). Built from the last commit.
+plugin-zip:
+	mkdir -p dist
+	git archive --format=zip --prefix=road_extraction/ \
+	  -o dist/road_extraction-$$(sed -n 's/^version=//p' metadata.txt).zip HEAD \
+	  __init__.py metadata.txt plugin engine resources requirements scripts i18n README.md
+
 clean:
-	rm -rf $(DEMO_DIR) .pytest_cache
+	rm -rf $(DEMO_DIR) .pytest_cache dist
