@@ -110,3 +110,46 @@ def test_cli_sigterm_cancels_training_without_partial_output(tmp_path, scene_fil
     assert events_of(rest)[-1]["type"] == "CancelledError"
     assert not out.exists()
     assert not [p for p in tmp_path.rglob("*.pt")]
+
+
+@pytest.fixture(scope="module")
+def small_model(tmp_path_factory, scene_files, tiny_config) -> Path:
+    """A model trained for a few steps through the library (the CLI is tested above)."""
+    from engine.training import TrainJob, train
+
+    out = tmp_path_factory.mktemp("model") / "m.pt"
+    job = TrainJob(images=(str(scene_files["image"]),), roads=str(scene_files["roads"]),
+                   aoi=str(scene_files["aoi"]), out=str(out))
+    train(job, tiny_config.updated({"max_rounds": 1, "steps_per_round": 3}), device="cpu")
+    return out
+
+
+def test_cli_extract_writes_the_three_outputs(tmp_path, scene_files, small_model):
+    proc = run_engine("extract", "--model", str(small_model), "--image",
+                      str(scene_files["image"]), "--out-dir", str(tmp_path), "--tile", "64",
+                      "--progress", "json")
+    assert proc.returncode == 0, proc.stderr
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["image_preview.png", "image_prob.tif", "image_roads.gpkg"]
+    assert events_of(proc.stdout)[-1]["event"] == "done"
+
+
+def test_cli_sigterm_cancels_prediction_without_partial_output(tmp_path, scene_factory,
+                                                               small_model):
+    big = scene_factory(tmp_path / "big", size_px=1024, seed=5)
+    out = tmp_path / "prob.tif"
+    proc = subprocess.Popen([sys.executable, "-m", "engine", "predict", "--model",
+                             str(small_model), "--image", str(big["image"]), "--out", str(out),
+                             "--tile", "32", "--batch", "1", "--tta", "--device", "cpu",
+                             "--progress", "json"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    for line in proc.stdout:  # wait until windows are being predicted
+        if '"progress"' in line and "predicting" in line:
+            break
+    proc.send_signal(signal.SIGTERM)
+    rest, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert events_of(rest)[-1]["type"] == "CancelledError"
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["big"]  # no temporary file either
