@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,16 +13,9 @@ from osgeo import gdal, osr
 from engine.config import TrainConfig
 from engine.synth import SceneConfig, generate_scene, write_scene
 
-#: A configuration small enough for tests on 2 CPU cores (seconds per round).
-TINY = {
-    "model": {"base_width": 8, "depth": 2, "embed_dim": 8},
-    "contrastive": {"core_px": 32, "view_px": 48, "negative_px": 48, "cell_px": 16,
-                    "anchors": 64, "negatives": 64, "pairs_per_step": 1},
-    "pseudo": {"tile_px": 48, "context_px": 64},
-    "crop_px": 64, "batch_size": 4, "steps_per_round": 40, "max_rounds": 2,
-    "learning_rate": 5e-3, "val_tile_px": 48, "norm_sample_px": 20_000,
-    "predict_tile_px": 64,
-}
+#: A configuration small enough for tests on 2 CPU cores (seconds per round); the plugin
+#: tests read the same file.
+TINY = json.loads((Path(__file__).parents[1] / "tiny_config.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

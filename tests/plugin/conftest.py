@@ -20,16 +20,9 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 ROOT = Path(__file__).resolve().parents[2]
 #: The engine's interpreter in this checkout (what the plugin finds automatically).
 ENGINE_PYTHON = ROOT / ".venv" / "bin" / "python"
-#: The tiny training configuration of tests/engine/conftest.py, with fewer steps and rounds.
-TINY = {
-    "model": {"base_width": 8, "depth": 2, "embed_dim": 8},
-    "contrastive": {"core_px": 32, "view_px": 48, "negative_px": 48, "cell_px": 16,
-                    "anchors": 64, "negatives": 64, "pairs_per_step": 1},
-    "pseudo": {"tile_px": 48, "context_px": 64},
-    "crop_px": 64, "batch_size": 4, "steps_per_round": 6, "max_rounds": 1,
-    "learning_rate": 5e-3, "val_tile_px": 48, "norm_sample_px": 20_000,
-    "predict_tile_px": 64,
-}
+#: The engine tests' tiny training configuration, with fewer steps and rounds.
+TINY = {**json.loads((ROOT / "tests" / "tiny_config.json").read_text(encoding="utf-8")),
+        "steps_per_round": 6, "max_rounds": 1}
 
 
 def load_plugin_package() -> ModuleType:
