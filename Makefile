@@ -10,7 +10,7 @@ DEMO_DIR ?= demo-output
 # Offscreen Qt: QGIS 3.22 aborts without a platform when there is no display.
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: setup system demo test test-slow lint clean plugin-zip
+.PHONY: setup system demo test test-slow lint clean plugin-zip translations
 
 setup: $(STAMP)
 
@@ -49,6 +49,10 @@ test-slow: setup
 
 lint: setup
 	$(PY) -m ruff check engine plugin tests
+
+# Refresh i18n/*.ts from the plugin's tr() strings and compile the .qm catalogues (lrelease).
+translations: setup
+	$(PY) scripts/update_translations.py
 
 # The installable plugin: a zip whose single folder road_extraction/ goes into QGIS's
 # plugins folder (Plugins > Install from ZIP). Built from the last commit.

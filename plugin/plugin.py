@@ -9,6 +9,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from .algorithms.base import icon_path
+from .i18n import install_translator, remove_translator
 from .provider import RoadExtractionProvider
 
 __all__ = ["RoadExtractionPlugin"]
@@ -30,6 +31,9 @@ class RoadExtractionPlugin:
         self.iface = iface
         self.provider: RoadExtractionProvider | None = None
         self.actions: list[Any] = []
+        self.dock: Any | None = None
+        self.dock_action: Any | None = None
+        self.translator = install_translator()
 
     @staticmethod
     def tr(text: str) -> str:
@@ -68,6 +72,24 @@ class RoadExtractionPlugin:
             action.triggered.connect(slot)
             self.iface.addPluginToMenu(self.menu, action)
             self.actions.append(action)
+        self._init_dock()
+
+    def _init_dock(self) -> None:
+        """Add the dock (hidden) and a checkable toolbar/menu action that shows it."""
+        from qgis.PyQt.QtCore import Qt
+
+        from .dock.common import dock_icon
+        from .dock.dock_widget import RoadDock
+
+        self.dock = RoadDock(self.iface)
+        self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+        action = self.dock.toggleViewAction()
+        action.setIcon(dock_icon("dock"))
+        action.setText(self.tr("Road extraction dock"))
+        self.iface.addToolBarIcon(action)
+        self.iface.addPluginToMenu(self.menu, action)
+        self.dock_action = action
 
     def open_install_dialog(self) -> None:
         """Open the Processing dialog of the install algorithm."""
@@ -88,6 +110,19 @@ class RoadExtractionPlugin:
             self.iface.removePluginMenu(self.menu, action)
             action.deleteLater()
         self.actions = []
+        self._unload_dock()
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+        remove_translator(self.translator)
+        self.translator = None
+
+    def _unload_dock(self) -> None:
+        if self.dock is None:
+            return
+        self.dock.close_down()
+        self.iface.removeToolBarIcon(self.dock_action)
+        self.iface.removePluginMenu(self.menu, self.dock_action)
+        self.iface.removeDockWidget(self.dock)
+        self.dock.deleteLater()
+        self.dock, self.dock_action = None, None

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import contextlib
+import os
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..events import Reporter
 
-__all__ = ["Command", "add_common"]
+__all__ = ["Command", "add_common", "add_distributed", "distributed_run"]
 
 #: A sub-command: registers its parser, then runs with the parsed arguments.
 Command = tuple[Callable[[Any], argparse.ArgumentParser],
@@ -22,3 +24,26 @@ def add_common(p: argparse.ArgumentParser) -> None:
                         "stdout (for the plugin); none: quiet")
     p.add_argument("--log-level", default="WARNING",
                    choices=("DEBUG", "INFO", "WARNING", "ERROR"), help="engine log level")
+
+
+def add_distributed(p: argparse.ArgumentParser) -> None:
+    """Options of the sub-commands that run under torchrun."""
+    p.add_argument("--dist-timeout-min", type=float, default=30.0, metavar="MIN",
+                   help="under torchrun: how long a process waits for the others in a "
+                        "collective before giving up (30)")
+
+
+@contextlib.contextmanager
+def distributed_run(args: argparse.Namespace) -> Iterator[tuple[Any, str]]:
+    """Join torchrun's process group, when started by torchrun, for the block.
+
+    Yields the :class:`~engine.distributed.DistributedContext` and the device of this
+    process: ``--device`` itself with one process, ``cuda:LOCAL_RANK`` or ``cpu`` with
+    several. torchrun's variables (RANK, WORLD_SIZE, LOCAL_RANK) are read here only.
+    """
+    from ..distributed import context_from_env, process_group, rank_device
+
+    ctx = context_from_env(os.environ, device=args.device)
+    device = str(rank_device(ctx, args.device)) if ctx.is_distributed else args.device
+    with process_group(ctx, timeout_min=args.dist_timeout_min) as joined:
+        yield joined, device

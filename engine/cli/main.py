@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -76,20 +77,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=args.log_level, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
     stop = _install_cancel()
-    reporter = Reporter(_sink(args.progress), should_stop=stop.is_set)
+    # Under torchrun (which sets RANK), rank 0 alone speaks: the others share its stdout.
+    rank = int(os.environ.get("RANK", "0"))
+    reporter = Reporter(_sink(args.progress) if rank == 0 else NullSink(),
+                        should_stop=stop.is_set)
     try:
         result = COMMANDS[args.command][1](args, reporter)
     except EngineError as err:
         reporter.error(str(err), error_type=type(err).__name__, exit_code=err.exit_code)
-        if args.progress != "json":
-            print(f"error: {err}", file=sys.stderr)
+        if args.progress != "json" or rank != 0:
+            print(f"error (rank {rank}): {err}" if rank else f"error: {err}", file=sys.stderr)
         return err.exit_code
     except Exception as err:  # the CLI boundary: report any crash as an event, exit 1
         tb = traceback.format_exc()
         log.debug("%s", tb)
         reporter.error(f"internal error: {err!r}\n{tb}", error_type=type(err).__name__,
                        exit_code=1)
-        if args.progress != "json":
+        if args.progress != "json" or rank != 0:
             print(tb, file=sys.stderr)
         return 1
     reporter.done(**result)

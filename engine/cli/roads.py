@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 from pathlib import Path
 from typing import Any
 
-from ..errors import OutputWriteError
+from ..errors import BadInputError, OutputWriteError
 from ..events import Reporter
-from .common import add_common
+from .common import add_common, add_distributed, distributed_run
 
 __all__ = ["add_predict", "run_predict", "add_vectorize", "run_vectorize", "add_extract",
            "run_extract"]
@@ -50,6 +51,7 @@ def add_predict(sub: Any) -> argparse.ArgumentParser:
                        "windows")
     _add_predict_options(p)
     p.add_argument("--out", required=True, metavar="PROB.tif")
+    add_distributed(p)
     add_common(p)
     return p
 
@@ -58,8 +60,10 @@ def run_predict(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     """Predict one raster."""
     from ..predict import predict_raster
 
-    result = predict_raster(args.model, args.image, args.out, _predict_config(args),
-                            device=args.device, reporter=reporter, overwrite=args.overwrite)
+    with distributed_run(args) as (dist, device):
+        result = predict_raster(args.model, args.image, args.out, _predict_config(args),
+                                device=device, reporter=reporter, overwrite=args.overwrite,
+                                dist=dist)
     reporter.artifact("probability", args.out)
     return _result(result)
 
@@ -110,6 +114,9 @@ def run_extract(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     from ..preview import write_preview
     from ..vectorize import VectorizeConfig, vectorize_raster
 
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        raise BadInputError("extract runs in one process; under torchrun run predict, then "
+                            "vectorize the probability raster in one process")
     if not Path(args.out_dir).is_dir():
         raise OutputWriteError(f"--out-dir {args.out_dir!r} is not a folder; create it first")
     paths = extract_paths(args.image, args.out_dir)

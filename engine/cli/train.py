@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from ..events import Reporter
-from .common import add_common
+from .common import add_common, add_distributed, distributed_run
 
 __all__ = ["add_train", "run_train", "add_info", "run_info"]
 
@@ -41,6 +41,7 @@ def add_train(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true",
                    help="continue from the last finished round of --out")
     p.add_argument("--overwrite", action="store_true", help="replace an existing --out")
+    add_distributed(p)
     add_common(p)
     return p
 
@@ -72,7 +73,8 @@ def run_train(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
                    unlabeled=tuple(p for group in args.unlabeled for p in group),
                    width_field=args.width_field or None, resume=args.resume,
                    overwrite=args.overwrite, init_model=args.init)
-    result = train(job, config, device=args.device, reporter=reporter)
+    with distributed_run(args) as (dist, device):
+        result = train(job, config, device=device, reporter=reporter, dist=dist)
     if args.progress == "bar":
         print(f"model written to {result.model_path} (best round {result.best_round}, "
               f"stopped: {result.stop_reason})")

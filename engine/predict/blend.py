@@ -29,16 +29,19 @@ class RowBand:
     ----------
     layout : WindowLayout
         The windows that will be added.
+    top : int
+        Grid row of the first window that will be added (0 unless the caller adds only
+        the windows from some row of windows down, as a process of a sharded run does).
     """
 
-    def __init__(self, layout: WindowLayout) -> None:
+    def __init__(self, layout: WindowLayout, *, top: int = 0) -> None:
         self.layout = layout
         self.weights = hann_window(layout.tile_px)
         rows, cols = layout.tile_px, layout.padded_shape[1]
         self._acc = np.zeros((rows, cols), np.float32)  # sum of weight * probability
         self._norm = np.zeros((rows, cols), np.float32)  # sum of weights
         self._valid = np.zeros((rows, cols), bool)  # input pixel holds data
-        self.top = 0  # grid row of the buffer's first row
+        self.top = top  # grid row of the buffer's first row
 
     @property
     def buffer_rows(self) -> int:

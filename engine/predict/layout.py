@@ -88,9 +88,12 @@ class WindowLayout:
     def __len__(self) -> int:
         return len(self.row_starts) * len(self.col_starts)
 
-    def offsets(self) -> Iterator[tuple[int, int, int]]:
-        """Yield ``(row_index, row_off, col_off)`` of every window, row by row."""
-        cols = self.col_starts
-        for index, row in enumerate(self.row_starts):
+    def offsets(self, rows: range | None = None) -> Iterator[tuple[int, int, int]]:
+        """Yield ``(row_index, row_off, col_off)`` of every window, row by row.
+
+        ``rows`` limits them to those rows of windows (indices into :attr:`row_starts`).
+        """
+        cols, starts = self.col_starts, self.row_starts
+        for index in range(len(starts)) if rows is None else rows:
             for col in cols:
-                yield index, row, col
+                yield index, starts[index], col

@@ -39,7 +39,8 @@ def _batch(items: list[tuple[tuple[int, int, int], np.ndarray, np.ndarray]], ban
 
 
 def read_batches(path: str, layout: WindowLayout, stats: BandStats, *, batch_size: int,
-                 pin_memory: bool = False) -> Iterator[WindowBatch]:
+                 pin_memory: bool = False, rows: range | None = None,
+                 counted: range | None = None) -> Iterator[WindowBatch]:
     """Read the layout's windows in order and group those with data into batches.
 
     Windows may extend past the raster (when it is smaller than a window); the pixels
@@ -58,6 +59,13 @@ def read_batches(path: str, layout: WindowLayout, stats: BandStats, *, batch_siz
         windows are left).
     pin_memory : bool
         Return page-locked tensors, for non-blocking copies to a GPU.
+    rows : range, optional
+        Read only these rows of windows (indices into ``layout.row_starts``); all
+        when omitted.
+    counted : range, optional
+        Rows of windows that count in ``windows_done`` and ``skipped`` (a process of a
+        sharded run also reads a few rows of windows that another process counts);
+        all when omitted.
 
     Yields
     ------
@@ -67,13 +75,14 @@ def read_batches(path: str, layout: WindowLayout, stats: BandStats, *, batch_siz
     tile = layout.tile_px
     items: list[tuple[tuple[int, int, int], np.ndarray, np.ndarray]] = []
     done = skipped = 0
-    for offset in layout.offsets():
+    for offset in layout.offsets(rows):
         window = Window(offset[1], offset[2], tile, tile)
         data = read_window(ds, window)
         valid = read_valid_mask(ds, window, data=data)
-        done += 1
+        count = counted is None or offset[0] in counted
+        done += count
         if not valid.any():
-            skipped += 1
+            skipped += count
             continue
         items.append((offset, normalize(data, stats, valid_mask=valid), valid))
         if len(items) == batch_size:

@@ -14,8 +14,9 @@ import torch
 from osgeo import gdal
 
 from ..device import resolve_device
+from ..distributed import DistributedContext
 from ..errors import BadInputError, ModelLoadError, OutputWriteError
-from ..events import Reporter
+from ..events import NullSink, Reporter
 from ..io.atomic import atomic_output
 from ..io.raster import RasterInfo, read_info
 from ..model_file import load_model
@@ -25,6 +26,7 @@ from .config import PredictConfig
 from .forward import forward_probability, prepare_model
 from .layout import WindowLayout
 from .reader import read_batches
+from .shards import PartWriter, RowShard, merge_parts, part_path, plan_shards
 from .threads import Prefetcher
 from .writer import RowWriter, create_output, encode_rows
 
@@ -88,7 +90,8 @@ def _check_bands(info: RasterInfo, meta: dict[str, Any], model_path: str) -> Non
 
 def predict_raster(model_path: str | Path, image_path: str | Path, out_path: str | Path,
                    config: PredictConfig | None = None, *, device: str | torch.device = "auto",
-                   reporter: Reporter | None = None, overwrite: bool = False) -> PredictResult:
+                   reporter: Reporter | None = None, overwrite: bool = False,
+                   dist: DistributedContext | None = None) -> PredictResult:
     """Write a road-probability GeoTIFF for a raster, window by window.
 
     Windows of ``config.tile_px`` overlap by ``config.overlap``; their predictions are
@@ -117,6 +120,11 @@ def predict_raster(model_path: str | Path, image_path: str | Path, out_path: str
         is polled once per batch.
     overwrite : bool
         Replace an existing ``out_path`` (never the input itself).
+    dist : DistributedContext, optional
+        This process's place in a multi-process run (in a joined process group): each
+        process predicts a band of rows (:func:`~engine.predict.shards.plan_shards`)
+        into a part file beside ``out_path`` (a folder every process sees), and rank 0
+        merges them; the output equals a single-process run's. One process when omitted.
 
     Returns
     -------
@@ -138,6 +146,9 @@ def predict_raster(model_path: str | Path, image_path: str | Path, out_path: str
     if not isinstance(config, PredictConfig):
         raise BadInputError(f"config must be a PredictConfig, got {type(config).__name__}")
     reporter = reporter if reporter is not None else Reporter()
+    dist = dist if dist is not None else DistributedContext()
+    if not dist.is_main:
+        reporter = Reporter(NullSink(), should_stop=reporter.should_stop)
     _check_paths(str(model_path), str(image_path), str(out_path), overwrite)
     dev = device if isinstance(device, torch.device) else resolve_device(device)
     model, meta = load_model(model_path, device=dev)
@@ -147,23 +158,37 @@ def predict_raster(model_path: str | Path, image_path: str | Path, out_path: str
     stats = BandStats.from_dict(meta["normalization"])
     layout = WindowLayout.for_grid(info.height, info.width, tile_px=config.tile_px,
                                    overlap=config.overlap)
-    with atomic_output(str(out_path), overwrite=overwrite, suffix=".tif") as tmp:
-        skipped = _write_prediction(tmp, prepare_model(model, dev), dev, info, stats, layout,
-                                    config, reporter)
+    run = _Run(prepare_model(model, dev), dev, info, stats, layout, config, reporter)
+    if dist.is_distributed:
+        skipped = _write_parts(run, str(out_path), dist, overwrite)
+    else:
+        with atomic_output(str(out_path), overwrite=overwrite, suffix=".tif") as tmp:
+            skipped = _write_prediction(tmp, run)
     result = PredictResult(str(out_path), len(layout), skipped, time.monotonic() - start,
                            info.width * info.height)
     logger.info("predicted %s: %s", image_path, result)
     return result
 
 
-def _write_prediction(tmp: str, model: torch.nn.Module, device: torch.device, info: RasterInfo,
-                      stats: BandStats, layout: WindowLayout, config: PredictConfig,
-                      reporter: Reporter) -> int:
+@dataclass(frozen=True)
+class _Run:
+    """What every stage of one prediction needs."""
+
+    model: torch.nn.Module
+    device: torch.device
+    info: RasterInfo
+    stats: BandStats
+    layout: WindowLayout
+    config: PredictConfig
+    reporter: Reporter
+
+
+def _write_prediction(tmp: str, run: _Run) -> int:
     """Fill a new GeoTIFF at ``tmp``; return the number of skipped windows."""
-    ds: gdal.Dataset | None = create_output(tmp, info, config.output_dtype)
-    writer = RowWriter(ds, config.nodata)
+    ds: gdal.Dataset | None = create_output(tmp, run.info, run.config.output_dtype)
+    writer = RowWriter(ds, run.config.nodata)
     try:
-        skipped = _stream(model, device, info, stats, layout, config, writer, reporter)
+        skipped = _stream(run, writer, plan_shards(run.layout, 1)[0])
         writer.close()
     finally:
         writer.abort()
@@ -171,32 +196,64 @@ def _write_prediction(tmp: str, model: torch.nn.Module, device: torch.device, in
     return skipped
 
 
-def _stream(model: torch.nn.Module, device: torch.device, info: RasterInfo, stats: BandStats,
-            layout: WindowLayout, config: PredictConfig, writer: RowWriter,
-            reporter: Reporter) -> int:
-    """Predict every batch, blend it and hand finished rows to ``writer``."""
-    band = RowBand(layout)
+def _write_parts(run: _Run, out_path: str, dist: DistributedContext, overwrite: bool) -> int:
+    """Predict this process's band into its part file; rank 0 merges every part.
+
+    Returns the number of skipped windows of all processes.
+    """
+    shards = plan_shards(run.layout, dist.world_size)
+    shard = shards[dist.rank]
+    writer = PartWriter(part_path(out_path, dist.rank), len(shard.out_rows), run.info.width,
+                        run.config.output_dtype)
+    try:
+        skipped = _stream(run, writer, shard)
+        writer.close()
+    finally:
+        writer.abort()
+    skipped = sum(dist.all_gather_object(skipped))  # also waits until every part is written
+    parts = [(part_path(out_path, r), len(s.out_rows)) for r, s in enumerate(shards)]
+    dist.run_on_main(lambda: merge_parts(parts, out_path, run.info, run.config,
+                                         overwrite=overwrite))
+    return skipped
+
+
+def _stream(run: _Run, writer: RowWriter | PartWriter, shard: RowShard) -> int:
+    """Predict the shard's batches, blend them and hand its finished rows to ``writer``."""
+    config, layout, reporter = run.config, run.layout, run.reporter
+    if not shard.out_rows:  # more processes than rows of windows: nothing to do here
+        return 0
+    first = layout.row_starts[shard.window_rows.start] if shard.window_rows else 0
+    band = RowBand(layout, top=first)
     done = skipped = 0
-    produce = partial(read_batches, info.path, layout, stats, batch_size=config.batch_size,
-                      pin_memory=device.type == "cuda")
-    reporter.progress("predicting", 0, len(layout))
+    produce = partial(read_batches, run.info.path, layout, run.stats,
+                      batch_size=config.batch_size, pin_memory=run.device.type == "cuda",
+                      rows=shard.window_rows, counted=shard.owned_rows)
+    total = shard.windows(layout)
+    reporter.progress("predicting", 0, total)
     with Prefetcher(produce, depth=config.prefetch) as batches:
         for batch in batches:
             reporter.check_cancelled()
             if batch.offsets:
-                probs = forward_probability(model, batch.pixels, device=device,
+                probs = forward_probability(run.model, batch.pixels, device=run.device,
                                             amp=config.amp, tta=config.tta)
                 for (_, row, col), prob, valid in zip(batch.offsets, probs, batch.valid,
                                                       strict=True):
-                    _write_rows(band.advance_to(row), writer, config.output_dtype)
+                    _write_rows(band, row, shard, writer, config.output_dtype)
                     band.add(row, col, prob, valid)
             done += batch.windows_done
             skipped += batch.skipped
-            reporter.progress("predicting", done, len(layout))
-    _write_rows(band.advance_to(info.height), writer, config.output_dtype)
+            reporter.progress("predicting", done, total)
+    _write_rows(band, shard.out_rows.stop, shard, writer, config.output_dtype)
     return skipped
 
 
-def _write_rows(chunks: Any, writer: RowWriter, output_dtype: str) -> None:
-    for prob, valid in chunks:
-        writer.write(encode_rows(prob, valid, output_dtype))
+def _write_rows(band: RowBand, row: int, shard: RowShard, writer: RowWriter | PartWriter,
+                output_dtype: str) -> None:
+    """Advance ``band`` to ``row``; write the finished rows that fall in the shard's band."""
+    at = band.top  # grid row of the next finished row
+    for prob, valid in band.advance_to(row):
+        lo = max(shard.out_rows.start - at, 0)
+        hi = min(shard.out_rows.stop - at, len(prob))
+        if hi > lo:
+            writer.write(encode_rows(prob[lo:hi], valid[lo:hi], output_dtype))
+        at += len(prob)

@@ -8,10 +8,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from torch.nn.parallel import DistributedDataParallel
 
 from ..augment import apply_d4, photometric, random_d4
 from ..config import TrainConfig
 from ..device import autocast
+from ..distributed import DistributedContext
+from ..errors import CancelledError
 from ..events import Reporter
 from ..io.raster import Window
 from ..labels import IGNORE
@@ -100,8 +103,13 @@ def _pair_batch(inputs: RoundInputs, config: TrainConfig, rng: np.random.Generat
 def train_round(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs: RoundInputs,
                 config: TrainConfig, *, steps: int, device: torch.device,
                 rng: np.random.Generator, generator: torch.Generator, reporter: Reporter,
-                stage: str, first_round: bool = False) -> dict[str, float]:
+                stage: str, first_round: bool = False,
+                dist: DistributedContext | None = None) -> dict[str, float]:
     """Run ``steps`` optimiser steps of L_sup + lambda_c * L_contrast.
+
+    ``model`` may be in DistributedDataParallel (``dist`` then says which process this
+    is): the gradients are averaged over the processes, and cancel is agreed between
+    them at each step, so that no process is left waiting in a collective.
 
     Returns
     -------
@@ -112,10 +120,13 @@ def train_round(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs:
                                   weight_decay=config.weight_decay)
     use_contrast = config.contrastive.enabled and config.contrastive.weight > 0
     amp = config.mixed_precision
+    dist = dist if dist is not None else DistributedContext()
+    student = model.module if isinstance(model, DistributedDataParallel) else model
     model.train()
     sums = {"loss": 0.0, "loss_supervised": 0.0, "loss_contrastive": 0.0}
     for step in range(steps):
-        reporter.check_cancelled()
+        if dist.any_true(reporter.should_stop()):
+            raise CancelledError("the run was cancelled")
         for group in optimizer.param_groups:
             group["lr"] = lr_at(step, steps, config.learning_rate)
         x, y = _supervised_batch(inputs, config, rng, generator)
@@ -139,7 +150,7 @@ def train_round(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs:
         torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         optimizer.step()
         if teacher is not None:
-            update_ema_teacher(teacher, model, momentum=config.contrastive.teacher_momentum)
+            update_ema_teacher(teacher, student, momentum=config.contrastive.teacher_momentum)
         values = (loss.item(), l_sup.item(), float(l_con.item()))
         for key, v in zip(sums, values, strict=True):
             sums[key] += v

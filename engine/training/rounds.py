@@ -15,17 +15,19 @@ import torch
 
 from ..config import TrainConfig
 from ..device import resolve_device
+from ..distributed import DistributedContext
 from ..errors import BadInputError, ModelLoadError, OutputWriteError
-from ..events import Reporter
+from ..events import NullSink, Reporter
 from ..io.atomic import atomic_output
-from ..labels import IGNORE
 from ..model_file import load_model, read_model_file, save_model
 from ..models import RoadNet, build_model
 from ..normalization import BandStats
-from ..pseudo_labels import candidate_tiles, score_tiles, select_tiles, selection_change
+from ..pseudo_labels import selection_change
 from .crops import build_crop_pool
 from .inputs import TrainingData, TrainJob, prepare_training_data
 from .loop import RoundInputs, train_round
+from .pseudo import pseudo_inputs, pseudo_only
+from .ranks import mean_over_ranks, round_seeds, sync_model, wrap_model
 from .validate import holdout_scores
 
 __all__ = ["TrainResult", "train", "rounds_dir"]
@@ -114,33 +116,6 @@ def _metadata(data: TrainingData, config: TrainConfig, job: TrainJob, history: l
     }
 
 
-def _pseudo_inputs(model: RoadNet, data: TrainingData, config: TrainConfig, round_index: int,
-                   device: torch.device, reporter: Reporter, seed: list[int]
-                   ) -> tuple[list[np.ndarray | None], set, int]:
-    """Score unlabeled tiles, keep the best share, and merge them under the human labels."""
-    cfg = config.pseudo
-    tiles = [(i, w) for i, src in enumerate(data.sources)
-             for w in candidate_tiles(src.shape, cfg.tile_px, human=data.human[i])]
-    model.eval()
-    scores = score_tiles(model, data.read, tiles, cfg,
-                         config.augment, device=device, rng=np.random.default_rng(seed),
-                         generator=torch.Generator().manual_seed(seed[0] + seed[1]),
-                         progress=lambda d, t: reporter.progress(
-                             f"round {round_index + 1}: pseudo-labels", d, t))
-    kept = select_tiles(scores, keep_fraction=cfg.keep_fraction(round_index),
-                        min_confident_fraction=cfg.min_confident_fraction)
-    labels = [None if t is None else t.copy() for t in data.train_labels]
-    for s in kept:
-        if labels[s.source] is None:
-            labels[s.source] = np.full(data.sources[s.source].shape, IGNORE, np.uint8)
-        w = s.window
-        sl = (slice(w.row_off, w.row_off + w.rows), slice(w.col_off, w.col_off + w.cols))
-        human = data.human[s.source]
-        free = np.ones(s.labels.shape, bool) if human is None else human[sl] == IGNORE
-        labels[s.source][sl][free] = s.labels[free]
-    return labels, {s.key for s in kept}, len(tiles)
-
-
 def _is_better(metrics: dict[str, float], best: dict[str, float] | None) -> bool:
     iou = metrics["iou"] if np.isfinite(metrics["iou"]) else -1.0
     return best is None or iou > (best["iou"] if np.isfinite(best["iou"]) else -1.0)
@@ -187,35 +162,44 @@ def _start(job: TrainJob, config: TrainConfig, dev: torch.device, reporter: Repo
     return config, data, model, _RunState.from_metadata(resume["meta"] if resume else None)
 
 
-def _pseudo_only(labels: list[np.ndarray | None], human: list[np.ndarray | None]
-                 ) -> list[np.ndarray | None]:
-    """The pseudo-labeled pixels alone: merged labels where no human label exists."""
-    return [None if lab is None else lab if h is None else np.where(h == IGNORE, lab, IGNORE)
-            for lab, h in zip(labels, human, strict=True)]
+@dataclass
+class _Nets:
+    """The network, the same network as the steps see it (DDP-wrapped), the EMA teacher."""
+
+    model: RoadNet  # validated, pseudo-labels, saved
+    step: torch.nn.Module  # ``model`` itself, or in DistributedDataParallel
+    teacher: RoadNet | None  # the un-wrapped EMA copy (soft negatives), else None
 
 
-def _train_one_round(r: int, model: RoadNet, teacher: RoadNet | None, data: TrainingData,
-                     config: TrainConfig, state: _RunState, dev: torch.device,
-                     reporter: Reporter) -> dict[str, Any]:
+def _train_one_round(r: int, nets: _Nets, data: TrainingData, config: TrainConfig,
+                     state: _RunState, dev: torch.device, reporter: Reporter,
+                     dist: DistributedContext) -> dict[str, Any]:
     """Pseudo-label (from round 2), train, validate; return the round's record."""
     t0 = time.monotonic()
-    seed = [config.seed, r]
+    seeds = round_seeds(config.seed, r, dist)
     labels, pseudo_pool, new_sel, n_tiles = data.train_labels, None, set(), 0
     if r > 0 and config.pseudo.enabled:
-        labels, new_sel, n_tiles = _pseudo_inputs(model, data, config, r, dev, reporter, seed)
-        pseudo_pool = build_crop_pool(_pseudo_only(labels, data.human),
-                                      rng=np.random.default_rng(seed))
+        labels, new_sel, n_tiles = pseudo_inputs(nets.model, data, config, r, dev, reporter,
+                                                 seeds, dist)
+        pseudo_pool = build_crop_pool(pseudo_only(labels, data.human),
+                                      rng=np.random.default_rng([config.seed, r]))
     human_pool = build_crop_pool(data.train_labels, rng=np.random.default_rng(config.seed))
     inputs = RoundInputs(data.read, labels, human_pool, pseudo_pool,
                          [s.shape for s in data.sources])
-    losses = train_round(model, teacher, inputs, config, steps=config.steps_per_round,
-                         device=dev, rng=np.random.default_rng(seed),
-                         generator=torch.Generator().manual_seed(config.seed * 1000 + r),
+    losses = train_round(nets.step, nets.teacher, inputs, config, steps=config.steps_per_round,
+                         device=dev, rng=np.random.default_rng(seeds.numpy),
+                         generator=torch.Generator().manual_seed(seeds.train_torch),
                          reporter=reporter, stage=f"round {r + 1}: training",
-                         first_round=r == 0)
+                         first_round=r == 0, dist=dist)
+    losses = mean_over_ranks(losses, dist)
+    sync_model(nets.model, dist)
     reporter.progress(f"round {r + 1}: validation", 0, 1)
-    metrics = holdout_scores(model, data.read, data.holdout, tile_px=config.predict_tile_px,
-                             device=dev, amp=config.mixed_precision)
+    # Rank 0 validates every hold-out tile and sends the scores: the others hold the same
+    # weights and would find the same numbers, but sending them makes the decisions that
+    # follow (best round, stop) identical by construction rather than by float luck.
+    metrics = dist.broadcast_object(dist.run_on_main(lambda: holdout_scores(
+        nets.model, data.read, data.holdout, tile_px=config.predict_tile_px, device=dev,
+        amp=config.mixed_precision)))
     change = selection_change(state.selected, new_sel)
     state.selected = new_sel
     return {"round": r + 1, "metrics": metrics, "losses": losses,
@@ -226,17 +210,25 @@ def _train_one_round(r: int, model: RoadNet, teacher: RoadNet | None, data: Trai
 
 
 def _save_round(r: int, entry: dict[str, Any], model: RoadNet, data: TrainingData,
-                config: TrainConfig, job: TrainJob, state: _RunState, reporter: Reporter
-                ) -> None:
-    """Keep the round's model, and copy it to --out when it is the best so far."""
+                config: TrainConfig, job: TrainJob, state: _RunState, reporter: Reporter,
+                dist: DistributedContext) -> None:
+    """Keep the round's model, and copy it to --out when it is the best so far.
+
+    Every process keeps the record; rank 0 alone writes the files and the events.
+    """
     previous_best = state.history[state.best]["metrics"] if state.best >= 0 else None
     improved = _is_better(entry["metrics"], previous_best)
     state.history.append(entry)
     if improved:
         state.best = r
+    meta = _metadata(data, config, job, state.history, state.best, r, state.selected)
+    dist.run_on_main(lambda: _write_round(r, entry, model, meta, job, improved, reporter))
+
+
+def _write_round(r: int, entry: dict[str, Any], model: RoadNet, meta: dict[str, Any],
+                 job: TrainJob, improved: bool, reporter: Reporter) -> None:
     path = _round_path(job.out, r)
-    save_model(path, model, _metadata(data, config, job, state.history, state.best, r,
-                                      state.selected))
+    save_model(path, model, meta)
     reporter.artifact("round_model", str(path), round=r + 1)
     for name, value in {**entry["metrics"], **entry["losses"]}.items():
         reporter.metric(name, value, round=r + 1)
@@ -260,7 +252,8 @@ def _stop_reason(r: int, entry: dict[str, Any], config: TrainConfig,
 
 
 def train(job: TrainJob, config: TrainConfig, *, device: str = "auto",
-          reporter: Reporter | None = None) -> TrainResult:
+          reporter: Reporter | None = None,
+          dist: DistributedContext | None = None) -> TrainResult:
     """Train the semi-supervised road model in rounds and write the best one to ``job.out``.
 
     Parameters
@@ -270,24 +263,33 @@ def train(job: TrainJob, config: TrainConfig, *, device: str = "auto",
     config : TrainConfig
         Every training setting.
     device : str
-        ``auto``, ``cpu``, ``cuda`` or ``cuda:N``.
+        ``auto``, ``cpu``, ``cuda`` or ``cuda:N`` (this process's device).
     reporter : Reporter, optional
         Receives progress, metric, artifact and warning events and polls for cancel.
+    dist : DistributedContext, optional
+        This process's place in a multi-process run (in a joined process group): the
+        model is wrapped in DistributedDataParallel, each rank draws its own crops,
+        pseudo-label scoring is split, rank 0 alone writes and reports. One process
+        when omitted.
 
     Returns
     -------
     TrainResult
     """
+    dist = dist if dist is not None else DistributedContext()
     reporter = reporter or Reporter()
+    if not dist.is_main:
+        reporter = Reporter(NullSink(), should_stop=reporter.should_stop)
     dev = resolve_device(device)
-    _check_output(job)
+    dist.run_on_main(lambda: _check_output(job))
     config, data, model, state = _start(job, config, dev, reporter)
     soft = config.contrastive.enabled and config.contrastive.negatives_mode == "soft"
     teacher = copy.deepcopy(model).requires_grad_(False) if soft else None
+    nets = _Nets(model, wrap_model(model, dist, dev, config=config), teacher)
     stop_reason = "already finished" if len(state.history) >= config.max_rounds else None
     for r in range(len(state.history), config.max_rounds):
-        entry = _train_one_round(r, model, teacher, data, config, state, dev, reporter)
-        _save_round(r, entry, model, data, config, job, state, reporter)
+        entry = _train_one_round(r, nets, data, config, state, dev, reporter, dist)
+        _save_round(r, entry, model, data, config, job, state, reporter, dist)
         stop_reason = _stop_reason(r, entry, config, state)
         if stop_reason is not None:
             break

@@ -9,7 +9,7 @@ from road_extraction.plugin.settings import EngineSettings, load_settings, save_
 
 
 class FakeIface:
-    """The two menu calls the plugin makes, recorded."""
+    """The menu, toolbar and dock calls the plugin makes, recorded."""
 
     def __init__(self):
         self.window = QMainWindow()
@@ -24,6 +24,21 @@ class FakeIface:
     def removePluginMenu(self, name, action):
         self.menu[name].remove(action)
 
+    def addDockWidget(self, area, dock):
+        self.dock = dock
+
+    def removeDockWidget(self, dock):
+        self.dock = None
+
+    def addToolBarIcon(self, action):
+        pass
+
+    def removeToolBarIcon(self, action):
+        pass
+
+    def messageBar(self):
+        return None
+
 
 def test_init_gui_adds_menu_entries_and_unload_removes_them(qgis_processing, plugin_package):
     registry = QgsApplication.processingRegistry()
@@ -34,7 +49,7 @@ def test_init_gui_adds_menu_entries_and_unload_removes_them(qgis_processing, plu
     had_provider = registry.providerById("roadextraction") is not None
     plugin.initGui()
     texts = [a.text() for actions in iface.menu.values() for a in actions]
-    assert texts == ["Install / repair engine…", "Settings…"]
+    assert texts == ["Install / repair engine…", "Settings…", "Road extraction dock"]
     plugin.unload()
     assert all(not actions for actions in iface.menu.values())
     assert plugin.provider is None

@@ -1,0 +1,669 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de">
+  <context>
+    <name>RoadExtraction</name>
+    <message>
+      <location filename="../plugin/plugin.py" line="46" />
+      <source>&amp;Road extraction</source>
+      <translation>&amp;Straßenextraktion</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="59" />
+      <source>Applies a road model to a raster: a road probability raster on the input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m). The raster is read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, so memory does not grow with the raster. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Threshold are road. The raster must have the model's bands.</source>
+      <translation>Wendet ein Straßenmodell auf ein Raster an: ein Raster der Straßenwahrscheinlichkeit auf genau dem Gitter und KBS der Eingabe (GeoTIFF, Byte 0-254, 255 = NoData), Straßenpolygone und Straßenmittellinien (mit length_m). Das Raster wird in Fenstern von Kachel Pixeln gelesen, die sich um Überlappung (ein Anteil) überlappen und überblendet werden, sodass der Speicherbedarf nicht mit dem Raster wächst. TTA mittelt die 8 Spiegelungen/Drehungen (8-mal langsamer). Pixel mit einer Wahrscheinlichkeit über dem Schwellenwert sind Straße. Das Raster muss die Bänder des Modells haben.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="90" />
+      <source>Background (polygons)</source>
+      <translation>Hintergrund (Polygone)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="117" />
+      <source>Best round</source>
+      <translation>Beste Runde</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="103" />
+      <source>Cancel</source>
+      <translation>Abbrechen</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/base.py" line="115" />
+      <source>Cancelled ({}); the engine left no partial output.</source>
+      <translation>Abgebrochen ({}); die Engine hat keine unvollständige Ausgabe hinterlassen.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="99" />
+      <source>Cancelled before {}</source>
+      <translation>Abgebrochen vor {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="80" />
+      <source>Cancelled during: {}. Run Install / repair engine again to finish the environment.</source>
+      <translation>Abgebrochen während: {}. Führen Sie „Engine installieren / reparieren“ erneut aus, um die Umgebung fertigzustellen.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/base.py" line="191" />
+      <source>Cancelled while writing {}</source>
+      <translation>Abgebrochen beim Schreiben von {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="256" />
+      <source>Cancelled; the engine left no partial output.</source>
+      <translation>Abgebrochen; die Engine hat keine unvollständige Ausgabe hinterlassen.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_layers.py" line="114" />
+      <source>Cannot open the layer {} of {}</source>
+      <translation>Der Layer {} von {} kann nicht geöffnet werden</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="53" />
+      <source>Cannot open the round's output(s): {}</source>
+      <translation>Die Ausgabe(n) der Runde können nicht geöffnet werden: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="178" />
+      <source>Cannot save the edits of {}: {}</source>
+      <translation>Die Änderungen an {} können nicht gespeichert werden: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_export.py" line="36" />
+      <source>Cannot write {}: {}</source>
+      <translation>{} kann nicht geschrieben werden: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="78" />
+      <source>Centerline buffer (metres)</source>
+      <translation>Puffer um Mittellinien (Meter)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/settings_dialog.py" line="56" />
+      <source>Check</source>
+      <translation>Prüfen</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="185" />
+      <source>Check at least one training raster.</source>
+      <translation>Wählen Sie mindestens ein Trainingsraster aus.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/settings_dialog.py" line="94" />
+      <source>Check road extraction engine</source>
+      <translation>Engine der Straßenextraktion prüfen</translation>
+    </message>
+    <message>
+      <location filename="../plugin/settings_dialog.py" line="89" />
+      <source>Checking {}…</source>
+      <translation>Prüfe {}…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="96" />
+      <source>Choose a raster first: the labels take its CRS.</source>
+      <translation>Wählen Sie zuerst ein Raster: die Labels übernehmen sein KBS.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="94" />
+      <source>Continue from model</source>
+      <translation>Fortsetzen mit Modell</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="58" />
+      <source>Create label layers</source>
+      <translation>Label-Layer anlegen</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="145" />
+      <source>Create the label layers on a raster first.</source>
+      <translation>Legen Sie zuerst die Label-Layer auf einem Raster an.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="44" />
+      <source>Creates (or repairs) the Python environment that runs the road extraction engine: a virtual environment made from QGIS's Python with --system-site-packages (so it sees GDAL's bindings), then the pinned packages of the plugin's requirements (PyTorch with CUDA, torchvision, scikit-image, ...: about 3 GB to download). The environment goes into the QGIS profile folder (road_extraction/venv) unless Environment folder says otherwise. Cancel stops pip; running the algorithm again repairs a half-done install.</source>
+      <translation>Legt die Python-Umgebung an (oder repariert sie), in der die Engine der Straßenextraktion läuft: eine virtuelle Umgebung aus dem Python von QGIS mit --system-site-packages (damit sie die GDAL-Bindings sieht), dann die festgelegten Pakete der Anforderungen des Plugins (PyTorch mit CUDA, torchvision, scikit-image, ...: etwa 3 GB Download). Die Umgebung kommt in den QGIS-Profilordner (road_extraction/venv), sofern Umgebungsordner nichts anderes angibt. Abbrechen stoppt pip; ein erneuter Lauf des Algorithmus repariert eine halbfertige Installation.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/base.py" line="85" />
+      <source>DEVICE is {!r}; use auto, cpu, cuda or cuda:N (for example cuda:0)</source>
+      <translation>DEVICE ist {!r}; verwenden Sie auto, cpu, cuda oder cuda:N (zum Beispiel cuda:0)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="87" />
+      <source>Device</source>
+      <translation>Gerät</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="86" />
+      <source>Device (auto, cpu, cuda or cuda:N; empty = plugin settings)</source>
+      <translation>Gerät (auto, cpu, cuda oder cuda:N; leer = Plugin-Einstellungen)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="187" />
+      <source>Device must be auto, cpu, cuda or cuda:N.</source>
+      <translation>Das Gerät muss auto, cpu, cuda oder cuda:N sein.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/settings_dialog.py" line="80" />
+      <source>Device {!r}: use auto, cpu, cuda or cuda:N.</source>
+      <translation>Gerät {!r}: verwenden Sie auto, cpu, cuda oder cuda:N.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/settings_dialog.py" line="59" />
+      <source>Engine Python (empty = automatic)</source>
+      <translation>Python der Engine (leer = automatisch)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="63" />
+      <source>Engine interpreter</source>
+      <translation>Interpreter der Engine</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="55" />
+      <source>Environment folder (empty = the plugin's own)</source>
+      <translation>Umgebungsordner (leer = der eigene des Plugins)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="55" />
+      <source>Evaluate road extraction</source>
+      <translation>Straßenextraktion bewerten</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="56" />
+      <source>Extract roads</source>
+      <translation>Straßen extrahieren</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/metrics_plot.py" line="82" />
+      <source>F1</source>
+      <translation>F1</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="79" />
+      <source>Filter training rasters</source>
+      <translation>Trainingsraster filtern</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="81" />
+      <source>Filter unlabeled rasters</source>
+      <translation>Ungelabelte Raster filtern</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="101" />
+      <source>Idle</source>
+      <translation>Bereit</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="104" />
+      <source>Initial model to fine-tune</source>
+      <translation>Ausgangsmodell zum Nachtrainieren</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="41" />
+      <source>Install / repair engine</source>
+      <translation>Engine installieren / reparieren</translation>
+    </message>
+    <message>
+      <location filename="../plugin/plugin.py" line="67" />
+      <source>Install / repair engine…</source>
+      <translation>Engine installieren / reparieren…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/metrics_plot.py" line="82" />
+      <source>IoU</source>
+      <translation>IoU</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="63" />
+      <source>Labeled area</source>
+      <translation>Gelabelte Fläche</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="87" />
+      <source>Labeled area (polygons)</source>
+      <translation>Gelabelte Fläche (Polygone)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="148" />
+      <source>Labeled area: {:.4f} km² ({} px of {}) · road length: {:.0f} m · road polygons: {}</source>
+      <translation>Gelabelte Fläche: {:.4f} km² ({} px von {}) · Straßenlänge: {:.0f} m · Straßenpolygone: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="75" />
+      <source>Labeled rasters</source>
+      <translation>Gelabelte Raster</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="48" />
+      <source>Labels</source>
+      <translation>Labels</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="113" />
+      <source>Model</source>
+      <translation>Modell</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="67" />
+      <source>No label layers yet.</source>
+      <translation>Noch keine Label-Layer.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_counts.py" line="88" />
+      <source>No labeled area on the raster: drag a rectangle with 'Labeled area' where every non-road pixel is background.</source>
+      <translation>Keine gelabelte Fläche auf dem Raster: ziehen Sie mit „Gelabelte Fläche“ ein Rechteck auf, in dem jedes Pixel, das keine Straße ist, Hintergrund ist.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_counts.py" line="91" />
+      <source>No road is labeled: draw road centerlines or road polygons.</source>
+      <translation>Keine Straße gelabelt: zeichnen Sie Straßenmittellinien oder Straßenpolygone.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/metrics_plot.py" line="69" />
+      <source>No round yet</source>
+      <translation>Noch keine Runde</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="100" />
+      <source>OUTPUT_PROBABILITY must be a GeoTIFF (.tif), not {}</source>
+      <translation>OUTPUT_PROBABILITY muss ein GeoTIFF (.tif) sein, nicht {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="75" />
+      <source>Overlap (fraction of a tile)</source>
+      <translation>Überlappung (Anteil einer Kachel)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="70" />
+      <source>Prediction (raster or roads)</source>
+      <translation>Vorhersage (Raster oder Straßen)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/settings_dialog.py" line="53" />
+      <source>Press Check to test the engine's environment.</source>
+      <translation>Drücken Sie Prüfen, um die Umgebung der Engine zu testen.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="99" />
+      <source>Profile</source>
+      <translation>Profil</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="123" />
+      <source>RASTERS is empty; give at least one raster</source>
+      <translation>RASTERS ist leer; geben Sie mindestens ein Raster an</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="70" />
+      <source>Raster</source>
+      <translation>Raster</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="72" />
+      <source>Reference (mask raster or centerlines)</source>
+      <translation>Referenz (Maskenraster oder Mittellinien)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="75" />
+      <source>Relaxed tolerance rho (pixels)</source>
+      <translation>Toleranz rho (Pixel)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="58" />
+      <source>Requirements file (empty = the plugin's pinned set)</source>
+      <translation>Anforderungsdatei (leer = die festgelegten Pakete des Plugins)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="123" />
+      <source>Results</source>
+      <translation>Ergebnisse</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="93" />
+      <source>Road centerlines</source>
+      <translation>Straßenmittellinien</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/base.py" line="45" />
+      <source>Road extraction</source>
+      <translation>Straßenextraktion</translation>
+    </message>
+    <message>
+      <location filename="../plugin/provider.py" line="31" />
+      <source>Road extraction (semi-supervised, PyTorch engine)</source>
+      <translation>Straßenextraktion (halbüberwacht, PyTorch-Engine)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/plugin.py" line="89" />
+      <source>Road extraction dock</source>
+      <translation>Straßenextraktion-Panel</translation>
+    </message>
+    <message>
+      <location filename="../plugin/settings_dialog.py" line="40" />
+      <source>Road extraction settings</source>
+      <translation>Einstellungen der Straßenextraktion</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_task.py" line="59" />
+      <source>Road extraction: round {}</source>
+      <translation>Straßenextraktion: Runde {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="59" />
+      <source>Road labels</source>
+      <translation>Straßen-Labels</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="77" />
+      <source>Road labels (lines or polygons)</source>
+      <translation>Straßen-Labels (Linien oder Polygone)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="69" />
+      <source>Road model</source>
+      <translation>Straßenmodell</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="93" />
+      <source>Road model (*.pt)</source>
+      <translation>Straßenmodell (*.pt)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="159" />
+      <source>Road model training</source>
+      <translation>Training des Straßenmodells</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="62" />
+      <source>Road polygons</source>
+      <translation>Straßenpolygone</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="89" />
+      <source>Road probability</source>
+      <translation>Straßenwahrscheinlichkeit</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/vectorize_probability.py" line="50" />
+      <source>Road probability raster</source>
+      <translation>Raster der Straßenwahrscheinlichkeit</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="81" />
+      <source>Road probability threshold</source>
+      <translation>Schwellenwert der Straßenwahrscheinlichkeit</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="57" />
+      <source>Road width</source>
+      <translation>Straßenbreite</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="80" />
+      <source>Road width (metres, for lines)</source>
+      <translation>Straßenbreite (Meter, für Linien)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="91" />
+      <source>Roads</source>
+      <translation>Straßen</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="15" />
+      <source>Roads - round {}</source>
+      <translation>Straßen - Runde {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="273" />
+      <source>Round {} finished in {:.0f} s.</source>
+      <translation>Runde {} fertig in {:.0f} s.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="225" />
+      <source>Round {}: starting the engine…</source>
+      <translation>Runde {}: Engine wird gestartet…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="272" />
+      <source>Round {}: {}</source>
+      <translation>Runde {}: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="77" />
+      <source>Rounds</source>
+      <translation>Runden</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="96" />
+      <source>Rounds (at most)</source>
+      <translation>Runden (höchstens)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="116" />
+      <source>Run N rounds</source>
+      <translation>N Runden ausführen</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="86" />
+      <source>Scores (JSON)</source>
+      <translation>Kennzahlen (JSON)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="58" />
+      <source>Scores a road extraction against a reference. Prediction: a probability raster (cut at Threshold), a 0/1 mask, or road vectors. Reference: a mask raster (1 road, 0 background, 255 not counted) or road centerlines. Gives pixel precision, recall, F1 and IoU; relaxed precision, recall and F1 within Rho pixels; completeness, correctness and quality of centerlines within Buffer metres; and APLS between the centerline graphs. Each score is also an output number (PRECISION, RECALL, ..., APLS) for models; undefined scores are empty.</source>
+      <translation>Bewertet eine Straßenextraktion gegen eine Referenz. Vorhersage: ein Wahrscheinlichkeitsraster (am Schwellenwert geschnitten), eine 0/1-Maske oder Straßenvektoren. Referenz: ein Maskenraster (1 Straße, 0 Hintergrund, 255 zählt nicht) oder Straßenmittellinien. Liefert Pixel-Präzision, Recall, F1 und IoU; tolerante Präzision, Recall und F1 innerhalb von Rho Pixeln; Vollständigkeit, Korrektheit und Qualität der Mittellinien innerhalb von Puffer Metern; und APLS zwischen den Mittelliniengraphen. Jede Kennzahl ist auch eine Ausgabezahl (PRECISION, RECALL, ..., APLS) für Modelle; undefinierte Kennzahlen sind leer.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="84" />
+      <source>Scores table</source>
+      <translation>Kennzahlentabelle</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="96" />
+      <source>Settings (*.json *.toml)</source>
+      <translation>Einstellungen (*.json *.toml)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="97" />
+      <source>Settings file (advanced)</source>
+      <translation>Einstellungsdatei (erweitert)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/plugin.py" line="69" />
+      <source>Settings…</source>
+      <translation>Einstellungen…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="81" />
+      <source>Test-time augmentation (8 flips/rotations)</source>
+      <translation>Test-Time-Augmentation (8 Spiegelungen/Drehungen)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/settings_dialog.py" line="103" />
+      <source>The check failed: {}</source>
+      <translation>Die Prüfung ist fehlgeschlagen: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/base.py" line="131" />
+      <source>The engine failed: {} (the full report is in the log)</source>
+      <translation>Die Engine ist fehlgeschlagen: {} (der vollständige Bericht steht im Protokoll)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/base.py" line="129" />
+      <source>The engine refused the input: {}</source>
+      <translation>Die Engine hat die Eingabe abgelehnt: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/base.py" line="183" />
+      <source>The engine's output {} has no valid layer {!r}</source>
+      <translation>Die Ausgabe {} der Engine hat keinen gültigen Layer {!r}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="108" />
+      <source>The plugin runs the engine with {}; choose {} in Plugins &gt; Road extraction &gt; Settings to use this environment.</source>
+      <translation>Das Plugin führt die Engine mit {} aus; wählen Sie {} unter Erweiterungen &gt; Straßenextraktion &gt; Einstellungen, um diese Umgebung zu verwenden.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="214" />
+      <source>The round cannot start: {}</source>
+      <translation>Die Runde kann nicht starten: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="258" />
+      <source>The round failed.</source>
+      <translation>Die Runde ist fehlgeschlagen.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="259" />
+      <source>The round failed: {}</source>
+      <translation>Die Runde ist fehlgeschlagen: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="72" />
+      <source>Tile (pixels)</source>
+      <translation>Kachel (Pixel)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="57" />
+      <source>Train road model</source>
+      <translation>Straßenmodell trainieren</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="112" />
+      <source>Train round</source>
+      <translation>Runde trainieren</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="80" />
+      <source>Training rasters</source>
+      <translation>Trainingsraster</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="115" />
+      <source>Training report</source>
+      <translation>Trainingsbericht</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="107" />
+      <source>Training settings (JSON or TOML)</source>
+      <translation>Trainingseinstellungen (JSON oder TOML)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="60" />
+      <source>Trains a road segmentation model (U-Net) on a few labeled roads plus all the unlabeled imagery, with a pixel-wise contrastive loss and rounds of pseudo-labels.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;b&gt;Unlabeled rasters&lt;/b&gt; feed the contrastive branch and the pseudo-labels.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model.</source>
+      <translation>Trainiert ein Modell zur Straßensegmentierung (U-Net) mit wenigen gelabelten Straßen und allen ungelabelten Bildern, mit einem pixelweisen kontrastiven Verlust und Runden von Pseudo-Labels.&lt;br&gt;&lt;b&gt;Raster&lt;/b&gt;: die gelabelten Bilder (gleiche Bänder). &lt;b&gt;Straßen&lt;/b&gt;: Mittellinien (gepuffert um die Straßenbreite in Metern oder um das Breitenfeld) oder Straßenpolygone. &lt;b&gt;Gelabelte Fläche&lt;/b&gt;: darin ist jedes Pixel, das keine Straße ist, Hintergrund; &lt;b&gt;Hintergrund&lt;/b&gt;-Polygone sind ebenfalls Hintergrund; alles andere ist ungelabelt. &lt;b&gt;Ungelabelte Raster&lt;/b&gt; speisen den kontrastiven Zweig und die Pseudo-Labels.&lt;br&gt;Das Modell behält die beste Runde (Validierungs-IoU auf einem zurückgehaltenen Teil der gelabelten Fläche); der Bericht listet die Kennzahlen jeder Runde. Das Profil „fast“ passt zu einer CPU, „full“ zu einer GPU. Konfiguration (erweitert) ist eine JSON- oder TOML-Datei mit Trainingseinstellungen; Ausgangsmodell trainiert ein vorhandenes Modell nach.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/vectorize_probability.py" line="41" />
+      <source>Turns a road probability raster (as written by Extract roads: Byte 0-254 with 255 as nodata, or Float32 0-1) into road polygons (threshold, small objects and holes removed, simplified) and road centerlines (skeleton graph, short spurs pruned, gaps joined, simplified; fields length_m, start_degree, end_degree). Lengths and areas are in metres.</source>
+      <translation>Wandelt ein Raster der Straßenwahrscheinlichkeit (wie von Straßen extrahieren geschrieben: Byte 0-254 mit 255 als NoData, oder Float32 0-1) in Straßenpolygone (Schwellenwert, kleine Objekte und Löcher entfernt, vereinfacht) und Straßenmittellinien (Skelettgraph, kurze Ausläufer entfernt, Lücken geschlossen, vereinfacht; Felder length_m, start_degree, end_degree) um. Längen und Flächen sind in Metern.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="93" />
+      <source>Unlabeled rasters</source>
+      <translation>Ungelabelte Raster</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="131" />
+      <source>Use this model for Extract</source>
+      <translation>Dieses Modell für Extrahieren verwenden</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="125" />
+      <source>Validation scores per round</source>
+      <translation>Validierungskennzahlen je Runde</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/vectorize_probability.py" line="38" />
+      <source>Vectorize road probability</source>
+      <translation>Straßenwahrscheinlichkeit vektorisieren</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="83" />
+      <source>Width field (metres, overrides Road width)</source>
+      <translation>Breitenfeld (Meter, ersetzt Straßenbreite)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/settings_dialog.py" line="61" />
+      <source>Working folder</source>
+      <translation>Arbeitsordner</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="235" />
+      <source>about {} s left</source>
+      <translation>noch etwa {} s</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="21" />
+      <source>centerlines</source>
+      <translation>Mittellinien</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="89" />
+      <source>fast (CPU)</source>
+      <translation>fast (CPU)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="90" />
+      <source>full (GPU)</source>
+      <translation>full (GPU)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_layers.py" line="111" />
+      <source>labeled areas</source>
+      <translation>gelabelte Flächen</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="233" />
+      <source>loss {:.3f}</source>
+      <translation>Verlust {:.3f}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/metrics_plot.py" line="82" />
+      <source>relaxed F1</source>
+      <translation>toleranter F1</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_layers.py" line="110" />
+      <source>road centerlines</source>
+      <translation>Straßenmittellinien</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_layers.py" line="110" />
+      <source>road polygons</source>
+      <translation>Straßenpolygone</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="25" />
+      <source>road probability</source>
+      <translation>Straßenwahrscheinlichkeit</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="28" />
+      <source>where to label next</source>
+      <translation>wo als Nächstes labeln</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="85" />
+      <source>{} failed with exit status {}:
+{}</source>
+      <translation>{} ist mit Exit-Status {} fehlgeschlagen:
+{}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/base.py" line="171" />
+      <source>{} is not a layer QGIS can open</source>
+      <translation>{} ist kein Layer, den QGIS öffnen kann</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_counts.py" line="93" />
+      <source>{} label feature(s) lie outside the raster: move or delete them.</source>
+      <translation>{} Label-Objekt(e) liegen außerhalb des Rasters: verschieben oder löschen Sie sie.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/base.py" line="150" />
+      <source>{}: {}</source>
+      <translation>{}: {}</translation>
+    </message>
+  </context>
+</TS>

@@ -1,0 +1,669 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en">
+  <context>
+    <name>RoadExtraction</name>
+    <message>
+      <location filename="../plugin/plugin.py" line="46" />
+      <source>&amp;Road extraction</source>
+      <translation>&amp;Road extraction</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="59" />
+      <source>Applies a road model to a raster: a road probability raster on the input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m). The raster is read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, so memory does not grow with the raster. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Threshold are road. The raster must have the model's bands.</source>
+      <translation>Applies a road model to a raster: a road probability raster on the input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m). The raster is read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, so memory does not grow with the raster. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Threshold are road. The raster must have the model's bands.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="90" />
+      <source>Background (polygons)</source>
+      <translation>Background (polygons)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="117" />
+      <source>Best round</source>
+      <translation>Best round</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="103" />
+      <source>Cancel</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/base.py" line="115" />
+      <source>Cancelled ({}); the engine left no partial output.</source>
+      <translation>Cancelled ({}); the engine left no partial output.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="99" />
+      <source>Cancelled before {}</source>
+      <translation>Cancelled before {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="80" />
+      <source>Cancelled during: {}. Run Install / repair engine again to finish the environment.</source>
+      <translation>Cancelled during: {}. Run Install / repair engine again to finish the environment.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/base.py" line="191" />
+      <source>Cancelled while writing {}</source>
+      <translation>Cancelled while writing {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="256" />
+      <source>Cancelled; the engine left no partial output.</source>
+      <translation>Cancelled; the engine left no partial output.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_layers.py" line="114" />
+      <source>Cannot open the layer {} of {}</source>
+      <translation>Cannot open the layer {} of {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="53" />
+      <source>Cannot open the round's output(s): {}</source>
+      <translation>Cannot open the round's output(s): {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="178" />
+      <source>Cannot save the edits of {}: {}</source>
+      <translation>Cannot save the edits of {}: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_export.py" line="36" />
+      <source>Cannot write {}: {}</source>
+      <translation>Cannot write {}: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="78" />
+      <source>Centerline buffer (metres)</source>
+      <translation>Centerline buffer (metres)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/settings_dialog.py" line="56" />
+      <source>Check</source>
+      <translation>Check</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="185" />
+      <source>Check at least one training raster.</source>
+      <translation>Check at least one training raster.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/settings_dialog.py" line="94" />
+      <source>Check road extraction engine</source>
+      <translation>Check road extraction engine</translation>
+    </message>
+    <message>
+      <location filename="../plugin/settings_dialog.py" line="89" />
+      <source>Checking {}…</source>
+      <translation>Checking {}…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="96" />
+      <source>Choose a raster first: the labels take its CRS.</source>
+      <translation>Choose a raster first: the labels take its CRS.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="94" />
+      <source>Continue from model</source>
+      <translation>Continue from model</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="58" />
+      <source>Create label layers</source>
+      <translation>Create label layers</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="145" />
+      <source>Create the label layers on a raster first.</source>
+      <translation>Create the label layers on a raster first.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="44" />
+      <source>Creates (or repairs) the Python environment that runs the road extraction engine: a virtual environment made from QGIS's Python with --system-site-packages (so it sees GDAL's bindings), then the pinned packages of the plugin's requirements (PyTorch with CUDA, torchvision, scikit-image, ...: about 3 GB to download). The environment goes into the QGIS profile folder (road_extraction/venv) unless Environment folder says otherwise. Cancel stops pip; running the algorithm again repairs a half-done install.</source>
+      <translation>Creates (or repairs) the Python environment that runs the road extraction engine: a virtual environment made from QGIS's Python with --system-site-packages (so it sees GDAL's bindings), then the pinned packages of the plugin's requirements (PyTorch with CUDA, torchvision, scikit-image, ...: about 3 GB to download). The environment goes into the QGIS profile folder (road_extraction/venv) unless Environment folder says otherwise. Cancel stops pip; running the algorithm again repairs a half-done install.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/base.py" line="85" />
+      <source>DEVICE is {!r}; use auto, cpu, cuda or cuda:N (for example cuda:0)</source>
+      <translation>DEVICE is {!r}; use auto, cpu, cuda or cuda:N (for example cuda:0)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="87" />
+      <source>Device</source>
+      <translation>Device</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="86" />
+      <source>Device (auto, cpu, cuda or cuda:N; empty = plugin settings)</source>
+      <translation>Device (auto, cpu, cuda or cuda:N; empty = plugin settings)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="187" />
+      <source>Device must be auto, cpu, cuda or cuda:N.</source>
+      <translation>Device must be auto, cpu, cuda or cuda:N.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/settings_dialog.py" line="80" />
+      <source>Device {!r}: use auto, cpu, cuda or cuda:N.</source>
+      <translation>Device {!r}: use auto, cpu, cuda or cuda:N.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/settings_dialog.py" line="59" />
+      <source>Engine Python (empty = automatic)</source>
+      <translation>Engine Python (empty = automatic)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="63" />
+      <source>Engine interpreter</source>
+      <translation>Engine interpreter</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="55" />
+      <source>Environment folder (empty = the plugin's own)</source>
+      <translation>Environment folder (empty = the plugin's own)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="55" />
+      <source>Evaluate road extraction</source>
+      <translation>Evaluate road extraction</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="56" />
+      <source>Extract roads</source>
+      <translation>Extract roads</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/metrics_plot.py" line="82" />
+      <source>F1</source>
+      <translation>F1</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="79" />
+      <source>Filter training rasters</source>
+      <translation>Filter training rasters</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="81" />
+      <source>Filter unlabeled rasters</source>
+      <translation>Filter unlabeled rasters</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="101" />
+      <source>Idle</source>
+      <translation>Idle</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="104" />
+      <source>Initial model to fine-tune</source>
+      <translation>Initial model to fine-tune</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="41" />
+      <source>Install / repair engine</source>
+      <translation>Install / repair engine</translation>
+    </message>
+    <message>
+      <location filename="../plugin/plugin.py" line="67" />
+      <source>Install / repair engine…</source>
+      <translation>Install / repair engine…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/metrics_plot.py" line="82" />
+      <source>IoU</source>
+      <translation>IoU</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="63" />
+      <source>Labeled area</source>
+      <translation>Labeled area</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="87" />
+      <source>Labeled area (polygons)</source>
+      <translation>Labeled area (polygons)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="148" />
+      <source>Labeled area: {:.4f} km² ({} px of {}) · road length: {:.0f} m · road polygons: {}</source>
+      <translation>Labeled area: {:.4f} km² ({} px of {}) · road length: {:.0f} m · road polygons: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="75" />
+      <source>Labeled rasters</source>
+      <translation>Labeled rasters</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="48" />
+      <source>Labels</source>
+      <translation>Labels</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="113" />
+      <source>Model</source>
+      <translation>Model</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="67" />
+      <source>No label layers yet.</source>
+      <translation>No label layers yet.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_counts.py" line="88" />
+      <source>No labeled area on the raster: drag a rectangle with 'Labeled area' where every non-road pixel is background.</source>
+      <translation>No labeled area on the raster: drag a rectangle with 'Labeled area' where every non-road pixel is background.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_counts.py" line="91" />
+      <source>No road is labeled: draw road centerlines or road polygons.</source>
+      <translation>No road is labeled: draw road centerlines or road polygons.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/metrics_plot.py" line="69" />
+      <source>No round yet</source>
+      <translation>No round yet</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="100" />
+      <source>OUTPUT_PROBABILITY must be a GeoTIFF (.tif), not {}</source>
+      <translation>OUTPUT_PROBABILITY must be a GeoTIFF (.tif), not {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="75" />
+      <source>Overlap (fraction of a tile)</source>
+      <translation>Overlap (fraction of a tile)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="70" />
+      <source>Prediction (raster or roads)</source>
+      <translation>Prediction (raster or roads)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/settings_dialog.py" line="53" />
+      <source>Press Check to test the engine's environment.</source>
+      <translation>Press Check to test the engine's environment.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="99" />
+      <source>Profile</source>
+      <translation>Profile</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="123" />
+      <source>RASTERS is empty; give at least one raster</source>
+      <translation>RASTERS is empty; give at least one raster</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="70" />
+      <source>Raster</source>
+      <translation>Raster</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="72" />
+      <source>Reference (mask raster or centerlines)</source>
+      <translation>Reference (mask raster or centerlines)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="75" />
+      <source>Relaxed tolerance rho (pixels)</source>
+      <translation>Relaxed tolerance rho (pixels)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="58" />
+      <source>Requirements file (empty = the plugin's pinned set)</source>
+      <translation>Requirements file (empty = the plugin's pinned set)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="123" />
+      <source>Results</source>
+      <translation>Results</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="93" />
+      <source>Road centerlines</source>
+      <translation>Road centerlines</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/base.py" line="45" />
+      <source>Road extraction</source>
+      <translation>Road extraction</translation>
+    </message>
+    <message>
+      <location filename="../plugin/provider.py" line="31" />
+      <source>Road extraction (semi-supervised, PyTorch engine)</source>
+      <translation>Road extraction (semi-supervised, PyTorch engine)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/plugin.py" line="89" />
+      <source>Road extraction dock</source>
+      <translation>Road extraction dock</translation>
+    </message>
+    <message>
+      <location filename="../plugin/settings_dialog.py" line="40" />
+      <source>Road extraction settings</source>
+      <translation>Road extraction settings</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_task.py" line="59" />
+      <source>Road extraction: round {}</source>
+      <translation>Road extraction: round {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="59" />
+      <source>Road labels</source>
+      <translation>Road labels</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="77" />
+      <source>Road labels (lines or polygons)</source>
+      <translation>Road labels (lines or polygons)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="69" />
+      <source>Road model</source>
+      <translation>Road model</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="93" />
+      <source>Road model (*.pt)</source>
+      <translation>Road model (*.pt)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="159" />
+      <source>Road model training</source>
+      <translation>Road model training</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="62" />
+      <source>Road polygons</source>
+      <translation>Road polygons</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="89" />
+      <source>Road probability</source>
+      <translation>Road probability</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/vectorize_probability.py" line="50" />
+      <source>Road probability raster</source>
+      <translation>Road probability raster</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="81" />
+      <source>Road probability threshold</source>
+      <translation>Road probability threshold</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="57" />
+      <source>Road width</source>
+      <translation>Road width</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="80" />
+      <source>Road width (metres, for lines)</source>
+      <translation>Road width (metres, for lines)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="91" />
+      <source>Roads</source>
+      <translation>Roads</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="15" />
+      <source>Roads - round {}</source>
+      <translation>Roads - round {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="273" />
+      <source>Round {} finished in {:.0f} s.</source>
+      <translation>Round {} finished in {:.0f} s.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="225" />
+      <source>Round {}: starting the engine…</source>
+      <translation>Round {}: starting the engine…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="272" />
+      <source>Round {}: {}</source>
+      <translation>Round {}: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="77" />
+      <source>Rounds</source>
+      <translation>Rounds</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="96" />
+      <source>Rounds (at most)</source>
+      <translation>Rounds (at most)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="116" />
+      <source>Run N rounds</source>
+      <translation>Run N rounds</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="86" />
+      <source>Scores (JSON)</source>
+      <translation>Scores (JSON)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="58" />
+      <source>Scores a road extraction against a reference. Prediction: a probability raster (cut at Threshold), a 0/1 mask, or road vectors. Reference: a mask raster (1 road, 0 background, 255 not counted) or road centerlines. Gives pixel precision, recall, F1 and IoU; relaxed precision, recall and F1 within Rho pixels; completeness, correctness and quality of centerlines within Buffer metres; and APLS between the centerline graphs. Each score is also an output number (PRECISION, RECALL, ..., APLS) for models; undefined scores are empty.</source>
+      <translation>Scores a road extraction against a reference. Prediction: a probability raster (cut at Threshold), a 0/1 mask, or road vectors. Reference: a mask raster (1 road, 0 background, 255 not counted) or road centerlines. Gives pixel precision, recall, F1 and IoU; relaxed precision, recall and F1 within Rho pixels; completeness, correctness and quality of centerlines within Buffer metres; and APLS between the centerline graphs. Each score is also an output number (PRECISION, RECALL, ..., APLS) for models; undefined scores are empty.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="84" />
+      <source>Scores table</source>
+      <translation>Scores table</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="96" />
+      <source>Settings (*.json *.toml)</source>
+      <translation>Settings (*.json *.toml)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="97" />
+      <source>Settings file (advanced)</source>
+      <translation>Settings file (advanced)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/plugin.py" line="69" />
+      <source>Settings…</source>
+      <translation>Settings…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="81" />
+      <source>Test-time augmentation (8 flips/rotations)</source>
+      <translation>Test-time augmentation (8 flips/rotations)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/settings_dialog.py" line="103" />
+      <source>The check failed: {}</source>
+      <translation>The check failed: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/base.py" line="131" />
+      <source>The engine failed: {} (the full report is in the log)</source>
+      <translation>The engine failed: {} (the full report is in the log)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/base.py" line="129" />
+      <source>The engine refused the input: {}</source>
+      <translation>The engine refused the input: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/base.py" line="183" />
+      <source>The engine's output {} has no valid layer {!r}</source>
+      <translation>The engine's output {} has no valid layer {!r}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="108" />
+      <source>The plugin runs the engine with {}; choose {} in Plugins &gt; Road extraction &gt; Settings to use this environment.</source>
+      <translation>The plugin runs the engine with {}; choose {} in Plugins &gt; Road extraction &gt; Settings to use this environment.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="214" />
+      <source>The round cannot start: {}</source>
+      <translation>The round cannot start: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="258" />
+      <source>The round failed.</source>
+      <translation>The round failed.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="259" />
+      <source>The round failed: {}</source>
+      <translation>The round failed: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="72" />
+      <source>Tile (pixels)</source>
+      <translation>Tile (pixels)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="57" />
+      <source>Train road model</source>
+      <translation>Train road model</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="112" />
+      <source>Train round</source>
+      <translation>Train round</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="80" />
+      <source>Training rasters</source>
+      <translation>Training rasters</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="115" />
+      <source>Training report</source>
+      <translation>Training report</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="107" />
+      <source>Training settings (JSON or TOML)</source>
+      <translation>Training settings (JSON or TOML)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="60" />
+      <source>Trains a road segmentation model (U-Net) on a few labeled roads plus all the unlabeled imagery, with a pixel-wise contrastive loss and rounds of pseudo-labels.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;b&gt;Unlabeled rasters&lt;/b&gt; feed the contrastive branch and the pseudo-labels.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model.</source>
+      <translation>Trains a road segmentation model (U-Net) on a few labeled roads plus all the unlabeled imagery, with a pixel-wise contrastive loss and rounds of pseudo-labels.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;b&gt;Unlabeled rasters&lt;/b&gt; feed the contrastive branch and the pseudo-labels.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/vectorize_probability.py" line="41" />
+      <source>Turns a road probability raster (as written by Extract roads: Byte 0-254 with 255 as nodata, or Float32 0-1) into road polygons (threshold, small objects and holes removed, simplified) and road centerlines (skeleton graph, short spurs pruned, gaps joined, simplified; fields length_m, start_degree, end_degree). Lengths and areas are in metres.</source>
+      <translation>Turns a road probability raster (as written by Extract roads: Byte 0-254 with 255 as nodata, or Float32 0-1) into road polygons (threshold, small objects and holes removed, simplified) and road centerlines (skeleton graph, short spurs pruned, gaps joined, simplified; fields length_m, start_degree, end_degree). Lengths and areas are in metres.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="93" />
+      <source>Unlabeled rasters</source>
+      <translation>Unlabeled rasters</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="131" />
+      <source>Use this model for Extract</source>
+      <translation>Use this model for Extract</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="125" />
+      <source>Validation scores per round</source>
+      <translation>Validation scores per round</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/vectorize_probability.py" line="38" />
+      <source>Vectorize road probability</source>
+      <translation>Vectorize road probability</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="83" />
+      <source>Width field (metres, overrides Road width)</source>
+      <translation>Width field (metres, overrides Road width)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/settings_dialog.py" line="61" />
+      <source>Working folder</source>
+      <translation>Working folder</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="235" />
+      <source>about {} s left</source>
+      <translation>about {} s left</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="21" />
+      <source>centerlines</source>
+      <translation>centerlines</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="89" />
+      <source>fast (CPU)</source>
+      <translation>fast (CPU)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="90" />
+      <source>full (GPU)</source>
+      <translation>full (GPU)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_layers.py" line="111" />
+      <source>labeled areas</source>
+      <translation>labeled areas</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="233" />
+      <source>loss {:.3f}</source>
+      <translation>loss {:.3f}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/metrics_plot.py" line="82" />
+      <source>relaxed F1</source>
+      <translation>relaxed F1</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_layers.py" line="110" />
+      <source>road centerlines</source>
+      <translation>road centerlines</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_layers.py" line="110" />
+      <source>road polygons</source>
+      <translation>road polygons</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="25" />
+      <source>road probability</source>
+      <translation>road probability</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="28" />
+      <source>where to label next</source>
+      <translation>where to label next</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="85" />
+      <source>{} failed with exit status {}:
+{}</source>
+      <translation>{} failed with exit status {}:
+{}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/base.py" line="171" />
+      <source>{} is not a layer QGIS can open</source>
+      <translation>{} is not a layer QGIS can open</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_counts.py" line="93" />
+      <source>{} label feature(s) lie outside the raster: move or delete them.</source>
+      <translation>{} label feature(s) lie outside the raster: move or delete them.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/base.py" line="150" />
+      <source>{}: {}</source>
+      <translation>{}: {}</translation>
+    </message>
+  </context>
+</TS>

@@ -1,0 +1,1 @@
+"""The dock: draw labels, train rounds, look at the results, correct, repeat."""

@@ -1,0 +1,45 @@
+"""What the dock's modules share: translation, resource paths, the working folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import QgsApplication, QgsProject
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
+
+from ..settings import load_settings, plugin_dir
+
+__all__ = ["dock_icon", "style_path", "tr", "work_folder"]
+
+#: The translation context of every dock string (one context for the whole plugin).
+CONTEXT = "RoadExtraction"
+
+
+def tr(text: str) -> str:
+    """Translate a user-visible string."""
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+def style_path(name: str) -> Path:
+    """The QML style ``resources/styles/<name>.qml``."""
+    return plugin_dir() / "resources" / "styles" / f"{name}.qml"
+
+
+def dock_icon(name: str) -> QIcon:
+    """The icon ``resources/icons/<name>.svg``."""
+    return QIcon(str(plugin_dir() / "resources" / "icons" / f"{name}.svg"))
+
+
+def work_folder(project: QgsProject | None = None) -> Path:
+    """Where labels, models and round outputs go: the settings' working folder, else the
+    project's home, else a folder in QGIS's settings directory (an unsaved project)."""
+    chosen = load_settings().work_dir
+    if chosen:
+        folder = Path(chosen)
+    else:
+        home = (project or QgsProject.instance()).homePath()
+        folder = Path(home) if home else Path(QgsApplication.qgisSettingsDirPath()) / \
+            "road_extraction" / "work"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

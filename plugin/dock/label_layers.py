@@ -1,0 +1,141 @@
+"""Creates (or finds) the label layers in a GeoPackage of the working folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransformContext,
+    QgsField,
+    QgsFields,
+    QgsLayerTreeGroup,
+    QgsProject,
+    QgsVectorFileWriter,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from .common import style_path, tr
+
+__all__ = ["GPKG_NAME", "GROUP_NAME", "LabelLayers", "ensure_label_layers", "label_gpkg"]
+
+#: File of the labels inside the working folder.
+GPKG_NAME = "road_labels.gpkg"
+#: The layer-tree group holding the label layers (translated when shown).
+GROUP_NAME = "Road labels"
+#: (table name, geometry, style name) of each label layer.
+TABLES = (("road_centerlines", QgsWkbTypes.LineString, "label_centerlines"),
+          ("road_polygons", QgsWkbTypes.Polygon, "label_polygons"),
+          ("labeled_areas", QgsWkbTypes.Polygon, "labeled_areas"))
+
+
+@dataclass(frozen=True)
+class LabelLayers:
+    """The three label layers of one GeoPackage."""
+
+    centerlines: QgsVectorLayer  # lines with a ``width`` field (metres)
+    polygons: QgsVectorLayer  # road polygons (optional labels)
+    areas: QgsVectorLayer  # labeled areas: inside, what is not road is background
+    path: Path  # the GeoPackage
+
+    def all(self) -> tuple[QgsVectorLayer, QgsVectorLayer, QgsVectorLayer]:
+        """The layers in drawing order of the group (roads over areas)."""
+        return self.centerlines, self.polygons, self.areas
+
+
+def label_gpkg(folder: Path) -> Path:
+    """The labels' GeoPackage in ``folder``."""
+    return folder / GPKG_NAME
+
+
+def _fields(table: str, road_width_m: float) -> QgsFields:
+    fields = QgsFields()
+    if table == "road_centerlines":
+        width = QgsField("width", QVariant.Double)
+        width.setDefaultValueDefinition(_default(road_width_m))
+        fields.append(width)
+    return fields
+
+
+def _default(value: float):
+    from qgis.core import QgsDefaultValue
+
+    return QgsDefaultValue(repr(float(value)))
+
+
+def _create_table(path: Path, table: str, geometry: int, crs: QgsCoordinateReferenceSystem,
+                  road_width_m: float) -> None:
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = table
+    options.actionOnExistingFile = (QgsVectorFileWriter.CreateOrOverwriteLayer if path.exists()
+                                    else QgsVectorFileWriter.CreateOrOverwriteFile)
+    writer = QgsVectorFileWriter.create(str(path), _fields(table, road_width_m), geometry, crs,
+                                        QgsCoordinateTransformContext(), options)
+    if writer.hasError() != QgsVectorFileWriter.NoError:
+        raise OSError(tr("Cannot write {}: {}").format(path, writer.errorMessage()))
+    del writer  # closes the file
+
+
+def _existing(project: QgsProject, path: Path, table: str) -> QgsVectorLayer | None:
+    for layer in project.mapLayers().values():
+        source = layer.source().split("|")
+        if (isinstance(layer, QgsVectorLayer) and Path(source[0]) == path
+                and f"layername={table}" in source[1:]):
+            return layer
+    return None
+
+
+def _table_names(path: Path) -> set[str]:
+    if not path.exists():
+        return set()
+    layer = QgsVectorLayer(str(path), "probe", "ogr")
+    return {sub.split("!!::!!")[1] for sub in layer.dataProvider().subLayers()}
+
+
+def _group(project: QgsProject) -> QgsLayerTreeGroup:
+    root = project.layerTreeRoot()
+    group = root.findGroup(tr(GROUP_NAME))
+    return group if group is not None else root.insertGroup(0, tr(GROUP_NAME))
+
+
+def _open_layer(project: QgsProject, path: Path, table: str, style: str,
+                road_width_m: float) -> QgsVectorLayer:
+    layer = _existing(project, path, table)
+    if layer is not None:
+        return layer
+    names = {"road_centerlines": tr("road centerlines"), "road_polygons": tr("road polygons"),
+             "labeled_areas": tr("labeled areas")}
+    layer = QgsVectorLayer(f"{path}|layername={table}", names[table], "ogr")
+    if not layer.isValid():
+        raise OSError(tr("Cannot open the layer {} of {}").format(table, path))
+    layer.loadNamedStyle(str(style_path(style)))
+    index = layer.fields().indexOf("width")
+    if index >= 0:
+        layer.setDefaultValueDefinition(index, _default(road_width_m))
+    project.addMapLayer(layer, False)
+    _group(project).addLayer(layer)
+    return layer
+
+
+def ensure_label_layers(folder: Path, crs: QgsCoordinateReferenceSystem, *,
+                        road_width_m: float, project: QgsProject) -> LabelLayers:
+    """Create the missing tables of ``folder/road_labels.gpkg`` in ``crs`` and add the three
+    layers (styled, in the group "Road labels") unless the project already has them.
+
+    Raises
+    ------
+    OSError
+        When the GeoPackage cannot be written or read.
+    """
+    path = label_gpkg(folder)
+    present = _table_names(path)
+    for table, geometry, _ in TABLES:
+        if table not in present:
+            _create_table(path, table, geometry, crs, road_width_m)
+    layers = [_open_layer(project, path, table, style, road_width_m)
+              for table, _, style in TABLES]
+    return LabelLayers(*layers, path=path)

@@ -1,0 +1,92 @@
+"""The dock in QGIS (offscreen): labels, counts, warnings, a round, cancel."""
+
+from __future__ import annotations
+
+import time
+
+from qgis.core import Qgis, QgsApplication, QgsMapLayer
+
+
+def test_dock_opens_in_the_main_window(dock, iface):
+    from qgis.PyQt.QtCore import Qt
+
+    iface.mainWindow().addDockWidget(Qt.RightDockWidgetArea, dock)
+    assert dock.ui.raster.currentLayer() is not None
+    assert dock.ui.train.isEnabled() and not dock.ui.cancel.isEnabled()
+    assert not dock.is_busy()
+
+
+def test_start_without_labels_warns_and_starts_nothing(dock, iface):
+    dock.create_label_layers()
+    tasks_before = QgsApplication.taskManager().count()
+    assert dock.start_rounds(1) is False
+    assert "No labeled area" in dock.ui.warning.text()
+    assert "No road is labeled" in dock.ui.warning.text()
+    assert not dock.is_busy()
+    assert QgsApplication.taskManager().count() == tasks_before
+    assert any("cannot start" in m for m in iface.messageBar().get_messages(Qgis.Warning))
+
+
+def test_counts_show_area_pixels_and_length(labeled_dock):
+    reasons = labeled_dock.update_counts()
+    text = labeled_dock.ui.counts.text()
+    assert reasons == []
+    assert "km²" in text and " px of image" in text and "road length" in text
+    assert "road length: 0 m" not in text
+
+
+def test_labels_outside_the_raster_block_a_round(labeled_dock):
+    from qgis.core import QgsRectangle
+    from road_extraction.plugin.dock.label_tools import add_rectangle
+
+    extent = labeled_dock.raster().extent()
+    far = QgsRectangle(extent.xMaximum() + 1000, extent.yMaximum() + 1000,
+                       extent.xMaximum() + 1100, extent.yMaximum() + 1100)
+    add_rectangle(labeled_dock.labels.areas, far)
+    assert labeled_dock.start_rounds(1) is False
+    assert "outside the raster" in labeled_dock.ui.warning.text()
+
+
+def test_draw_roads_edits_centerlines_and_triggers_add_feature(dock, iface, project):
+    dock.ui.draw_roads.click()
+    layer = dock.labels.centerlines
+    assert layer.isEditable() and iface.activeLayer() is layer
+    assert iface.add_feature_triggered
+    settings = project.snappingConfig().individualLayerSettings(layer)
+    assert project.snappingConfig().enabled() and settings.enabled()
+
+
+def test_train_round_adds_the_round_group_with_valid_layers(labeled_dock, project, qtbot):
+    t0 = time.monotonic()
+    assert labeled_dock.start_rounds(1) is True
+    assert labeled_dock.is_busy() and labeled_dock.ui.cancel.isEnabled()
+    qtbot.waitUntil(lambda: not labeled_dock.is_busy(), timeout=240_000)
+    print(f"tiny round inside QGIS: {time.monotonic() - t0:.1f} s")
+    assert not labeled_dock.labels.areas.isModified()  # committed before the round
+    group = project.layerTreeRoot().findGroup("Roads - round 1")
+    assert group is not None, labeled_dock.ui.stage.text()
+    layers = [node.layer() for node in group.findLayers()]
+    names = {layer.name() for layer in layers}
+    assert {"road probability", "road polygons", "centerlines"} <= names
+    assert all(layer.isValid() for layer in layers)
+    assert any(layer.type() == QgsMapLayer.RasterLayer for layer in layers)
+    assert labeled_dock.history and "iou" in labeled_dock.history[0]
+    assert labeled_dock.ui.use_model.isEnabled()
+    assert labeled_dock.last_model.name == "round_001.pt" and labeled_dock.last_model.exists()
+
+
+def test_cancel_stops_the_round_and_returns_to_idle(labeled_dock, qtbot, tmp_path):
+    import json
+
+    slow = tmp_path / "slow.json"  # many steps: the round is still training when cancelled
+    config = json.loads(open(labeled_dock.ui.config.filePath()).read())
+    slow.write_text(json.dumps({**config, "steps_per_round": 5000}))
+    labeled_dock.ui.config.setFilePath(str(slow))
+    assert labeled_dock.start_rounds(1)
+    qtbot.waitUntil(lambda: labeled_dock.ui.progress.value() > 0, timeout=120_000)
+    t0 = time.monotonic()
+    labeled_dock.ui.cancel.click()
+    qtbot.waitUntil(lambda: not labeled_dock.is_busy(), timeout=30_000)
+    assert time.monotonic() - t0 < 15
+    assert "Cancelled" in labeled_dock.ui.stage.text()
+    assert labeled_dock.ui.train.isEnabled() and not labeled_dock.ui.cancel.isEnabled()

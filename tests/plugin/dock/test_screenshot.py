@@ -1,0 +1,64 @@
+"""Two rounds from the dock, then the canvas and the dock rendered to docs/screenshot_dock.png."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from qgis.core import QgsProject
+from qgis.gui import QgsMapCanvas
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import QMainWindow
+
+SCREENSHOT = Path(__file__).resolve().parents[3] / "docs" / "screenshot_dock.png"
+
+
+def visible_layers(project: QgsProject) -> list:
+    """The checked layers of the layer tree, top first (the canvas's drawing order)."""
+    root = project.layerTreeRoot()
+    return [node.layer() for node in root.findLayers() if node.isVisible()]
+
+
+def render_canvas(canvas: QgsMapCanvas, layers: list, qtbot) -> None:
+    canvas.setLayers(layers)
+    canvas.setDestinationCrs(layers[-1].crs())
+    canvas.setExtent(layers[-1].extent())
+    with qtbot.waitSignal(canvas.mapCanvasRefreshed, timeout=30_000):
+        canvas.refresh()
+
+
+def trained_config(dock, folder: Path) -> Path:
+    """The tiny configuration with 30 steps a round, so the roads on the picture are real."""
+    config = json.loads(Path(dock.ui.config.filePath()).read_text(encoding="utf-8"))
+    path = folder / "thirty_steps.json"
+    path.write_text(json.dumps({**config, "steps_per_round": 30}), encoding="utf-8")
+    return path
+
+
+def test_two_rounds_then_screenshot_shows_dock_image_and_roads(labeled_dock, project, qtbot,
+                                                              tmp_path):
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    canvas = QgsMapCanvas()
+    window.setCentralWidget(canvas)
+    window.addDockWidget(Qt.RightDockWidgetArea, labeled_dock)
+    window.resize(1280, 1080)
+    window.show()
+    labeled_dock.ui.config.setFilePath(str(trained_config(labeled_dock, tmp_path)))
+    labeled_dock.label_next_tile_px = 48
+    labeled_dock.ui.rounds.setValue(2)
+    t0 = time.monotonic()
+    labeled_dock.ui.run_rounds.click()
+    qtbot.waitUntil(lambda: len(labeled_dock.history) == 2 and not labeled_dock.is_busy(),
+                    timeout=400_000)
+    print(f"two tiny rounds inside QGIS: {time.monotonic() - t0:.1f} s")
+    groups = [project.layerTreeRoot().findGroup(f"Roads - round {i}") for i in (1, 2)]
+    assert all(groups) and not groups[0].isExpanded() and groups[1].isExpanded()
+    assert not groups[0].isVisible() and groups[1].isVisible()
+    render_canvas(canvas, visible_layers(project), qtbot)
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    assert window.grab().save(str(SCREENSHOT))
+    assert SCREENSHOT.stat().st_size > 20_000
+    window.removeDockWidget(labeled_dock)
+    labeled_dock.setParent(None)  # the dock fixture owns it, not the window
