@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from osgeo import gdal, osr
+from osgeo import gdal, gdal_array, osr
 
 from engine.config import TrainConfig
 from engine.synth import SceneConfig, generate_scene, write_scene
@@ -45,26 +45,35 @@ def scene_files(tmp_path_factory) -> dict[str, Path]:
     return make_scene(tmp_path_factory.mktemp("scene"))
 
 
-# A 1 m grid in UTM 31N whose top-left corner is (500000, 5000200).
+#: A 1 m grid in UTM 31N whose top-left corner is (500000, 5000064).
+UTM_GEOTRANSFORM = (500000.0, 1.0, 0.0, 5000064.0, 0.0, -1.0)
+# The probability rasters of the vectorize tests sit on a grid whose corner is (500000, 5000200).
 UTM_GT = (500000.0, 1.0, 0.0, 5000200.0, 0.0, -1.0)
-_GDAL_TYPES = {"uint8": gdal.GDT_Byte, "uint16": gdal.GDT_UInt16, "int32": gdal.GDT_Int32,
-               "float32": gdal.GDT_Float32, "float64": gdal.GDT_Float64}
+
+
+def epsg_wkt(code: int) -> str:
+    """The WKT of an EPSG code."""
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(code)
+    return srs.ExportToWkt()
 
 
 @pytest.fixture
-def write_prob(tmp_path) -> Callable[..., str]:
-    """Factory writing an array (rows, cols) or (bands, rows, cols) as a GeoTIFF."""
+def make_raster(tmp_path) -> Callable[..., str]:
+    """Factory writing an array (rows, cols) or (bands, rows, cols) as a GeoTIFF, with GDAL
+    directly (not with the code under test)."""
 
-    def make(array: np.ndarray, *, name: str = "prob.tif", nodata: float | None = None,
-             crs_epsg: int = 32631, geotransform: tuple = UTM_GT) -> str:
+    def make(array: np.ndarray, *, name: str = "image.tif", nodata: float | None = None,
+             crs_epsg: int | None = 32631, geotransform: tuple = UTM_GEOTRANSFORM,
+             options: tuple[str, ...] = ()) -> str:
         array = array if array.ndim == 3 else array[np.newaxis]
         path = str(tmp_path / name)
+        code = gdal_array.NumericTypeCodeToGDALTypeCode(array.dtype)
         ds = gdal.GetDriverByName("GTiff").Create(
-            path, array.shape[2], array.shape[1], array.shape[0], _GDAL_TYPES[array.dtype.name])
+            path, array.shape[2], array.shape[1], array.shape[0], code, options=list(options))
         ds.SetGeoTransform(geotransform)
-        srs = osr.SpatialReference()
-        srs.ImportFromEPSG(crs_epsg)
-        ds.SetProjection(srs.ExportToWkt())
+        if crs_epsg is not None:
+            ds.SetProjection(epsg_wkt(crs_epsg))
         for index, band_data in enumerate(array):
             band = ds.GetRasterBand(index + 1)
             if nodata is not None:
@@ -74,3 +83,33 @@ def write_prob(tmp_path) -> Callable[..., str]:
         return path
 
     return make
+
+
+@pytest.fixture
+def write_prob(make_raster) -> Callable[..., str]:
+    """:func:`make_raster` named ``prob.tif`` on the vectorize tests' grid."""
+
+    def make(array: np.ndarray, *, name: str = "prob.tif", geotransform: tuple = UTM_GT,
+             **kwargs) -> str:
+        return make_raster(array, name=name, geotransform=geotransform, **kwargs)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def scene_iou() -> Callable[..., float]:
+    """IoU of a model against a scene's true mask over every valid pixel (labeled or not)."""
+    from engine.inference import predict_probability
+    from engine.io.raster import Window, open_raster, read_info, read_window
+    from engine.metrics import pixel_scores
+    from engine.normalization import normalize
+
+    def score(model, files: dict, stats) -> float:
+        info = read_info(str(files["image"]))
+        whole = Window(0, 0, info.height, info.width)
+        image = normalize(read_window(open_raster(info.path), whole), stats)
+        truth = read_window(open_raster(str(files["truth"])), whole)[0]
+        prob = predict_probability(model, image, tile_px=64)
+        return pixel_scores(prob >= 0.5, truth == 1, valid=truth != 255).iou
+
+    return score

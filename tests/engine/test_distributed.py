@@ -16,12 +16,10 @@ from osgeo import gdal
 from engine.distributed import DistributedContext, context_from_env, rank_device
 from engine.errors import BadInputError
 from engine.events import Reporter, parse_event
-from engine.inference import predict_probability
-from engine.io.raster import Window, open_raster, read_info, read_window
-from engine.metrics import pixel_scores
+from engine.io.raster import read_info
 from engine.model_file import load_model, save_model
 from engine.models import build_model
-from engine.normalization import BandStats, normalize
+from engine.normalization import BandStats
 from engine.predict import PredictConfig, WindowLayout, predict_raster
 from engine.predict.shards import PartWriter, merge_parts, part_path, plan_shards
 from engine.predict.streaming import _Run, _stream
@@ -141,15 +139,6 @@ def _torchrun(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
 
 
-def _scene_iou(model: torch.nn.Module, files: dict, stats: BandStats) -> float:
-    info = read_info(str(files["image"]))
-    whole = Window(0, 0, info.height, info.width)
-    image = normalize(read_window(open_raster(info.path), whole), stats)
-    truth = read_window(open_raster(str(files["truth"])), whole)[0]
-    prob = predict_probability(model, image, tile_px=64)
-    return pixel_scores(prob >= 0.5, truth == 1, valid=truth != 255).iou
-
-
 @pytest.fixture(scope="module")
 def torchrun_trained(tmp_path_factory, scene_files, tiny_config):
     """A 2-rank CPU training run through the real entry point (torchrun -m engine train)."""
@@ -166,7 +155,7 @@ def torchrun_trained(tmp_path_factory, scene_files, tiny_config):
 @pytest.mark.skipif(not TORCHRUN.exists(), reason="the venv has no torchrun")
 def test_torchrun_train_on_two_cpu_ranks_learns_and_rank_0_alone_reports(torchrun_trained,
                                                                          scene_files,
-                                                                         tiny_config):
+                                                                         tiny_config, scene_iou):
     proc, out = torchrun_trained
     assert proc.returncode == 0, proc.stderr[-3000:]
     events = [parse_event(line) for line in proc.stdout.splitlines() if line.strip()]
@@ -174,8 +163,8 @@ def test_torchrun_train_on_two_cpu_ranks_learns_and_rank_0_alone_reports(torchru
     model, meta = load_model(out)
     stats = BandStats.from_dict(meta["normalization"])
     untrained = build_model(tiny_config.model, in_channels=3, seed=0).eval()
-    iou_untrained = _scene_iou(untrained, scene_files, stats)
-    assert _scene_iou(model, scene_files, stats) > np.nan_to_num(iou_untrained) + 0.25
+    iou_untrained = scene_iou(untrained, scene_files, stats)
+    assert scene_iou(model, scene_files, stats) > np.nan_to_num(iou_untrained) + 0.25
     assert events[-1]["rounds"] == 2  # round 2 ran the split pseudo-label scoring
 
 

@@ -17,29 +17,17 @@ from engine.errors import (
     RasterReadError,
 )
 from engine.events import CollectingSink, Reporter
-from engine.inference import predict_probability
-from engine.io.raster import Window, open_raster, read_info, read_window, write_raster
+from engine.io.raster import read_info, write_raster
 from engine.io.vector import VectorLayer, write_layers
-from engine.metrics import pixel_scores
 from engine.model_file import load_model, read_model_file
 from engine.models import build_model
-from engine.normalization import BandStats, normalize
+from engine.normalization import BandStats
 from engine.training import TrainJob, rounds_dir, train
 
 
 def job_for(files, out, **kwargs) -> TrainJob:
     return TrainJob(images=(str(files["image"]),), roads=str(files["roads"]),
                     aoi=str(files["aoi"]), out=str(out), **kwargs)
-
-
-def scene_iou(model, files, stats: BandStats) -> float:
-    """IoU against the scene's true mask over every valid pixel (labeled or not)."""
-    info = read_info(str(files["image"]))
-    whole = Window(0, 0, info.height, info.width)
-    image = normalize(read_window(open_raster(info.path), whole), stats)
-    truth = read_window(open_raster(str(files["truth"])), whole)[0]
-    prob = predict_probability(model, image, tile_px=64)
-    return pixel_scores(prob >= 0.5, truth == 1, valid=truth != 255).iou
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +40,7 @@ def trained(tmp_path_factory, scene_files, tiny_config):
     return result, sink, out, config
 
 
-def test_train_raises_scene_iou_well_above_an_untrained_model(trained, scene_files):
+def test_train_raises_scene_iou_well_above_an_untrained_model(trained, scene_files, scene_iou):
     result, _, out, config = trained
     model, meta = load_model(out)
     stats = BandStats.from_dict(meta["normalization"])
