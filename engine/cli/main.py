@@ -16,6 +16,7 @@ from ..errors import EngineError
 from ..events import EventSink, JsonLinesSink, NullSink, Reporter
 from .common import Command
 from .evaluate import add_evaluate, add_labels, run_evaluate, run_labels
+from .label_next import add_label_next, run_label_next
 from .roads import add_extract, add_predict, add_vectorize, run_extract, run_predict, run_vectorize
 from .synth import add_synth, run_synth
 from .train import add_info, add_train, run_info, run_train
@@ -45,6 +46,7 @@ COMMANDS: dict[str, Command] = {
     "extract": (add_extract, run_extract),
     "evaluate": (add_evaluate, run_evaluate),
     "labels": (add_labels, run_labels),
+    "label-next": (add_label_next, run_label_next),
 }
 
 

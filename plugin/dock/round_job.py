@@ -1,4 +1,5 @@
-"""What one dock round runs: the engine's train and extract argument lists, and its files."""
+"""What one dock round runs: the engine's train, extract and label-next argument lists, and
+its files."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ class RoundOutputs:
     model: Path  # MODEL.rounds/round_NNN.pt
     probability: Path
     roads: Path  # GeoPackage with the layers ``roads`` and ``centerlines``
-    label_next: Path | None  # GeoPackage of the most uncertain tiles (None when not computed)
+    label_next: Path | None  # GeoPackage of the tiles to label next (None when not computed)
     metrics: dict[str, float | None] = field(default_factory=dict)  # validation metrics
 
 
@@ -78,6 +79,20 @@ class RoundJob:
         """Arguments of ``python -m engine extract`` on the first training raster."""
         return ["--model", str(self.round_model), "--image", self.images[0], "--out-dir",
                 str(self.out_dir), "--device", self.device, "--overwrite"]
+
+    @property
+    def label_next_path(self) -> Path:
+        """The GeoPackage ``label-next`` writes (layer ``label_next``)."""
+        return self.out_dir / "label_next.gpkg"
+
+    def label_next_args(self) -> list[str]:
+        """Arguments of ``python -m engine label-next``: the round model's most disagreeing
+        tiles of the first training raster, leaving out the labeled ones."""
+        return ["--model", str(self.round_model), "--image", self.images[0], "--out",
+                str(self.label_next_path), "--tile", str(self.tile_px), "--top",
+                str(self.top_k), "--roads", self.roads, "--aoi", self.aoi, "--road-width",
+                str(self.road_width_m), "--width-field", "width", "--device", self.device,
+                "--overwrite"]
 
     def extract_outputs(self) -> tuple[Path, Path]:
         """The probability raster and the roads GeoPackage ``extract`` writes."""

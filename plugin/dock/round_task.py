@@ -1,4 +1,5 @@
-"""One dock round in a QgsTask: train (engine), extract (engine), where to label next.
+"""One dock round in a QgsTask: train, extract and label-next (where to label next), each an
+engine run.
 
 run() runs on a worker thread and touches no widget: it reports through Qt signals (queued
 to the main thread) and QgsTask.setProgress; finished() hands the result over on the main
@@ -19,13 +20,12 @@ from qgis.PyQt.QtCore import pyqtSignal
 from ..engine_env import EngineChecker
 from ..runner import EngineCancelledError, EngineRunError, EngineRunner
 from .common import tr
-from .label_next import score_tiles, write_tiles
 from .round_job import RoundJob, RoundOutputs
 
 __all__ = ["RoundTask", "overall_fraction"]
 
 #: Share of the round (start, end) each phase takes.
-PHASES = {"train": (0.0, 0.8), "extract": (0.8, 0.98), "label_next": (0.98, 1.0)}
+PHASES = {"train": (0.0, 0.8), "extract": (0.8, 0.93), "label_next": (0.93, 1.0)}
 #: Share of a training round each engine stage takes, roughly (start, end).
 TRAIN_PARTS = {"pseudo-labels": (0.0, 0.25), "training": (0.25, 0.95),
                "validation": (0.95, 1.0)}
@@ -90,18 +90,8 @@ class RoundTask(QgsTask):
         self.runner.run(command, args, on_event=lambda e: self._on_event(phase, e),
                         should_stop=self.isCanceled)
 
-    def _label_next(self, probability: Path) -> Path | None:
-        from osgeo import gdal
-
-        tiles = score_tiles(str(probability), aoi_path=self.job.aoi,
-                            tile_px=self.job.tile_px, top_k=self.job.top_k)
-        path = self.job.out_dir / "label_next.gpkg"
-        ds = gdal.Open(str(probability))
-        write_tiles(tiles, path, crs_wkt=ds.GetProjection())
-        return path
-
     def run(self) -> bool:
-        """Worker thread: the engine runs and the uncertainty tiles; no GUI calls."""
+        """Worker thread: the engine runs; no GUI calls."""
         self._t0 = time.monotonic()
         try:
             return self._run()
@@ -119,14 +109,15 @@ class RoundTask(QgsTask):
             self.job.out_dir.mkdir(parents=True, exist_ok=True)
             self._engine("extract", "extract", self.job.extract_args())
             probability, roads = self.job.extract_outputs()
-            label_next = self._label_next(probability)
+            self._engine("label_next", "label-next", self.job.label_next_args())
+            label_next = self.job.label_next_path
         except EngineCancelledError:
             self.cancelled_by_user = True
             return False
         except EngineRunError as err:
             self.error = err.message
             return False
-        except (OSError, RuntimeError, ValueError) as err:  # GDAL/OGR and file errors
+        except (OSError, RuntimeError, ValueError) as err:  # file errors
             self.error = f"{type(err).__name__}: {err}"
             QgsMessageLog.logMessage(traceback.format_exc(), "Road extraction")
             return False

@@ -57,6 +57,7 @@ def test_draw_roads_edits_centerlines_and_triggers_add_feature(dock, iface, proj
 
 
 def test_train_round_adds_the_round_group_with_valid_layers(labeled_dock, project, qtbot):
+    labeled_dock.label_next_tile_px = 32
     t0 = time.monotonic()
     assert labeled_dock.start_rounds(1) is True
     assert labeled_dock.is_busy() and labeled_dock.ui.cancel.isEnabled()
@@ -67,7 +68,13 @@ def test_train_round_adds_the_round_group_with_valid_layers(labeled_dock, projec
     assert group is not None, labeled_dock.ui.stage.text()
     layers = [node.layer() for node in group.findLayers()]
     names = {layer.name() for layer in layers}
-    assert {"road probability", "road polygons", "centerlines"} <= names
+    assert {"road probability", "road polygons", "centerlines", "where to label next"} <= names
+    label_next = next(layer for layer in layers if layer.name() == "where to label next")
+    assert label_next.fields().names()[-2:] == ["disagreement", "rank"]
+    features = sorted(label_next.getFeatures(), key=lambda f: f["rank"])
+    assert features and [f["rank"] for f in features] == list(range(1, len(features) + 1))
+    scores = [f["disagreement"] for f in features]
+    assert scores == sorted(scores, reverse=True)
     assert all(layer.isValid() for layer in layers)
     assert any(layer.type() == QgsMapLayer.RasterLayer for layer in layers)
     assert labeled_dock.history and "iou" in labeled_dock.history[0]
@@ -90,3 +97,19 @@ def test_cancel_stops_the_round_and_returns_to_idle(labeled_dock, qtbot, tmp_pat
     assert time.monotonic() - t0 < 15
     assert "Cancelled" in labeled_dock.ui.stage.text()
     assert labeled_dock.ui.train.isEnabled() and not labeled_dock.ui.cancel.isEnabled()
+
+
+def test_label_next_args_run_the_engine_on_the_round_model_with_the_labels(tmp_path):
+    from road_extraction.plugin.dock.round_job import RoundJob
+
+    job = RoundJob(round_index=2, run_model=tmp_path / "model.pt", images=("a.tif", "b.tif"),
+                   unlabeled=(), roads="labels.gpkg|layername=roads", aoi="aoi.gpkg",
+                   road_width_m=5.0, profile="fast", device="cpu", tile_px=64, top_k=3)
+    args = job.label_next_args()
+    pairs = dict(zip(args[:-1:2], args[1::2], strict=True))
+    assert pairs["--model"] == str(job.round_model) and pairs["--image"] == "a.tif"
+    assert pairs["--out"] == str(job.out_dir / "label_next.gpkg") == str(job.label_next_path)
+    assert (pairs["--tile"], pairs["--top"]) == ("64", "3")
+    assert (pairs["--roads"], pairs["--aoi"], pairs["--road-width"]) == (
+        "labels.gpkg|layername=roads", "aoi.gpkg", "5.0")
+    assert args[-1] == "--overwrite"

@@ -1,0 +1,87 @@
+"""Where to label next: the unlabeled tiles the model sees least consistently.
+
+Each candidate tile is predicted inside two random contexts with photometric augmentation
+(:func:`engine.pseudo_labels.score_tiles`, the measure that ranks pseudo-label tiles) and
+the tiles with the highest positive-pair disagreement come first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import torch
+
+from .config import TrainConfig
+from .device import resolve_device
+from .events import Reporter
+from .io.raster import RasterInfo, Window, read_info
+from .labels import LabelSources, rasterize_labels
+from .model_file import load_model
+from .normalization import BandStats
+from .pseudo_labels import candidate_tiles, score_tiles
+from .training.sources import RasterSource
+
+__all__ = ["rank_tiles", "context_px_for", "tile_polygon"]
+
+
+def context_px_for(tile_px: int) -> int:
+    """The context window of a tile: 1.5 x the tile, rounded up to a multiple of 32."""
+    return max(tile_px, int(math.ceil(tile_px * 3 // 2 / 32)) * 32)
+
+
+def tile_polygon(info: RasterInfo, window: Window) -> str:
+    """The WKT polygon of a window in the raster's map coordinates."""
+    x0, dx, rx, y0, ry, dy = info.geotransform
+    corners = [(window.col_off + c, window.row_off + r) for c, r in
+               ((0, 0), (window.cols, 0), (window.cols, window.rows), (0, window.rows), (0, 0))]
+    points = [(x0 + c * dx + r * rx, y0 + c * ry + r * dy) for c, r in corners]
+    return "POLYGON((" + ",".join(f"{x!r} {y!r}" for x, y in points) + "))"
+
+
+def rank_tiles(model_path: str, image_path: str, *, tile_px: int = 256, top: int = 10,
+               labels: LabelSources | None = None, device: str = "auto", seed: int = 0,
+               reporter: Reporter | None = None) -> list[tuple[Window, float]]:
+    """The ``top`` unlabeled tiles of ``image_path`` with the highest disagreement.
+
+    Parameters
+    ----------
+    model_path, image_path : str
+    tile_px : int
+        Tile side in pixels; only full tiles are candidates.
+    top : int
+        Tiles returned.
+    labels : LabelSources, optional
+        The human labels; tiles they cover (more than 10 %) are left out.
+    device : str
+    seed : int
+        Seeds the contexts and the augmentation.
+    reporter : Reporter, optional
+        Progress (stage "label next").
+
+    Returns
+    -------
+    list of (Window, disagreement), highest disagreement first.
+    """
+    dev = resolve_device(device)
+    model, meta = load_model(model_path, device=dev)
+    config = TrainConfig.from_dict(meta.get("config", {}))
+    info = read_info(image_path)
+    source = RasterSource(info, BandStats.from_dict(meta["normalization"]))
+    human = rasterize_labels(info, labels) if labels is not None else None
+    windows = candidate_tiles(source.shape, tile_px, human=human)
+    pseudo = dataclasses.replace(config.pseudo, tile_px=tile_px,
+                                 context_px=context_px_for(tile_px))
+
+    def progress(done: int, total: int) -> None:
+        if reporter is not None:
+            reporter.check_cancelled()
+            reporter.progress("label next", done, total)
+
+    scores = score_tiles(model, lambda _, w: source.read(w), [(0, w) for w in windows],
+                         pseudo, config.augment, device=dev, rng=np.random.default_rng(seed),
+                         generator=torch.Generator().manual_seed(seed), progress=progress)
+    ranked = sorted((s for s in scores if np.isfinite(s.disagreement)),
+                    key=lambda s: -s.disagreement)
+    return [(s.window, float(s.disagreement)) for s in ranked[:top]]

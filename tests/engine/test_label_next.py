@@ -1,0 +1,89 @@
+"""'Where to label next': tiles ranked by positive-pair disagreement, and ``label-next``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from osgeo import ogr
+
+from engine.cli.main import main
+from engine.io.raster import read_info
+from engine.label_next import context_px_for, rank_tiles
+from engine.labels import IGNORE, LabelSources, rasterize_labels
+
+
+@pytest.fixture(scope="module")
+def small_model(tmp_path_factory, scene_files, tiny_config) -> Path:
+    """A model trained for 3 steps on the shared scene."""
+    from engine.training import TrainJob, train
+
+    out = tmp_path_factory.mktemp("label_next_model") / "m.pt"
+    job = TrainJob(images=(str(scene_files["image"]),), roads=str(scene_files["roads"]),
+                   aoi=str(scene_files["aoi"]), out=str(out))
+    train(job, tiny_config.updated({"max_rounds": 1, "steps_per_round": 3}), device="cpu")
+    return out
+
+
+def _labels(scene_files) -> LabelSources:
+    return LabelSources(roads=str(scene_files["roads"]), aoi=str(scene_files["aoi"]))
+
+
+def test_context_is_one_and_a_half_tiles_on_a_32_grid():
+    assert context_px_for(256) == 384
+    assert context_px_for(32) == 64
+    assert context_px_for(40) == 64
+
+
+def test_rank_tiles_returns_the_top_n_most_disagreeing_first(small_model, scene_files):
+    tiles = rank_tiles(str(small_model), str(scene_files["image"]), tile_px=32, top=5,
+                       device="cpu")
+    assert len(tiles) == 5
+    scores = [d for _, d in tiles]
+    assert scores == sorted(scores, reverse=True)
+    assert all(np.isfinite(d) and d >= 0 for d in scores)
+    every = rank_tiles(str(small_model), str(scene_files["image"]), tile_px=32, top=100,
+                       device="cpu")
+    assert tiles == every[:5]  # same seed, same scores
+    assert scores[0] == max(d for _, d in every)
+
+
+def test_rank_tiles_leaves_out_labeled_tiles(small_model, scene_files):
+    labels = _labels(scene_files)
+    human = rasterize_labels(read_info(str(scene_files["image"])), labels)
+    every = rank_tiles(str(small_model), str(scene_files["image"]), tile_px=32, top=100,
+                       device="cpu")
+    free = rank_tiles(str(small_model), str(scene_files["image"]), tile_px=32, top=100,
+                      labels=labels, device="cpu")
+    assert 0 < len(free) < len(every)
+    for window, _ in free:
+        tile = human[window.row_off:window.row_off + 32, window.col_off:window.col_off + 32]
+        assert np.count_nonzero(tile != IGNORE) <= 0.1 * tile.size
+
+
+def test_cli_label_next_writes_ranked_tile_polygons(tmp_path, small_model, scene_files):
+    out = tmp_path / "tiles.gpkg"
+    code = main(["label-next", "--model", str(small_model), "--image",
+                 str(scene_files["image"]), "--out", str(out), "--tile", "32", "--top", "4",
+                 "--roads", str(scene_files["roads"]), "--aoi", str(scene_files["aoi"]),
+                 "--device", "cpu", "--progress", "none"])
+    assert code == 0
+    ds = ogr.Open(str(out))
+    layer = ds.GetLayerByName("label_next")
+    assert layer is not None and layer.GetFeatureCount() == 4
+    names = [layer.GetLayerDefn().GetFieldDefn(i).GetName()
+             for i in range(layer.GetLayerDefn().GetFieldCount())]
+    assert names == ["disagreement", "rank"]
+    features = list(layer)
+    assert [f.GetField("rank") for f in features] == [1, 2, 3, 4]
+    scores = [f.GetField("disagreement") for f in features]
+    assert scores == sorted(scores, reverse=True)
+    x0, dx, _, y0, _, dy = read_info(str(scene_files["image"])).geotransform
+    xmin, xmax, ymin, ymax = features[0].GetGeometryRef().GetEnvelope()
+    assert xmax - xmin == pytest.approx(32 * dx) and ymax - ymin == pytest.approx(-32 * dy)
+    assert x0 <= xmin and ymax <= y0
+    ds = None
+    assert main(["label-next", "--model", str(small_model), "--image",
+                 str(scene_files["image"]), "--out", str(out), "--tile", "32",
+                 "--device", "cpu", "--progress", "none"]) != 0  # exists, no --overwrite
