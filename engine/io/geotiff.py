@@ -11,7 +11,7 @@ from osgeo import gdal, osr
 from engine.errors import BadInputError
 from engine.io.atomic import atomic_output
 
-__all__ = ["write_raster"]
+__all__ = ["write_raster", "gtiff_options", "BLOCK_PX"]
 
 gdal.UseExceptions()
 osr.UseExceptions()
@@ -28,8 +28,20 @@ _GDAL_TYPES = {
     "float32": gdal.GDT_Float32,
     "float64": gdal.GDT_Float64,
 }
-# Side of the square tiles of written GeoTIFFs, in pixels.
-_BLOCK_PX = 256
+#: Side of the square tiles of written GeoTIFFs, in pixels.
+BLOCK_PX = 256
+
+
+def gtiff_options(*, floating: bool) -> list[str]:
+    """Creation options of every GeoTIFF the engine writes: tiled, DEFLATE, BigTIFF if needed.
+
+    Parameters
+    ----------
+    floating : bool
+        Float pixels use the floating-point predictor (3), integers the horizontal one (2).
+    """
+    return ["TILED=YES", f"BLOCKXSIZE={BLOCK_PX}", f"BLOCKYSIZE={BLOCK_PX}",
+            "COMPRESS=DEFLATE", f"PREDICTOR={3 if floating else 2}", "BIGTIFF=IF_SAFER"]
 
 
 def _as_bands(array: np.ndarray, dtype: str | np.dtype | None) -> np.ndarray:
@@ -108,15 +120,7 @@ def _write_gtiff(
     nodata: list[float | None],
 ) -> None:
     count, rows, cols = bands.shape
-    floating = np.issubdtype(bands.dtype, np.floating)
-    options = [
-        "TILED=YES",
-        f"BLOCKXSIZE={_BLOCK_PX}",
-        f"BLOCKYSIZE={_BLOCK_PX}",
-        "COMPRESS=DEFLATE",
-        f"PREDICTOR={3 if floating else 2}",
-        "BIGTIFF=IF_SAFER",
-    ]
+    options = gtiff_options(floating=bool(np.issubdtype(bands.dtype, np.floating)))
     driver = gdal.GetDriverByName("GTiff")
     ds = driver.Create(tmp, cols, rows, count, _GDAL_TYPES[bands.dtype.name], options=options)
     try:

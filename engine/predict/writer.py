@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from osgeo import gdal
 
+from ..io.geotiff import gtiff_options
 from ..io.probability import BYTE_SCALE, PROBABILITY_TAG
 from ..io.raster import RasterInfo
 from .config import NODATA
@@ -15,8 +16,6 @@ __all__ = ["create_output", "encode_rows", "RowWriter"]
 
 gdal.UseExceptions()
 
-#: Side of the square tiles of the output GeoTIFF, in pixels.
-BLOCK_PX = 256
 #: Chunks of finished rows (64 rows each) queued for the writer thread at most.
 _WRITE_DEPTH = 8
 _GDAL_TYPES = {"byte": gdal.GDT_Byte, "float32": gdal.GDT_Float32}
@@ -33,9 +32,7 @@ def create_output(path: str, info: RasterInfo, output_dtype: str) -> gdal.Datase
     gdal.Dataset
         Open for writing; its band's nodata is :data:`engine.predict.config.NODATA`.
     """
-    options = ["TILED=YES", f"BLOCKXSIZE={BLOCK_PX}", f"BLOCKYSIZE={BLOCK_PX}",
-               "COMPRESS=DEFLATE", f"PREDICTOR={3 if output_dtype == 'float32' else 2}",
-               "BIGTIFF=IF_SAFER"]
+    options = gtiff_options(floating=output_dtype == "float32")
     driver = gdal.GetDriverByName("GTiff")
     ds = driver.Create(path, info.width, info.height, 1, _GDAL_TYPES[output_dtype],
                        options=options)
