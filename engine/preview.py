@@ -107,6 +107,7 @@ def write_preview(image_path: str, prob_path: str, lines_path: str | None, out_p
     from skimage.io import imsave
 
     from .io.atomic import atomic_output
+    from .io.probability import BYTE_NODATA, BYTE_SCALE
     from .io.raster import read_info
     from .io.vector import read_features
 
@@ -118,8 +119,9 @@ def write_preview(image_path: str, prob_path: str, lines_path: str | None, out_p
             valid &= ~np.any(image == value, axis=0)
     prob, _ = _read_decimated(prob_path, max_px)
     p = prob[0].astype(np.float32)
-    road = (p / 254.0 if prob.dtype == np.uint8 else p) >= threshold
-    road &= valid & (prob[0] != 255 if prob.dtype == np.uint8 else p >= 0)
+    is_byte = prob.dtype == np.uint8
+    road = (p / BYTE_SCALE if is_byte else p) >= threshold
+    road &= valid & (prob[0] != BYTE_NODATA if is_byte else p >= 0)
     lines_px = []
     if lines_path:
         gt = info.geotransform
