@@ -21,11 +21,12 @@ from ..labels import IGNORE
 from ..losses.contrastive import update_ema_teacher
 from ..losses.supervised import supervised_loss
 from ..pairs import sample_pair
-from .contrastive_step import contrastive_loss, read_pair_batch
+from .contrastive_step import PairBatch, contrastive_loss, read_pair_batch
 from .crops import CropPool
 from .sources import slice_padded
 
-__all__ = ["RoundInputs", "train_round", "lr_at", "contrastive_weight_at"]
+__all__ = ["RoundInputs", "train_round", "lr_at", "contrastive_weight_at", "supervised_batch",
+           "pair_batch"]
 
 Reader = Callable[[int, Window], tuple[np.ndarray, np.ndarray]]
 
@@ -69,8 +70,9 @@ def contrastive_weight_at(step: int, steps: int, *, weight: float, rampup_fracti
     return weight * math.exp(-5.0 * (1.0 - step / ramp) ** 2)
 
 
-def _supervised_batch(inputs: RoundInputs, config: TrainConfig, rng: np.random.Generator,
-                      generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+def supervised_batch(inputs: RoundInputs, config: TrainConfig, rng: np.random.Generator,
+                     generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """One step's augmented supervised crops (B, C, crop, crop) and labels (B, crop, crop)."""
     n = config.batch_size
     n_pseudo = 0
     if inputs.pseudo_pool is not None and not inputs.pseudo_pool.empty:
@@ -92,8 +94,9 @@ def _supervised_batch(inputs: RoundInputs, config: TrainConfig, rng: np.random.G
     return x, torch.stack(ys)
 
 
-def _pair_batch(inputs: RoundInputs, config: TrainConfig, rng: np.random.Generator,
-                device: torch.device):
+def pair_batch(inputs: RoundInputs, config: TrainConfig, rng: np.random.Generator,
+               device: torch.device) -> PairBatch:
+    """One step's positive pairs with their negative regions, on ``device``."""
     c = config.contrastive
     pairs = [sample_pair(inputs.shapes, core_px=c.core_px, view_px=c.view_px,
                          negative_px=c.negative_px, rng=rng) for _ in range(c.pairs_per_step)]
@@ -129,7 +132,7 @@ def train_round(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs:
             raise CancelledError("the run was cancelled")
         for group in optimizer.param_groups:
             group["lr"] = lr_at(step, steps, config.learning_rate)
-        x, y = _supervised_batch(inputs, config, rng, generator)
+        x, y = supervised_batch(inputs, config, rng, generator)
         x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
         if device.type == "cuda" and config.channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
@@ -138,7 +141,7 @@ def train_round(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs:
             l_sup = supervised_loss(out.logits.float(), y, dice_weight=config.dice_weight)
             l_con, hog_keep = torch.zeros((), device=device), float("nan")
             if use_contrast:
-                batch = _pair_batch(inputs, config, rng, device)
+                batch = pair_batch(inputs, config, rng, device)
                 l_con, hog_keep = contrastive_loss(model, teacher, batch, config.contrastive,
                                                    config.augment, generator=generator)
             lam = contrastive_weight_at(step, steps, weight=config.contrastive.weight,

@@ -1,0 +1,208 @@
+"""Tables and plots of the semi-supervised ablation (the runs of ``bench.ablation``).
+
+    python -m bench.ablation_report --runs bench-output/ablation --out bench/results
+
+Writes ``ablation.md`` (mean +- sample standard deviation over training seeds of each
+metric, averaged over the test scenes of a split, and the paired difference full -
+supervised), ``ablation_summary.json``, ``iou_vs_fraction.png`` and ``side_by_side.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from osgeo import gdal
+
+__all__ = ["load_runs", "split_means", "aggregate", "paired_differences", "markdown", "main"]
+
+SPLITS = {"in_style": "test scenes, training style", "heldout_style": "held-out style"}
+TABLE_METRICS = {"iou": "pixel IoU", "relaxed_f1": "relaxed F1 (3 px)", "apls": "APLS"}
+
+
+def load_runs(folder: Path, variant: str = "") -> list[dict[str, Any]]:
+    """The run records in ``folder / "runs"`` of one variant ("" = no extra overrides)."""
+    runs = []
+    for path in sorted((folder / "runs").glob("*.json")):
+        record = json.loads(path.read_text())
+        tag = json.dumps(record.get("extra") or {}, sort_keys=True) if record.get("extra") else ""
+        if tag == variant:
+            runs.append(record)
+    return runs
+
+
+def split_means(record: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Per split, each metric averaged over the split's test scenes."""
+    return {split: {m: float(np.mean([s[m] for s in scenes.values()]))
+                    for m in next(iter(scenes.values()))}
+            for split, scenes in record["scores"].items()}
+
+
+def aggregate(runs: list[dict[str, Any]]) -> dict[tuple[float, str], dict[str, Any]]:
+    """(fraction, config) -> split -> metric -> (mean, std, n) over training seeds."""
+    grouped: dict[tuple[float, str], list[dict]] = defaultdict(list)
+    for r in runs:
+        grouped[(r["fraction"], r["config"])].append(split_means(r))
+    out: dict[tuple[float, str], dict[str, Any]] = {}
+    for key, per_seed in grouped.items():
+        out[key] = {}
+        for split in per_seed[0]:
+            out[key][split] = {}
+            for metric in per_seed[0][split]:
+                values = [s[split][metric] for s in per_seed]
+                std = statistics.stdev(values) if len(values) > 1 else 0.0
+                out[key][split][metric] = (statistics.fmean(values), std, len(values))
+    return out
+
+
+def paired_differences(runs: list[dict[str, Any]], config: str, baseline: str = "supervised"
+                       ) -> dict[tuple[float, str, str], tuple[float, float, int, int]]:
+    """(fraction, split, metric) -> (mean, std, wins, n) of ``config`` - ``baseline`` by seed."""
+    means = {(r["fraction"], r["config"], r["seed"]): split_means(r) for r in runs}
+    diffs: dict[tuple[float, str, str], list[float]] = defaultdict(list)
+    for (fraction, name, seed), scores in means.items():
+        base = means.get((fraction, baseline, seed))
+        if name != config or base is None:
+            continue
+        for split, metrics in scores.items():
+            for metric, value in metrics.items():
+                diffs[(fraction, split, metric)].append(value - base[split][metric])
+    return {k: (statistics.fmean(v), statistics.stdev(v) if len(v) > 1 else 0.0,
+                sum(d > 0 for d in v), len(v)) for k, v in diffs.items()}
+
+
+def _cell(stats: tuple[float, float, int] | None) -> str:
+    return "-" if stats is None else f"{stats[0]:.3f} ± {stats[1]:.3f}"
+
+
+def markdown(agg: dict, diffs: dict, configs: list[str], fractions: list[float]) -> str:
+    """Markdown tables: one per split and metric, then the paired full - supervised."""
+    lines = []
+    for split, split_title in SPLITS.items():
+        for metric, title in TABLE_METRICS.items():
+            lines += [f"**{title}, {split_title}** (mean ± std over seeds)", "",
+                      "| labeled | " + " | ".join(configs) + " |",
+                      "| --- |" + " --- |" * len(configs)]
+            for f in fractions:
+                cells = [_cell(agg.get((f, c), {}).get(split, {}).get(metric)) for c in configs]
+                n = max((agg.get((f, c), {}).get(split, {}).get(metric, (0, 0, 0))[2]
+                         for c in configs), default=0)
+                lines.append(f"| {f:.0%} (n={n}) | " + " | ".join(cells) + " |")
+            lines.append("")
+    lines += ["**full - supervised, paired by seed** (mean ± std; wins = seeds where full is "
+              "higher)", "", "| labeled | split | IoU | relaxed F1 | APLS |",
+              "| --- | --- | --- | --- | --- |"]
+    for f in fractions:
+        for split in SPLITS:
+            cells = []
+            for metric in TABLE_METRICS:
+                d = diffs.get((f, split, metric))
+                cells.append("-" if d is None else
+                             f"{d[0]:+.3f} ± {d[1]:.3f} ({d[2]}/{d[3]})")
+            lines.append(f"| {f:.0%} | {split} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _plot_curves(agg: dict, configs: list[str], fractions: list[float], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(SPLITS), figsize=(11, 4.2), sharey=True)
+    for ax, (split, title) in zip(axes, SPLITS.items(), strict=True):
+        for i, c in enumerate(configs):
+            pts = [(f, agg[(f, c)][split]["iou"]) for f in fractions if (f, c) in agg]
+            if not pts:
+                continue
+            x = np.array([p[0] * 100 for p in pts]) * (1 + 0.03 * (i - len(configs) / 2))
+            ax.errorbar(x, [p[1][0] for p in pts], yerr=[p[1][1] for p in pts], marker="o",
+                        capsize=3, label=c)
+        ax.set_xscale("log")
+        ax.set_xticks([f * 100 for f in fractions], [f"{f:.0%}" for f in fractions])
+        ax.set_xlabel("labeled share of the training area")
+        ax.set_title(title)
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("pixel IoU (mean ± std over seeds)")
+    axes[-1].legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _read(path: Path) -> np.ndarray:
+    return gdal.Open(str(path)).ReadAsArray()
+
+
+def _plot_side_by_side(root: Path, runs: list[dict], fraction: float, seed: int,
+                       path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    scenes = {split: sorted(runs[0]["scores"][split])[0] for split in SPLITS}
+    fig, axes = plt.subplots(len(scenes), 4, figsize=(13, 3.4 * len(scenes)))
+    for row, (split, scene) in enumerate(scenes.items()):
+        folder = root / "scenes" / scene
+        image = _read(folder / "image.tif").transpose(1, 2, 0)
+        truth = _read(folder / "truth.tif") == 1
+        panels = [(image, "image"), (truth, "truth")]
+        for config in ("supervised", "full"):
+            run = root / "work" / f"f{fraction:g}_{config}_s{seed}" / f"{scene}_prob.tif"
+            prob = _read(run).astype(np.float32) / 254.0
+            iou = next(r for r in runs if r["config"] == config and r["fraction"] == fraction
+                       and r["seed"] == seed)["scores"][split][scene]["iou"]
+            panels.append((prob, f"{config} (IoU {iou:.3f})"))
+        for ax, (data, title) in zip(axes[row], panels, strict=True):
+            ax.imshow(data, cmap=None if data.ndim == 3 else "magma", vmin=0, vmax=1,
+                      interpolation="nearest")
+            ax.set_title(title)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        axes[row][0].set_ylabel(SPLITS[split])
+    fig.suptitle(f"{fraction:.0%} of the training area labeled, seed {seed}: road probability")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.ablation_report", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=Path, default=Path("bench-output/ablation"))
+    parser.add_argument("--out", type=Path, default=Path("bench/results"))
+    parser.add_argument("--variant", default="", help="JSON of the --extra overrides to report")
+    parser.add_argument("--picture-fraction", type=float, default=0.05)
+    parser.add_argument("--picture-seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    variant = json.dumps(json.loads(args.variant), sort_keys=True) if args.variant else ""
+    runs = load_runs(args.runs, variant)
+    if not runs:
+        raise SystemExit(f"no finished run of variant {variant or 'default'!r} in {args.runs}")
+    configs = [c for c in ("supervised", "contrastive", "full", "soft", "no_hog")
+               if any(r["config"] == c for r in runs)]
+    fractions = sorted({r["fraction"] for r in runs})
+    agg = aggregate(runs)
+    diffs = paired_differences(runs, "full")
+    args.out.mkdir(parents=True, exist_ok=True)
+    suffix = "" if not variant else "_variant"
+    (args.out / f"ablation{suffix}.md").write_text(markdown(agg, diffs, configs, fractions))
+    summary = {f"{f:g}/{c}": v for (f, c), v in agg.items()}
+    (args.out / f"ablation{suffix}_summary.json").write_text(json.dumps(summary, indent=1))
+    _plot_curves(agg, configs, fractions, args.out / f"iou_vs_fraction{suffix}.png")
+    if any(r["fraction"] == args.picture_fraction and r["seed"] == args.picture_seed
+           and r["config"] in ("supervised", "full") for r in runs) and not variant:
+        _plot_side_by_side(args.runs, runs, args.picture_fraction, args.picture_seed,
+                           args.out / "side_by_side.png")
+    print(markdown(agg, diffs, configs, fractions))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

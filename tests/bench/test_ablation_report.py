@@ -1,0 +1,55 @@
+"""Aggregation of ablation runs: means over test scenes, spread over seeds, paired gains."""
+
+import json
+
+import pytest
+
+from bench.ablation_report import aggregate, load_runs, markdown, paired_differences, split_means
+
+
+def _record(config, seed, iou, fraction=0.05, extra=None):
+    scenes = {"a": {"iou": iou, "relaxed_f1": iou + 0.1, "apls": iou / 2},
+              "b": {"iou": iou + 0.2, "relaxed_f1": iou + 0.3, "apls": iou}}
+    return {"fraction": fraction, "config": config, "seed": seed, "extra": extra or {},
+            "scores": {"in_style": scenes, "heldout_style": scenes}}
+
+
+def test_split_means_average_the_test_scenes():
+    means = split_means(_record("full", 0, 0.4))
+    assert means["in_style"]["iou"] == pytest.approx(0.5)
+    assert means["heldout_style"]["apls"] == pytest.approx(0.3)
+
+
+def test_aggregate_gives_mean_and_sample_spread_over_seeds():
+    runs = [_record("full", s, iou) for s, iou in enumerate([0.2, 0.4, 0.6])]
+    mean, std, n = aggregate(runs)[(0.05, "full")]["in_style"]["iou"]
+    assert (mean, n) == (pytest.approx(0.5), 3)
+    assert std == pytest.approx(0.2)
+
+
+def test_paired_differences_count_wins_per_seed():
+    runs = [_record("supervised", s, 0.5) for s in range(3)]
+    runs += [_record("full", 0, 0.6), _record("full", 1, 0.7), _record("full", 2, 0.4)]
+    mean, std, wins, n = paired_differences(runs, "full")[(0.05, "in_style", "iou")]
+    assert (wins, n) == (2, 3)
+    assert mean == pytest.approx((0.1 + 0.2 - 0.1) / 3)
+    assert std == pytest.approx(0.1527525, abs=1e-6)
+
+
+def test_markdown_shows_every_config_and_a_dash_for_missing_cells():
+    runs = [_record("supervised", 0, 0.5), _record("full", 0, 0.6),
+            _record("supervised", 0, 0.7, fraction=1.0)]
+    text = markdown(aggregate(runs), paired_differences(runs, "full"),
+                    ["supervised", "full"], [0.05, 1.0])
+    assert "| 5% (n=1) | 0.600 ± 0.000 | 0.700 ± 0.000 |" in text
+    assert "| 100% (n=1) | 0.900 ± 0.000 | - |" in text
+    assert "+0.100 ± 0.000 (1/1)" in text
+
+
+def test_load_runs_keeps_one_variant(tmp_path):
+    (tmp_path / "runs").mkdir()
+    plain, variant = _record("full", 0, 0.5), _record("full", 0, 0.6, extra={"x": 1})
+    (tmp_path / "runs" / "a.json").write_text(json.dumps(plain))
+    (tmp_path / "runs" / "b.json").write_text(json.dumps(variant))
+    assert [r["extra"] for r in load_runs(tmp_path)] == [{}]
+    assert [r["extra"] for r in load_runs(tmp_path, json.dumps({"x": 1}))] == [{"x": 1}]
