@@ -3,7 +3,7 @@
 # when they are already there (safe to run on every `make`).
 set -euo pipefail
 packages=(qgis python3-qgis qgis-providers gdal-bin python3-gdal python3-pyqt5 python3-venv xvfb
-          qttools5-dev-tools)
+          qttools5-dev-tools python3-matplotlib)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
