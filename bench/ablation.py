@@ -103,6 +103,7 @@ def run_one(root: Path, fraction: float, config_name: str, seed: int, *, steps: 
         "validation": [r["metrics"] for r in result.rounds],
         "pseudo_tiles": [r["pseudo_tiles"] for r in result.rounds],
         "train_seconds": train_s, "scores": scores, "data": asdict(data),
+        "train_config": config.to_dict(),
         "date": time.strftime("%Y-%m-%d"), "torch_threads": torch.get_num_threads(),
     }
     out = root / "runs" / f"{name}.json"

@@ -149,6 +149,9 @@ class PseudoLabelConfig:
     context_px: int = 384  # each tile is predicted inside two windows of this size
     road_threshold: float = 0.9  # p above this is a road pseudo-label
     background_threshold: float = 0.1  # p below this is a background pseudo-label
+    # > 0: both thresholds are tightened until the hold-out's labeled pixels say that
+    # pseudo-labels of each class are right this often (0: the fixed thresholds alone)
+    calibrate_precision: float = 0.0
     keep_fractions: tuple[float, ...] = (0.2, 0.4, 0.6, 0.8)  # q for rounds 2, 3, ...; last repeats
     min_confident_fraction: float = 0.5  # tiles with fewer confident pixels are dropped
     batch_share: float = 0.5  # share of supervised crops drawn from pseudo-labeled tiles
@@ -164,6 +167,8 @@ class PseudoLabelConfig:
         _check(len(self.keep_fractions) >= 1
                and all(0.0 < q <= 1.0 for q in self.keep_fractions),
                "pseudo.keep_fractions", self.keep_fractions, "fractions in (0, 1]")
+        _check(0.0 <= self.calibrate_precision <= 1.0, "pseudo.calibrate_precision",
+               self.calibrate_precision, "a precision in [0, 1] (0 = no calibration)")
         _check(0.0 <= self.min_confident_fraction <= 1.0, "pseudo.min_confident_fraction",
                self.min_confident_fraction, "a fraction in [0, 1]")
         _check(0.0 <= self.batch_share < 1.0, "pseudo.batch_share", self.batch_share,

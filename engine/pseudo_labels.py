@@ -18,6 +18,7 @@ from .labels import BACKGROUND, IGNORE, ROAD
 __all__ = [
     "TileScore",
     "make_pseudo_labels",
+    "calibrated_thresholds",
     "tile_disagreement",
     "candidate_tiles",
     "context_window",
@@ -68,6 +69,67 @@ def make_pseudo_labels(prob: np.ndarray, valid: np.ndarray, *, road_threshold: f
     out[(prob > road_threshold) & valid] = ROAD
     out[(prob < background_threshold) & valid] = BACKGROUND
     return out
+
+
+def _first_precise(thresholds: np.ndarray, prob: np.ndarray, is_class: np.ndarray,
+                   above: bool, target: float) -> float | None:
+    """The first threshold whose side (p > t, or p < t) holds ``is_class`` at ``target``.
+
+    Returns None when no pixel lies on that side of any threshold (nothing to judge by).
+    """
+    judged = False
+    for t in thresholds:
+        chosen = prob > t if above else prob < t
+        n = int(np.count_nonzero(chosen))
+        if n == 0:
+            continue
+        judged = True
+        if np.count_nonzero(is_class & chosen) >= target * n:
+            return float(t)
+    return None if not judged else (1.0 if above else 0.0)
+
+
+def calibrated_thresholds(prob: np.ndarray, is_road: np.ndarray, *, road_threshold: float,
+                          background_threshold: float, target_precision: float,
+                          steps: int = 100) -> tuple[float, float]:
+    """Pseudo-label thresholds at which labeled pixels say the labels are right often enough.
+
+    A model that over-predicts road (as early models trained on road-centred crops do)
+    gives confident road to roofs and yards; its p > 0.9 pseudo-labels would teach that
+    error back to it. On held-out labeled pixels, the road threshold is raised from
+    ``road_threshold`` to the first value where the pixels above it are road at least
+    ``target_precision`` of the time, and the background threshold lowered from
+    ``background_threshold`` likewise. When no threshold reaches the target, that class
+    gets no pseudo-label (1.0 or 0.0); when no held-out pixel passes the floor at all,
+    the floor stays.
+
+    Parameters
+    ----------
+    prob : ndarray of float, shape (N,)
+        Predicted road probability of held-out labeled pixels.
+    is_road : ndarray of bool, shape (N,)
+        Their labels: True road, False background.
+    road_threshold, background_threshold : float
+        The floors (the least strict values allowed).
+    target_precision : float
+        Share of pseudo-labels that must be right on the held-out pixels, in (0, 1].
+    steps : int
+        Thresholds tried between each floor and 1 (or 0).
+
+    Returns
+    -------
+    (road, background) : tuple of float
+    """
+    if prob.shape != is_road.shape:
+        raise BadInputError(f"prob {prob.shape} and is_road {is_road.shape} differ in shape")
+    if not 0.0 < target_precision <= 1.0:
+        raise BadInputError(f"target_precision must be in (0, 1]; got {target_precision!r}")
+    road = _first_precise(np.linspace(road_threshold, 1.0, steps, endpoint=False), prob,
+                          is_road, True, target_precision)
+    background = _first_precise(np.linspace(background_threshold, 0.0, steps, endpoint=False),
+                                prob, ~is_road, False, target_precision)
+    return (road_threshold if road is None else road,
+            background_threshold if background is None else background)
 
 
 def tile_disagreement(prob_a: np.ndarray, prob_b: np.ndarray, valid: np.ndarray) -> float:

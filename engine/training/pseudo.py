@@ -10,12 +10,19 @@ import torch
 from ..config import TrainConfig
 from ..distributed import DistributedContext
 from ..events import Reporter
-from ..labels import IGNORE
-from ..pseudo_labels import TileScore, candidate_tiles, score_tiles, select_tiles
+from ..labels import IGNORE, ROAD
+from ..pseudo_labels import (
+    TileScore,
+    calibrated_thresholds,
+    candidate_tiles,
+    score_tiles,
+    select_tiles,
+)
 from .inputs import TrainingData
 from .ranks import RoundSeeds
+from .validate import holdout_probabilities
 
-__all__ = ["pseudo_inputs", "pseudo_only", "select_shared"]
+__all__ = ["pseudo_inputs", "pseudo_only", "pseudo_thresholds", "select_shared"]
 
 
 def select_shared(scores: list[TileScore], *, keep_fraction: float,
@@ -48,13 +55,36 @@ def select_shared(scores: list[TileScore], *, keep_fraction: float,
     return [dataclasses.replace(s, labels=labels[s.key]) for s in kept]
 
 
+def pseudo_thresholds(model: torch.nn.Module, data: TrainingData, config: TrainConfig,
+                      device: torch.device) -> tuple[float, float]:
+    """(road, background) pseudo-label thresholds for this model: calibrated on the hold-out.
+
+    The configured thresholds when calibration is off (``pseudo.calibrate_precision`` 0)
+    or the hold-out is empty; see :func:`engine.pseudo_labels.calibrated_thresholds`.
+    """
+    cfg = config.pseudo
+    if cfg.calibrate_precision <= 0 or not data.holdout:
+        return cfg.road_threshold, cfg.background_threshold
+    probs = holdout_probabilities(model, data.read, data.holdout,
+                                  tile_px=config.predict_tile_px, device=device,
+                                  amp=config.mixed_precision)
+    labeled = [t.labels != IGNORE for t in data.holdout]
+    prob = np.concatenate([p[m] for p, m in zip(probs, labeled, strict=True)])
+    is_road = np.concatenate([t.labels[m] == ROAD for t, m in zip(data.holdout, labeled,
+                                                                   strict=True)])
+    return calibrated_thresholds(prob, is_road, road_threshold=cfg.road_threshold,
+                                 background_threshold=cfg.background_threshold,
+                                 target_precision=cfg.calibrate_precision)
+
+
 def pseudo_inputs(model: torch.nn.Module, data: TrainingData, config: TrainConfig,
                   round_index: int, device: torch.device, reporter: Reporter,
                   seeds: RoundSeeds, dist: DistributedContext
-                  ) -> tuple[list[np.ndarray | None], set, int]:
+                  ) -> tuple[list[np.ndarray | None], set, int, tuple[float, float]]:
     """Score unlabeled tiles, keep the best share, and merge them under the human labels.
 
-    Process ``rank`` scores ``tiles[rank::world_size]``.
+    Process ``rank`` scores ``tiles[rank::world_size]``. The thresholds come from rank 0
+    (:func:`pseudo_thresholds`), so that every process labels alike.
 
     Returns
     -------
@@ -64,11 +94,16 @@ def pseudo_inputs(model: torch.nn.Module, data: TrainingData, config: TrainConfi
         Keys of the kept tiles.
     candidates : int
         Number of tiles scored by all processes.
+    thresholds : tuple of float
+        The (road, background) thresholds used.
     """
-    cfg = config.pseudo
+    model.eval()
+    thresholds = dist.broadcast_object(dist.run_on_main(
+        lambda: pseudo_thresholds(model, data, config, device)))
+    cfg = dataclasses.replace(config.pseudo, road_threshold=thresholds[0],
+                              background_threshold=thresholds[1])
     tiles = [(i, w) for i, src in enumerate(data.sources)
              for w in candidate_tiles(src.shape, cfg.tile_px, human=data.human[i])]
-    model.eval()
     scores = score_tiles(model, data.read, tiles[dist.rank::dist.world_size], cfg,
                          config.augment, device=device, rng=np.random.default_rng(seeds.numpy),
                          generator=torch.Generator().manual_seed(seeds.pseudo_torch),
@@ -85,7 +120,7 @@ def pseudo_inputs(model: torch.nn.Module, data: TrainingData, config: TrainConfi
         human = data.human[s.source]
         free = np.ones(s.labels.shape, bool) if human is None else human[sl] == IGNORE
         labels[s.source][sl][free] = s.labels[free]
-    return labels, {s.key for s in kept}, len(tiles)
+    return labels, {s.key for s in kept}, len(tiles), thresholds
 
 
 def pseudo_only(labels: list[np.ndarray | None], human: list[np.ndarray | None]

@@ -178,9 +178,10 @@ def _train_one_round(r: int, nets: _Nets, data: TrainingData, config: TrainConfi
     t0 = time.monotonic()
     seeds = round_seeds(config.seed, r, dist)
     labels, pseudo_pool, new_sel, n_tiles = data.train_labels, None, set(), 0
+    thresholds = None
     if r > 0 and config.pseudo.enabled:
-        labels, new_sel, n_tiles = pseudo_inputs(nets.model, data, config, r, dev, reporter,
-                                                 seeds, dist)
+        labels, new_sel, n_tiles, thresholds = pseudo_inputs(nets.model, data, config, r, dev,
+                                                             reporter, seeds, dist)
         pseudo_pool = build_crop_pool(pseudo_only(labels, data.human),
                                       rng=np.random.default_rng([config.seed, r]))
     human_pool = build_crop_pool(data.train_labels, rng=np.random.default_rng(config.seed))
@@ -204,6 +205,7 @@ def _train_one_round(r: int, nets: _Nets, data: TrainingData, config: TrainConfi
     state.selected = new_sel
     return {"round": r + 1, "metrics": metrics, "losses": losses,
             "pseudo_tiles": len(new_sel), "candidate_tiles": n_tiles,
+            "pseudo_thresholds": thresholds,
             "keep_fraction": config.pseudo.keep_fraction(r) if r > 0 else 0.0,
             "selection_change": change if r > 1 else None,
             "seconds": time.monotonic() - t0, "device": str(dev)}

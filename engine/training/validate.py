@@ -13,7 +13,7 @@ from ..labels import IGNORE, ROAD
 from ..metrics import pixel_scores, relaxed_scores
 from .holdout import HoldoutTile
 
-__all__ = ["predict_tile", "mosaic", "holdout_scores"]
+__all__ = ["predict_tile", "mosaic", "holdout_probabilities", "holdout_scores"]
 
 Reader = Callable[[int, Window], tuple[np.ndarray, np.ndarray]]
 
@@ -49,6 +49,19 @@ def mosaic(arrays: list[np.ndarray], gap: int, fill: float | int | bool) -> np.n
     return out
 
 
+def holdout_probabilities(model: torch.nn.Module, read: Reader, holdout: list[HoldoutTile], *,
+                          tile_px: int, device: torch.device, amp: bool = True
+                          ) -> list[np.ndarray]:
+    """The model's road probability on every hold-out tile, float32 of each tile's shape."""
+    was_training = model.training
+    model.eval()
+    try:
+        return [predict_tile(model, read, t.source, t.window, tile_px=tile_px, device=device,
+                             amp=amp) for t in holdout]
+    finally:
+        model.train(was_training)
+
+
 def holdout_scores(model: torch.nn.Module, read: Reader, holdout: list[HoldoutTile], *,
                    tile_px: int, device: torch.device, amp: bool = True) -> dict[str, float]:
     """Pixel and relaxed scores of the model on every hold-out tile, pooled.
@@ -61,13 +74,8 @@ def holdout_scores(model: torch.nn.Module, read: Reader, holdout: list[HoldoutTi
     dict
         precision, recall, f1, iou, relaxed_precision, relaxed_recall, relaxed_f1.
     """
-    was_training = model.training
-    model.eval()
-    try:
-        preds = [predict_tile(model, read, t.source, t.window, tile_px=tile_px,
-                              device=device, amp=amp) >= 0.5 for t in holdout]
-    finally:
-        model.train(was_training)
+    preds = [p >= 0.5 for p in holdout_probabilities(model, read, holdout, tile_px=tile_px,
+                                                      device=device, amp=amp)]
     gap = 2 * RHO_PX + 2
     pred = mosaic(preds, gap, False)
     truth = mosaic([t.labels == ROAD for t in holdout], gap, False)

@@ -62,6 +62,7 @@ def test_from_dict_rejects_unknown_key_with_its_path():
     ({"contrastive": {"cell_px": 48}}, "contrastive.cell_px=48"),  # does not divide core
     ({"contrastive": {"negatives_mode": "medium"}}, "negatives_mode='medium'"),
     ({"pseudo": {"road_threshold": 0.4}}, "pseudo.road_threshold=0.4"),
+    ({"pseudo": {"calibrate_precision": 1.2}}, "pseudo.calibrate_precision=1.2"),
     ({"model": {"arch": "vgg"}}, "model.arch='vgg'"),
 ])
 def test_train_config_rejects_invalid_values(overrides, message):

@@ -13,6 +13,7 @@ from engine.labels import BACKGROUND, IGNORE, ROAD
 from engine.models import build_model
 from engine.pseudo_labels import (
     TileScore,
+    calibrated_thresholds,
     candidate_tiles,
     context_window,
     make_pseudo_labels,
@@ -39,6 +40,60 @@ def test_make_pseudo_labels_rejects_shape_mismatch():
     with pytest.raises(BadInputError, match="differ in shape"):
         make_pseudo_labels(np.zeros((2, 2)), np.ones((3, 3), bool), road_threshold=0.9,
                            background_threshold=0.1)
+
+
+def calibrate(prob, is_road, target=0.9):
+    return calibrated_thresholds(np.asarray(prob, np.float32), np.asarray(is_road, bool),
+                                 road_threshold=0.9, background_threshold=0.1,
+                                 target_precision=target)
+
+
+def test_calibration_keeps_the_floors_when_confident_predictions_are_right():
+    prob = [0.99, 0.97, 0.95, 0.02, 0.01, 0.5]
+    is_road = [True, True, True, False, False, True]
+    road, background = calibrate(prob, is_road)
+    assert road == pytest.approx(0.9) and background == pytest.approx(0.1)
+
+
+def test_calibration_raises_the_road_threshold_above_confident_false_roads():
+    # An over-predicting model: roofs at p 0.92-0.95 among roads at 0.96-0.99.
+    prob = np.concatenate([np.linspace(0.96, 0.99, 10), np.linspace(0.92, 0.95, 10)])
+    is_road = np.arange(20) < 10
+    road, _ = calibrate(prob, is_road)
+    assert 0.945 <= road < 0.96
+    assert np.mean(is_road[prob > road]) >= 0.9
+    # Every false road was above the fixed threshold: half the pseudo-labels were wrong.
+    assert np.mean(is_road[prob > 0.9]) == pytest.approx(0.5)
+
+
+def test_calibration_lowers_the_background_threshold_under_missed_roads():
+    prob = np.concatenate([np.full(10, 0.01), np.full(5, 0.08)])
+    is_road = np.arange(15) >= 10  # the 0.08 pixels are roads the model missed
+    _, background = calibrate(prob, is_road)
+    assert 0.01 < background <= 0.08
+    assert not np.any(is_road[prob < background])
+
+
+def test_calibration_gives_no_pseudo_label_to_a_class_never_precise_enough():
+    prob = [0.99, 0.98, 0.97, 0.01, 0.02]
+    is_road = [False, False, True, True, True]  # confident either way, mostly wrong
+    assert calibrate(prob, is_road) == (1.0, 0.0)
+
+
+def test_calibration_keeps_the_floors_when_no_pixel_passes_them():
+    assert calibrate([0.5, 0.6, 0.4], [True, False, True]) == (pytest.approx(0.9),
+                                                               pytest.approx(0.1))
+
+
+@pytest.mark.parametrize("target", [0.0, 1.5])
+def test_calibration_rejects_a_target_outside_zero_one(target):
+    with pytest.raises(BadInputError, match="target_precision"):
+        calibrate([0.5], [True], target=target)
+
+
+def test_calibration_rejects_shape_mismatch():
+    with pytest.raises(BadInputError, match="differ in shape"):
+        calibrate([0.5, 0.2], [True])
 
 
 def test_tile_disagreement_is_mean_abs_difference_over_valid_pixels():

@@ -245,3 +245,10 @@ def test_train_rejects_labels_without_any_road(tmp_path, scene_files, tiny_confi
                    aoi=str(scene_files["aoi"]), out=str(tmp_path / "m.pt"))
     with pytest.raises(BadInputError, match="no road pixel"):
         train(job, tiny_config, device="cpu")
+
+
+def test_pseudo_label_thresholds_are_recorded_per_round(tmp_path, scene_files, tiny_config):
+    config = tiny_config.updated({"pseudo": {"calibrate_precision": 0.0}})
+    result = train(job_for(scene_files, tmp_path / "fixed.pt"), config, device="cpu")
+    assert result.rounds[0]["pseudo_thresholds"] is None  # round 1 has no pseudo-labels
+    assert tuple(result.rounds[1]["pseudo_thresholds"]) == (0.9, 0.1)

@@ -1,0 +1,61 @@
+"""Pseudo-label thresholds of a round, calibrated on the hold-out (engine.training.pseudo)."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+import torch
+
+from engine.events import Reporter
+from engine.models import build_model
+from engine.training import TrainJob
+from engine.training.inputs import prepare_training_data
+from engine.training.pseudo import pseudo_thresholds
+
+
+@pytest.fixture
+def data_and_model(scene_files, tiny_config, tmp_path):
+    job = TrainJob(images=(str(scene_files["image"]),), roads=str(scene_files["roads"]),
+                   aoi=str(scene_files["aoi"]), out=str(tmp_path / "m.pt"))
+    held = [prepare_training_data(job, tiny_config, reporter=Reporter()),
+            build_model(tiny_config.model, in_channels=3, seed=0).eval()]
+    yield held
+    held.clear()  # pytest keeps the fixture value: close the GDAL readers now,
+    gc.collect()  # not after QGIS has shut GDAL down at exit
+
+
+def constant(model, logit: float):
+    """Make ``model`` predict sigmoid(logit) on every pixel."""
+    with torch.no_grad():
+        model.road_head.weight.zero_()
+        model.road_head.bias.fill_(logit)
+    return model
+
+
+def test_a_model_calling_everything_road_gets_no_road_pseudo_label(data_and_model,
+                                                                    tiny_config):
+    data, model = data_and_model
+    config = tiny_config.updated({"pseudo": {"calibrate_precision": 0.9}})
+    road, background = pseudo_thresholds(constant(model, 3.0), data, config,
+                                         torch.device("cpu"))
+    # p = 0.95 everywhere: right only on the hold-out's road share, far below 90 %.
+    assert road == 1.0
+    assert background == pytest.approx(0.1)  # no pixel below the floor to judge by
+
+
+def test_a_model_calling_everything_background_loses_its_background_labels_at_high_target(
+        data_and_model, tiny_config):
+    data, model = data_and_model
+    config = tiny_config.updated({"pseudo": {"calibrate_precision": 0.999}})
+    road, background = pseudo_thresholds(constant(model, -3.0), data, config,
+                                         torch.device("cpu"))
+    assert road == pytest.approx(0.9)
+    assert background == 0.0  # the hold-out's roads are among the "background" pixels
+
+
+def test_without_calibration_the_configured_thresholds_stay(data_and_model, tiny_config):
+    data, model = data_and_model
+    config = tiny_config.updated({"pseudo": {"calibrate_precision": 0.0}})
+    assert pseudo_thresholds(constant(model, 3.0), data, config,
+                             torch.device("cpu")) == (0.9, 0.1)
