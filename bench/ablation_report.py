@@ -19,19 +19,27 @@ from typing import Any
 import numpy as np
 from osgeo import gdal
 
-__all__ = ["load_runs", "split_means", "aggregate", "paired_differences", "markdown", "main"]
+__all__ = ["load_runs", "split_means", "aggregate", "paired_differences", "markdown",
+           "variant_table", "main"]
 
 SPLITS = {"in_style": "test scenes, training style", "heldout_style": "held-out style"}
 TABLE_METRICS = {"iou": "pixel IoU", "relaxed_f1": "relaxed F1 (3 px)", "apls": "APLS"}
 
 
-def load_runs(folder: Path, variant: str = "") -> list[dict[str, Any]]:
-    """The run records in ``folder / "runs"`` of one variant ("" = no extra overrides)."""
+def _variant(record: dict[str, Any]) -> str:
+    extra = record.get("extra") or {}
+    return json.dumps(extra, sort_keys=True) if extra else ""
+
+
+def load_runs(folder: Path, variant: str | None = "") -> list[dict[str, Any]]:
+    """The run records in ``folder / "runs"`` of one variant ("" = no extra overrides).
+
+    ``variant`` None gives every record.
+    """
     runs = []
     for path in sorted((folder / "runs").glob("*.json")):
         record = json.loads(path.read_text())
-        tag = json.dumps(record.get("extra") or {}, sort_keys=True) if record.get("extra") else ""
-        if tag == variant:
+        if variant is None or _variant(record) == variant:
             runs.append(record)
     return runs
 
@@ -108,6 +116,41 @@ def markdown(agg: dict, diffs: dict, configs: list[str], fractions: list[float])
     return "\n".join(lines) + "\n"
 
 
+def variant_table(runs: list[dict[str, Any]], fraction: float, config: str = "full") -> str:
+    """Markdown: every variant of ``config`` at ``fraction`` against supervised, paired by seed.
+
+    Rows are the default (no overrides) and each ``--extra`` variant; cells are mean ± std
+    over seeds of the split means, then the seeds where the variant beats supervised-only.
+    """
+    at = [r for r in runs if r["fraction"] == fraction]
+    base = {r["seed"]: split_means(r) for r in at
+            if r["config"] == "supervised" and not _variant(r)}
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in at:
+        if r["config"] == config:
+            groups[_variant(r)].append(r)
+    header = ["variant (overrides of the defaults)", "seeds"]
+    header += [f"{TABLE_METRICS[m]}, {split}" for split in SPLITS for m in ("iou", "apls")]
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    rows = [("supervised only", [{"seed": s, "means": m}
+                                 for s, m in base.items()])]
+    rows += [(v or "defaults", [{"seed": r["seed"], "means": split_means(r)} for r in rs])
+             for v, rs in sorted(groups.items())]
+    for name, members in rows:
+        cells = [name, str(len(members))]
+        for split in SPLITS:
+            for metric in ("iou", "apls"):
+                values = [m["means"][split][metric] for m in members]
+                wins = sum(m["means"][split][metric] > base[m["seed"]][split][metric]
+                           for m in members if m["seed"] in base)
+                spread = statistics.stdev(values) if len(values) > 1 else 0.0
+                cell = f"{statistics.fmean(values):.3f} ± {spread:.3f}"
+                cells.append(cell if name == "supervised only" else
+                             f"{cell} ({wins}/{len(members)})")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def _plot_curves(agg: dict, configs: list[str], fractions: list[float], path: Path) -> None:
     import matplotlib
 
@@ -180,7 +223,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variant", default="", help="JSON of the --extra overrides to report")
     parser.add_argument("--picture-fraction", type=float, default=0.05)
     parser.add_argument("--picture-seed", type=int, default=0)
+    parser.add_argument("--variants-at", type=float, default=None,
+                        help="only print the variants of full at this labeled fraction")
     args = parser.parse_args(argv)
+    if args.variants_at is not None:
+        print(variant_table(load_runs(args.runs, None), args.variants_at))
+        return 0
     variant = json.dumps(json.loads(args.variant), sort_keys=True) if args.variant else ""
     runs = load_runs(args.runs, variant)
     if not runs:

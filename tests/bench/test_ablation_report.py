@@ -4,7 +4,14 @@ import json
 
 import pytest
 
-from bench.ablation_report import aggregate, load_runs, markdown, paired_differences, split_means
+from bench.ablation_report import (
+    aggregate,
+    load_runs,
+    markdown,
+    paired_differences,
+    split_means,
+    variant_table,
+)
 
 
 def _record(config, seed, iou, fraction=0.05, extra=None):
@@ -53,3 +60,16 @@ def test_load_runs_keeps_one_variant(tmp_path):
     (tmp_path / "runs" / "b.json").write_text(json.dumps(variant))
     assert [r["extra"] for r in load_runs(tmp_path)] == [{}]
     assert [r["extra"] for r in load_runs(tmp_path, json.dumps({"x": 1}))] == [{"x": 1}]
+
+
+def test_variant_table_pairs_each_variant_with_supervised_by_seed():
+    runs = [_record("supervised", s, 0.5) for s in range(2)]
+    runs += [_record("full", 0, 0.4), _record("full", 1, 0.45)]
+    runs += [_record("full", 0, 0.6, extra={"w": 1}), _record("full", 1, 0.4, extra={"w": 1})]
+    runs.append(_record("full", 0, 0.9, fraction=1.0))  # another fraction: left out
+    table = variant_table(runs, 0.05)
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in table.splitlines()[2:]}
+    assert set(rows) == {"supervised only", "defaults", '{"w": 1}'}
+    assert "0.600 ± 0.000" in rows["supervised only"]  # mean of scenes a (0.5) and b (0.7)
+    assert "0.525 ± 0.035 (0/2)" in rows["defaults"]
+    assert "0.600 ± 0.141 (1/2)" in rows['{"w": 1}']
