@@ -93,7 +93,7 @@ class ContrastiveConfig:
     """Pixel-wise contrastive branch on unlabeled imagery (DESIGN.md section 2)."""
 
     enabled: bool = True  # False trains the supervised branch only
-    weight: float = 0.5  # lambda_c: total loss = L_sup + weight * L_contrast
+    weight: float = 0.1  # lambda_c: L_sup + weight * L_contrast (0.5 hurt; bench/RESULTS.md)
     rampup_fraction: float = 0.5  # lambda_c rises from 0 over this share of round 1's steps
     core_px: int = 256  # side of the shared core region R
     view_px: int = 384  # side of the two overlapping views A and B that both contain R
