@@ -8,6 +8,7 @@ from bench.ablation_report import (
     aggregate,
     load_runs,
     markdown,
+    median_gain_seed,
     paired_differences,
     split_means,
     variant_table,
@@ -73,3 +74,10 @@ def test_variant_table_pairs_each_variant_with_supervised_by_seed():
     assert "0.600 ± 0.000" in rows["supervised only"]  # mean of scenes a (0.5) and b (0.7)
     assert "0.525 ± 0.035 (0/2)" in rows["defaults"]
     assert "0.600 ± 0.141 (1/2)" in rows['{"w": 1}']
+
+
+def test_the_picture_shows_the_seed_of_the_median_gain():
+    runs = [_record("supervised", s, 0.5) for s in range(3)]
+    runs += [_record("full", 0, 0.9), _record("full", 1, 0.4), _record("full", 2, 0.6)]
+    assert median_gain_seed(runs, 0.05) == 2
+    assert median_gain_seed(runs, 0.1) is None
