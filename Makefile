@@ -48,7 +48,7 @@ test-slow: setup
 	$(PY) -m pytest -m slow
 
 lint: setup
-	$(PY) -m ruff check engine plugin tests
+	$(PY) -m ruff check engine plugin tests bench
 
 # Refresh i18n/*.ts from the plugin's tr() strings and compile the .qm catalogues (lrelease).
 translations: setup

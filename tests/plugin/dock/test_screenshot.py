@@ -17,6 +17,7 @@ from qgis.gui import QgsMapCanvas
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QMainWindow
 
+
 def visible_layers(project: QgsProject) -> list:
     """The checked layers of the layer tree, top first (the canvas's drawing order)."""
     root = project.layerTreeRoot()
