@@ -13,7 +13,7 @@ from osgeo import gdal, ogr, osr
 from engine.errors import BadInputError, LabelsOutsideRasterError
 from engine.io.crs import metric_frame
 from engine.io.raster import RasterInfo, Window, open_raster, read_valid_mask
-from engine.io.vector import list_fields, read_features
+from engine.io.vector import list_fields, read_features, width_or_default
 
 __all__ = [
     "ROAD",
@@ -200,14 +200,6 @@ def _format_extent(extent: Sequence[float]) -> str:
     return ", ".join(f"{value:.10g}" for value in extent)
 
 
-def _width_m(value: object, default_m: float) -> float:
-    try:
-        width = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return default_m
-    return width if math.isfinite(width) and width > 0 else default_m
-
-
 def _window_bounds(info: RasterInfo, window: Window) -> tuple[float, float, float, float]:
     gt = info.geotransform
     xs = (gt[0] + window.col_off * gt[1], gt[0] + (window.col_off + window.cols) * gt[1])
@@ -239,7 +231,7 @@ def _road_polygons(
     xmin, ymin, xmax, ymax = _window_bounds(info, window)
     # Margin (CRS units) for a line outside the window whose buffer reaches in: the widest
     # road's full width in pixels, twice: enough for geographic pixels up to ~80 degrees N or S.
-    widest_m = max([_width_m(v, default_width_m) for _, v in features] + [default_width_m])
+    widest_m = max([width_or_default(v, default_width_m) for _, v in features] + [default_width_m])
     margin = 2 * widest_m / info.pixel_size_m * max(info.pixel_size)
     frame = metric_frame(info.crs_wkt, _window_bounds(info, window)) if info.is_geographic else None
     polygons = []
@@ -252,7 +244,7 @@ def _road_polygons(
         if ogr.GT_Flatten(geometry.GetGeometryType()) in _POLYGON_TYPES:
             polygons.append(geometry)
         else:
-            half_width_m = _width_m(value, default_width_m) / 2
+            half_width_m = width_or_default(value, default_width_m) / 2
             polygons.append(_buffer_m(geometry, half_width_m, info, frame))
     return polygons
 

@@ -12,6 +12,7 @@ from osgeo import osr
 from engine.errors import BadInputError
 
 __all__ = [
+    "spatial_reference",
     "metric_frame",
     "metres_per_unit",
     "pixel_size_xy_m",
@@ -25,12 +26,21 @@ osr.UseExceptions()
 Bounds = tuple[float, float, float, float]  # (xmin, ymin, xmax, ymax) in CRS units
 
 
-def _srs(crs_wkt: str) -> osr.SpatialReference:
+def spatial_reference(crs_wkt: str, what: str = "crs_wkt") -> osr.SpatialReference:
+    """The CRS of WKT (or "EPSG:n", PROJ), with x = easting/longitude axis order.
+
+    Parameters
+    ----------
+    crs_wkt : str
+        Anything ``SetFromUserInput`` reads.
+    what : str
+        Names the CRS in the error message.
+    """
     srs = osr.SpatialReference()
     try:
         srs.SetFromUserInput(crs_wkt)
     except RuntimeError as err:
-        raise BadInputError(f"crs_wkt is not a CRS GDAL understands: {crs_wkt[:80]!r}") from err
+        raise BadInputError(f"{what} is not a CRS GDAL understands: {crs_wkt[:80]!r}") from err
     srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
     return srs
 
@@ -55,7 +65,7 @@ def metric_frame(
     -------
     (to_local, from_local) : osr.CoordinateTransformation
     """
-    srs = _srs(crs_wkt)
+    srs = spatial_reference(crs_wkt)
     xmin, ymin, xmax, ymax = bounds
     degrees_per_unit = math.degrees(srs.GetAngularUnits())
     local = osr.SpatialReference()
@@ -67,7 +77,7 @@ def metric_frame(
 
 def metres_per_unit(crs_wkt: str) -> float:
     """Metres in one linear unit of a projected CRS (1.0 for metres, 0.3048 for feet)."""
-    srs = _srs(crs_wkt)
+    srs = spatial_reference(crs_wkt)
     if srs.IsGeographic():
         raise BadInputError("a geographic CRS has no linear unit; use metric_frame instead")
     return float(srs.GetLinearUnits())
@@ -95,7 +105,7 @@ def to_metric(geometries: Sequence, crs_wkt: str, bounds: Bounds) -> np.ndarray:
     array = np.asarray(list(geometries), dtype=object)
     if array.size == 0:
         return array
-    srs = _srs(crs_wkt)
+    srs = spatial_reference(crs_wkt)
     if not srs.IsGeographic():
         scale = float(srs.GetLinearUnits())
         return shapely.transform(array, lambda xy: xy * scale)
@@ -138,7 +148,7 @@ def pixel_size_xy_m(
     (x_m, y_m) : tuple of float
     """
     gt = tuple(float(v) for v in geotransform)
-    srs = _srs(crs_wkt)
+    srs = spatial_reference(crs_wkt)
     if not srs.IsGeographic():
         scale = float(srs.GetLinearUnits())
         return abs(gt[1]) * scale, abs(gt[5]) * scale

@@ -10,6 +10,7 @@ from osgeo import gdal, osr
 
 from engine.errors import BadInputError
 from engine.io.atomic import atomic_output
+from engine.io.crs import spatial_reference
 
 __all__ = ["write_raster", "gtiff_options", "BLOCK_PX"]
 
@@ -102,11 +103,7 @@ def write_raster(
         nodata = [nodata] * bands.shape[0]  # type: ignore[list-item]
     if len(nodata) != bands.shape[0]:  # type: ignore[arg-type]
         raise BadInputError(f"nodata has {len(nodata)} values for {bands.shape[0]} bands")
-    srs = osr.SpatialReference()
-    try:
-        srs.SetFromUserInput(crs_wkt)
-    except RuntimeError as err:
-        raise BadInputError(f"crs_wkt is not a CRS GDAL understands: {crs_wkt[:80]!r}") from err
+    srs = spatial_reference(crs_wkt)
     with atomic_output(path, overwrite=overwrite, suffix=".tif") as tmp:
         _write_gtiff(tmp, bands, tuple(geotransform), srs.ExportToWkt(), list(nodata))
     logger.debug("wrote %s %s %s", path, bands.shape, bands.dtype)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import numbers
 import os
 from collections.abc import Sequence
@@ -13,8 +14,10 @@ from osgeo import gdal, ogr, osr
 
 from engine.errors import BadInputError, VectorReadError
 from engine.io.atomic import atomic_output
+from engine.io.crs import spatial_reference
 
-__all__ = ["GEOMETRY_TYPES", "VectorLayer", "write_layers", "read_features", "list_fields"]
+__all__ = ["GEOMETRY_TYPES", "VectorLayer", "write_layers", "read_features", "list_fields",
+           "width_or_default"]
 
 gdal.UseExceptions()
 ogr.UseExceptions()
@@ -76,16 +79,6 @@ class VectorLayer:
         return ogr.OFTString
 
 
-def _srs(crs_wkt: str, what: str) -> osr.SpatialReference:
-    srs = osr.SpatialReference()
-    try:
-        srs.SetFromUserInput(crs_wkt)
-    except RuntimeError as err:
-        raise BadInputError(f"the CRS of {what} is not understood: {crs_wkt[:80]!r}") from err
-    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    return srs
-
-
 def write_layers(path: str, layers: Sequence[VectorLayer], *, overwrite: bool = False) -> None:
     """Write layers to one GeoPackage, atomically.
 
@@ -123,7 +116,7 @@ def write_layers(path: str, layers: Sequence[VectorLayer], *, overwrite: bool = 
 
 def _write_layer(ds: ogr.DataSource, layer: VectorLayer) -> None:
     geometries = [_geometry(layer, index) for index in range(len(layer.geometries))]
-    srs = _srs(layer.crs_wkt, f"layer {layer.name!r}")
+    srs = spatial_reference(layer.crs_wkt, f"the CRS of layer {layer.name!r}")
     out = ds.CreateLayer(layer.name, srs, GEOMETRY_TYPES[layer.geometry_type])
     for column in layer.fields:
         out.CreateField(ogr.FieldDefn(column, layer.ogr_field_type(column)))
@@ -195,6 +188,16 @@ def _get_layer(ds: gdal.Dataset, path: str, layer: str | None) -> ogr.Layer:
     return found
 
 
+def width_or_default(value: object, default_m: float) -> float:
+    """A feature's width attribute in metres, or ``default_m`` when missing, not a number or
+    not positive (a hand-drawn layer's width column is often empty or 0)."""
+    try:
+        width = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default_m
+    return width if math.isfinite(width) and width > 0 else default_m
+
+
 def list_fields(path: str, *, layer: str | None = None) -> list[str]:
     """Names of the attribute fields of a layer (the first layer when ``layer`` is None)."""
     ds = _open_vector(path)
@@ -234,7 +237,7 @@ def read_features(
         Missing or unreadable file, no or unknown layer, a layer without CRS, an absent
         field, or a geometry that cannot be reprojected.
     """
-    target = _srs(target_crs_wkt, "the target")
+    target = spatial_reference(target_crs_wkt, "the target CRS")
     ds = _open_vector(path)
     source_layer = _get_layer(ds, path, layer)
     source = source_layer.GetSpatialRef()

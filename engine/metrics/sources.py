@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from ..errors import BadInputError, RasterReadError, VectorReadError
 from ..io.crs import metres_per_unit, metric_frame
 from ..io.probability import read_probability
 from ..io.raster import RasterInfo, Window, open_raster, read_info, read_valid_mask, read_window
-from ..io.vector import list_fields, read_features
+from ..io.vector import list_fields, read_features, width_or_default
 
 __all__ = ["Frame", "Source", "classify_source", "layer_crs", "read_lines", "lines_bounds",
            "metre_frame", "clip_lines", "burn_lines", "read_mask", "valid_area"]
@@ -108,16 +107,8 @@ def read_lines(source: Source, crs_wkt: str,
         for part in shapely.get_parts(shape):
             if part.geom_type == "LineString" and part.length > 0:
                 lines.append(part)
-                widths.append(_width(value, default_width_m))
+                widths.append(width_or_default(value, default_width_m))
     return lines, widths
-
-
-def _width(value: object, default_m: float) -> float:
-    try:
-        width = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return default_m
-    return width if math.isfinite(width) and width > 0 else default_m
 
 
 def lines_bounds(lines: list[LineString]) -> tuple[float, float, float, float]:
