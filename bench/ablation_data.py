@@ -15,9 +15,10 @@ from pathlib import Path
 import numpy as np
 from osgeo import gdal, ogr
 
-from engine.io.vector import VectorLayer, write_layers
+from engine.io.vector import VectorLayer, read_features, write_layers
 from engine.synth import SceneConfig, generate_scene, write_scene
 from engine.synth.curves import clip_polyline
+from engine.synth.writer import lines_layer
 
 __all__ = ["DataConfig", "SceneSet", "LabelFiles", "build_scenes", "label_block"]
 
@@ -107,14 +108,11 @@ def _scene_grid(folder: Path) -> tuple[float, float, float, int, str]:
     return x0, y0, ps, ds.RasterXSize, ds.GetProjection()
 
 
-def _read_centerlines(folder: Path) -> list[tuple[np.ndarray, float]]:
-    ds = ogr.Open(str(folder / "centerlines.gpkg"))
-    layer = ds.GetLayer(0)
-    lines = []
-    for feature in layer:
-        points = np.array(feature.GetGeometryRef().GetPoints())[:, :2]
-        lines.append((points, float(feature.GetField("width"))))
-    return lines
+def _read_centerlines(folder: Path, crs_wkt: str) -> list[tuple[np.ndarray, float]]:
+    features = read_features(str(folder / "centerlines.gpkg"), target_crs_wkt=crs_wkt,
+                             field="width")
+    return [(np.asarray(geometry.GetPoints(), float)[:, :2], float(width))
+            for geometry, width in features]
 
 
 def _block_polygon(x0: float, y0: float, ps: float, row: int, col: int, side: int
@@ -184,14 +182,12 @@ def label_block(scenes: SceneSet, fraction: float, seed: int, out_dir: Path,
         labeled = side * side
     lines, widths = [], []
     for folder, area in zip(folders, areas, strict=True):
-        for points, width in _read_centerlines(folder):
+        for points, width in _read_centerlines(folder, crs):
             for part in clip_polyline(points, area):
-                lines.append("LINESTRING (" + ", ".join(f"{x} {y}" for x, y in part) + ")")
+                lines.append(part)
                 widths.append(width)
     roads, aoi = out_dir / "roads.gpkg", out_dir / "aoi.gpkg"
-    write_layers(str(roads), [VectorLayer("roads", "LineString", crs, lines,
-                                          fields={"width": widths},
-                                          field_types={"width": "float"})], overwrite=True)
+    write_layers(str(roads), [lines_layer("roads", lines, widths, crs)], overwrite=True)
     write_layers(str(aoi), [VectorLayer("aoi", "Polygon", crs,
                                         [a.ExportToWkt() for a in areas])], overwrite=True)
     images = tuple(str(f / "image.tif") for f in folders)

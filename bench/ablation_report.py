@@ -151,12 +151,18 @@ def variant_table(runs: list[dict[str, Any]], fraction: float, config: str = "fu
     return "\n".join(lines) + "\n"
 
 
-def _plot_curves(agg: dict, configs: list[str], fractions: list[float], path: Path) -> None:
+def _pyplot():
+    """matplotlib's pyplot on the file-only Agg backend (no display needed)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    return plt
+
+
+def _plot_curves(agg: dict, configs: list[str], fractions: list[float], path: Path) -> None:
+    plt = _pyplot()
     fig, axes = plt.subplots(1, len(SPLITS), figsize=(11, 4.2), sharey=True)
     for ax, (split, title) in zip(axes, SPLITS.items(), strict=True):
         for i, c in enumerate(configs):
@@ -185,11 +191,7 @@ def _read(path: Path) -> np.ndarray:
 
 def _plot_side_by_side(root: Path, runs: list[dict], fraction: float, seed: int,
                        path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     scenes = {split: sorted(runs[0]["scores"][split])[0] for split in SPLITS}
     fig, axes = plt.subplots(len(scenes), 4, figsize=(13, 3.7 * len(scenes)))
     for row, (split, scene) in enumerate(scenes.items()):

@@ -104,9 +104,7 @@ def step_flops(model: torch.nn.Module, inputs: RoundInputs, config: TrainConfig,
     """FLOPs of one training step (forward and backward of every view), counted by torch."""
     counter = FlopCounterMode(display=False)
     with counter:
-        train_round(model, None, inputs, config, steps=1, device=device,
-                    rng=np.random.default_rng(2), generator=torch.Generator().manual_seed(2),
-                    reporter=Reporter(), stage="bench")
+        _time_steps(model, inputs, config, 1, device, seed=2)
     return int(counter.get_total_flops())
 
 

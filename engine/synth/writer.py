@@ -14,7 +14,7 @@ from engine.io.vector import VectorLayer, write_layers
 from engine.synth.curves import clip_polyline
 from engine.synth.scene import Scene
 
-__all__ = ["SCENE_FILES", "TRUTH_NODATA", "aoi_polygon", "write_scene"]
+__all__ = ["SCENE_FILES", "TRUTH_NODATA", "aoi_polygon", "lines_layer", "write_scene"]
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +57,10 @@ def _line_wkt(points: np.ndarray) -> str:
     return "LINESTRING (" + ", ".join(f"{x!r} {y!r}" for x, y in points.tolist()) + ")"
 
 
-def _lines_layer(
+def lines_layer(
     name: str, lines: list[np.ndarray], widths: list[float], crs_wkt: str
 ) -> VectorLayer:
+    """A LineString layer of (N, 2) vertex arrays with a float ``width`` (metres) per line."""
     return VectorLayer(
         name, "LineString", crs_wkt, [_line_wkt(line) for line in lines],
         fields={"width": [float(w) for w in widths]}, field_types={"width": "float"},
@@ -127,10 +128,10 @@ def write_scene(
     crs = scene.crs_wkt
     write_layers(str(paths["aoi"]), [VectorLayer("aoi", "Polygon", crs, [aoi.ExportToWkt()])],
                  overwrite=overwrite)
-    write_layers(str(paths["roads"]), [_lines_layer("roads", clipped, clipped_widths, crs)],
+    write_layers(str(paths["roads"]), [lines_layer("roads", clipped, clipped_widths, crs)],
                  overwrite=overwrite)
     write_layers(str(paths["centerlines"]),
-                 [_lines_layer("centerlines", scene.centerlines, scene.widths_m, crs)],
+                 [lines_layer("centerlines", scene.centerlines, scene.widths_m, crs)],
                  overwrite=overwrite)
     logger.debug("wrote scene to %s: %d roads in the labeled area", out, len(clipped))
     return paths
