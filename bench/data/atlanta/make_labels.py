@@ -52,9 +52,8 @@ ROADS = [
      [(866, 0), (865, 60), (866, 110), (870, 150), (879, 200), (890, 240), (900, 268)]),
 ]
 
-# Labeled area: the image minus the forest in the south and south-east (roads there cannot be
-# traced)
-# and minus an ambiguous open area (lawn or paved yard) beside the building at the top right.
+# Labeled area: the image minus the forest in the south and south-east, where roads cannot be
+# traced, and minus an ambiguous open area (lawn or paved yard) beside the top-right building.
 AOI = [(0, 0), (900, 0), (900, 300), (860, 300), (840, 250), (760, 250), (690, 440),
        (480, 440), (472, 462), (445, 462), (420, 452), (330, 500), (300, 560), (300, 900),
        (0, 900)]
