@@ -95,16 +95,21 @@ def holdout_only(labels: np.ndarray, image: str, holdout: list[dict[str, Any]]) 
 
 def run_labels(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     """Rasterise the labels (optionally only the hold-out) and write them."""
+    from ..io.paths import check_outputs
     from ..io.raster import read_info, write_raster
     from ..labels import IGNORE, LabelSources, count_labels, rasterize_labels
     from ..model_file import read_model_file
 
+    sources = LabelSources(roads=args.roads, aoi=args.aoi, background=args.background,
+                           road_width_m=args.road_width, width_field=args.width_field or None)
+    check_outputs({"--out": args.out},
+                  {"--image": args.image, "--roads": args.roads, "--aoi": args.aoi,
+                   "--background": args.background, "--holdout-of": args.holdout_of},
+                  overwrite=args.overwrite)
+    meta = read_model_file(args.holdout_of)[1] if args.holdout_of else None
     info = read_info(args.image)
-    labels = rasterize_labels(info, LabelSources(
-        roads=args.roads, aoi=args.aoi, background=args.background,
-        road_width_m=args.road_width, width_field=args.width_field or None))
-    if args.holdout_of:
-        _, meta = read_model_file(args.holdout_of)
+    labels = rasterize_labels(info, sources)
+    if meta is not None:
         labels = holdout_only(labels, args.image, meta.get("holdout", []))
     write_raster(args.out, labels, geotransform=info.geotransform, crs_wkt=info.crs_wkt,
                  nodata=IGNORE, overwrite=args.overwrite)

@@ -39,6 +39,7 @@ def add_label_next(sub: Any) -> argparse.ArgumentParser:
 
 def run_label_next(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     """Rank the tiles of one raster and write the best ``--top`` as polygons."""
+    from ..io.paths import check_outputs
     from ..io.raster import read_info
     from ..io.vector import VectorLayer, write_layers
     from ..label_next import rank_tiles, tile_polygon
@@ -52,6 +53,10 @@ def run_label_next(args: argparse.Namespace, reporter: Reporter) -> dict[str, An
     if args.roads:
         labels = LabelSources(roads=args.roads, aoi=args.aoi, background=args.background,
                               road_width_m=args.road_width, width_field=args.width_field or None)
+    check_outputs({"--out": args.out},
+                  {"--model": args.model, "--image": args.image, "--roads": args.roads,
+                   "--aoi": args.aoi, "--background": args.background},
+                  overwrite=args.overwrite)
     tiles = rank_tiles(args.model, args.image, tile_px=args.tile, top=args.top, labels=labels,
                        device=args.device, seed=args.seed, reporter=reporter)
     info = read_info(args.image)

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..errors import BadInputError, OutputWriteError
+from ..errors import BadInputError
 from ..events import Reporter
 from .common import add_common, add_distributed, distributed_run
 
@@ -40,6 +40,14 @@ def _predict_config(args: argparse.Namespace) -> Any:
                          tta=args.tta, output_dtype="float32" if args.float32 else "byte")
 
 
+def _check_threshold(args: argparse.Namespace) -> None:
+    """Check a given ``--threshold`` before any work (omitted: the model's is used)."""
+    from ..vectorize import VectorizeConfig
+
+    if args.threshold is not None:
+        VectorizeConfig(threshold=args.threshold)
+
+
 def _result(obj: Any) -> dict[str, Any]:
     data = dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) else dict(obj)
     return {k: str(v) if isinstance(v, Path) else v for k, v in data.items()}
@@ -58,12 +66,15 @@ def add_predict(sub: Any) -> argparse.ArgumentParser:
 
 def run_predict(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     """Predict one raster."""
+    from ..io.paths import check_outputs
     from ..predict import predict_raster
 
+    config = _predict_config(args)
+    check_outputs({"--out": args.out}, {"--image": args.image, "--model": args.model},
+                  overwrite=args.overwrite)
     with distributed_run(args) as (dist, device):
-        result = predict_raster(args.model, args.image, args.out, _predict_config(args),
-                                device=device, reporter=reporter, overwrite=args.overwrite,
-                                dist=dist)
+        result = predict_raster(args.model, args.image, args.out, config, device=device,
+                                reporter=reporter, overwrite=args.overwrite, dist=dist)
     reporter.artifact("probability", args.out)
     return _result(result)
 
@@ -82,8 +93,11 @@ def add_vectorize(sub: Any) -> argparse.ArgumentParser:
 
 def run_vectorize(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     """Vectorise one probability raster."""
+    from ..io.paths import check_outputs
     from ..vectorize import VectorizeConfig, vectorize_raster
 
+    _check_threshold(args)
+    check_outputs({"--out": args.out}, {"--prob": args.prob}, overwrite=args.overwrite)
     result = vectorize_raster(args.prob, args.out, VectorizeConfig(threshold=args.threshold),
                               reporter=reporter, overwrite=args.overwrite)
     reporter.artifact("roads", args.out)
@@ -110,6 +124,7 @@ def extract_paths(image: str, out_dir: str) -> dict[str, Path]:
 
 def run_extract(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     """Predict, vectorise and draw the preview of one raster."""
+    from ..io.paths import check_output_folder, check_outputs
     from ..predict import predict_raster
     from ..preview import write_preview
     from ..vectorize import VectorizeConfig, vectorize_raster
@@ -117,17 +132,14 @@ def run_extract(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     if int(os.environ.get("WORLD_SIZE", "1")) > 1:
         raise BadInputError("extract runs in one process; under torchrun run predict, then "
                             "vectorize the probability raster in one process")
-    if not Path(args.out_dir).is_dir():
-        raise OutputWriteError(f"--out-dir {args.out_dir!r} is not a folder; create it first")
+    config = _predict_config(args)
+    _check_threshold(args)
+    check_output_folder(args.out_dir, option="--out-dir", create=False)
     paths = extract_paths(args.image, args.out_dir)
-    if not args.overwrite:
-        taken = [str(p) for p in paths.values() if p.exists()]
-        if taken:
-            raise OutputWriteError(f"{', '.join(taken)} already exist(s); use --overwrite "
-                                   "or another --out-dir")
-    predicted = predict_raster(args.model, args.image, str(paths["probability"]),
-                               _predict_config(args), device=args.device, reporter=reporter,
-                               overwrite=args.overwrite)
+    check_outputs({f"--out-dir ({kind})": path for kind, path in paths.items()},
+                  {"--image": args.image, "--model": args.model}, overwrite=args.overwrite)
+    predicted = predict_raster(args.model, args.image, str(paths["probability"]), config,
+                               device=args.device, reporter=reporter, overwrite=args.overwrite)
     reporter.artifact("probability", str(paths["probability"]))
     vectors = vectorize_raster(str(paths["probability"]), str(paths["roads"]),
                                VectorizeConfig(threshold=args.threshold), reporter=reporter,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from ..events import Reporter
@@ -31,12 +30,13 @@ def run_synth(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     import numpy as np
 
     from ..synth import SceneConfig, generate_scene, write_scene
+    from ..synth.writer import check_scene_outputs
 
     config = SceneConfig(size_px=args.size, style=args.style, bands=args.bands,
                          dtype=args.dtype)
+    check_scene_outputs(args.out, overwrite=args.overwrite, option="--out")
     reporter.progress("generating scene", 0, 1)
     scene = generate_scene(config, rng=np.random.default_rng(args.seed))
-    Path(args.out).mkdir(parents=True, exist_ok=True)
     paths = write_scene(scene, args.out, overwrite=args.overwrite)
     reporter.progress("generating scene", 1, 1)
     for kind, path in paths.items():

@@ -59,9 +59,16 @@ def _train_config(args: argparse.Namespace) -> Any:
 
 def run_train(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     """Train and summarise the best round."""
-    from ..training import TrainJob, train
+    from ..io.atomic import removing_if_left_empty
+    from ..io.paths import refuse_inputs
+    from ..training import TrainJob, rounds_dir, train
 
     config = _train_config(args)
+    unlabeled = tuple(p for group in args.unlabeled for p in group)
+    refuse_inputs({"--out": args.out},
+                  {"--image": args.image, "--unlabeled": unlabeled, "--roads": args.roads,
+                   "--aoi": args.aoi, "--background": args.background,
+                   "--config": args.config, "--init": args.init})
     if args.profile == "full" and args.device in ("auto", "cpu"):
         import torch
 
@@ -70,10 +77,11 @@ def run_train(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
                              "(use --profile fast)")
     job = TrainJob(images=tuple(args.image), roads=args.roads, out=args.out, aoi=args.aoi,
                    background=args.background,
-                   unlabeled=tuple(p for group in args.unlabeled for p in group),
+                   unlabeled=unlabeled,
                    width_field=args.width_field or None, resume=args.resume,
                    overwrite=args.overwrite, init_model=args.init)
-    with distributed_run(args) as (dist, device):
+    with distributed_run(args) as (dist, device), \
+            removing_if_left_empty(rounds_dir(args.out), enabled=dist.is_main):
         result = train(job, config, device=device, reporter=reporter, dist=dist)
     if args.progress == "bar":
         print(f"model written to {result.model_path} (best round {result.best_round}, "

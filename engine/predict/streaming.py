@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import asdict, dataclass
 from functools import partial
@@ -15,9 +14,10 @@ from osgeo import gdal
 
 from ..device import resolve_device
 from ..distributed import DistributedContext
-from ..errors import BadInputError, ModelLoadError, OutputWriteError
+from ..errors import BadInputError, ModelLoadError
 from ..events import NullSink, Reporter
 from ..io.atomic import atomic_output
+from ..io.paths import check_outputs
 from ..io.raster import RasterInfo, read_info
 from ..model_file import load_model
 from ..normalization import BandStats
@@ -54,17 +54,8 @@ class PredictResult:
 
 
 def _check_paths(model_path: str, image_path: str, out_path: str, overwrite: bool) -> None:
-    out = Path(out_path)
-    same = Path(image_path).resolve() == out.resolve() or (
-        out.exists() and Path(image_path).exists() and os.path.samefile(image_path, out))
-    if same:
-        raise OutputWriteError(f"the output {out_path} is the input raster; choose another "
-                               "file name (an input is never overwritten)")
-    if Path(model_path).resolve() == out.resolve():
-        raise OutputWriteError(f"the output {out_path} is the model file; choose another name")
-    if out.exists() and not overwrite:
-        raise OutputWriteError(f"{out_path} already exists; pass overwrite=True "
-                               "(--overwrite) to replace it")
+    check_outputs({"out_path": out_path}, {"image_path": image_path, "model_path": model_path},
+                  overwrite=overwrite)
 
 
 def check_pixel_size(info: RasterInfo, meta: dict[str, Any], reporter: Reporter) -> None:

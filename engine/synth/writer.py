@@ -9,12 +9,14 @@ import numpy as np
 from osgeo import ogr
 
 from engine.errors import BadInputError, OutputWriteError
+from engine.io.paths import check_output_folder, exists_message
 from engine.io.raster import write_raster
 from engine.io.vector import VectorLayer, write_layers
 from engine.synth.curves import clip_polyline
 from engine.synth.scene import Scene
 
-__all__ = ["SCENE_FILES", "TRUTH_NODATA", "aoi_polygon", "lines_layer", "write_scene"]
+__all__ = ["SCENE_FILES", "TRUTH_NODATA", "aoi_polygon", "lines_layer", "check_scene_outputs",
+           "write_scene"]
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +79,24 @@ def _clip_lines(scene: Scene, aoi: ogr.Geometry) -> tuple[list[np.ndarray], list
     return clipped, widths
 
 
+def check_scene_outputs(out_dir: str | Path, *, overwrite: bool,
+                        option: str = "out_dir") -> dict[str, Path]:
+    """The files :func:`write_scene` would write in ``out_dir``, checked before any work.
+
+    Raises
+    ------
+    OutputWriteError
+        ``out_dir`` is a file or cannot be created or written, or (without ``overwrite``)
+        one of the files exists. ``option`` names the folder in the message.
+    """
+    check_output_folder(out_dir, option=option, create=True)
+    paths = {key: Path(out_dir) / name for key, name in SCENE_FILES.items()}
+    existing = [str(path) for path in paths.values() if path.exists()]
+    if existing and not overwrite:
+        raise OutputWriteError(exists_message(", ".join(existing)))
+    return paths
+
+
 def write_scene(
     scene: Scene, out_dir: str | Path, *, aoi_fraction: float | None = None,
     overwrite: bool = False,
@@ -109,12 +129,7 @@ def write_scene(
     if not 0.0 < fraction <= 1.0:
         raise BadInputError(f"aoi_fraction must be within (0, 1]; got {fraction!r}")
     out = Path(out_dir)
-    paths = {key: out / name for key, name in SCENE_FILES.items()}
-    existing = [str(path) for path in paths.values() if path.exists()]
-    if existing and not overwrite:
-        raise OutputWriteError(
-            f"will not overwrite existing files {', '.join(existing)}; pass overwrite=True"
-        )
+    paths = check_scene_outputs(out, overwrite=overwrite)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:

@@ -18,7 +18,8 @@ from ..device import resolve_device
 from ..distributed import DistributedContext
 from ..errors import BadInputError, ModelLoadError, OutputWriteError
 from ..events import NullSink, Reporter
-from ..io.atomic import atomic_output
+from ..io.atomic import atomic_output, copy_if_different
+from ..io.paths import refuse_inputs
 from ..model_file import load_model, read_model_file, save_model
 from ..models import RoadNet, build_model
 from ..normalization import BandStats
@@ -59,10 +60,9 @@ def _check_output(job: TrainJob) -> None:
     out = Path(job.out)
     if not out.parent.is_dir():
         raise OutputWriteError(f"the folder of --out {str(out)!r} does not exist; create it")
-    for path in [Path(p) for p in (*job.images, *job.unlabeled, job.roads, job.aoi,
-                                   job.background) if p]:
-        if path.exists() and out.exists() and path.samefile(out):
-            raise OutputWriteError(f"--out {str(out)!r} is one of the inputs; choose another")
+    refuse_inputs({"--out": job.out}, {"--image": job.images, "--unlabeled": job.unlabeled,
+                                       "--roads": job.roads, "--aoi": job.aoi,
+                                       "--background": job.background, "--init": job.init_model})
     rdir = rounds_dir(out)
     if not job.resume and not job.overwrite and (out.exists() or any(rdir.glob("round_*.pt"))):
         raise OutputWriteError(f"{str(out)!r} or its rounds folder already exists; use "
@@ -297,4 +297,8 @@ def train(job: TrainJob, config: TrainConfig, *, device: str = "auto",
             break
     if state.best < 0:
         raise BadInputError("no round was trained; raise --rounds")
+    # --out is the best round's file; a resume restores it if the copy was lost or is stale.
+    best_file = str(_round_path(job.out, state.best))
+    if dist.run_on_main(lambda: copy_if_different(best_file, job.out)):
+        reporter.artifact("model", job.out, round=state.best + 1)
     return TrainResult(job.out, state.best + 1, state.history, stop_reason or "max_rounds")

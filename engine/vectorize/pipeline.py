@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import asdict, dataclass
 from functools import partial
 
@@ -12,9 +11,10 @@ import numpy as np
 import shapely
 from skimage.morphology import skeletonize
 
-from engine.errors import BadInputError, OutputWriteError
+from engine.errors import BadInputError
 from engine.events import Reporter
 from engine.io.crs import areas_m2, lengths_m, pixel_size_xy_m
+from engine.io.paths import check_outputs
 from engine.io.probability import read_probability
 from engine.io.raster import RasterInfo, read_info
 from engine.io.vector import VectorLayer, write_layers
@@ -50,16 +50,7 @@ class VectorizeResult:
 
 
 def _check_paths(prob_path: str, out_path: str, overwrite: bool) -> None:
-    if not os.path.exists(prob_path):
-        return  # read_info raises the raster error with its advice
-    if os.path.abspath(out_path) == os.path.abspath(prob_path) or (
-        os.path.exists(out_path) and os.path.samefile(out_path, prob_path)
-    ):
-        raise OutputWriteError(
-            f"out_path {out_path} is the probability raster itself; choose another file"
-        )
-    if os.path.exists(out_path) and not overwrite:
-        raise OutputWriteError(f"{out_path} already exists; pass overwrite=True to replace it")
+    check_outputs({"out_path": out_path}, {"prob_path": prob_path}, overwrite=overwrite)
 
 
 def _mask(info: RasterInfo, config: VectorizeConfig, pixel_area_m2: float) -> np.ndarray:

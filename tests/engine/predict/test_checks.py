@@ -23,7 +23,7 @@ def test_predict_raster_refuses_to_overwrite_an_existing_output(model_rgb, image
                                                                tmp_path):
     out = tmp_path / "prob.tif"
     out.write_bytes(b"keep me")
-    with pytest.raises(OutputWriteError, match="already exists; pass overwrite=True"):
+    with pytest.raises(OutputWriteError, match="already exists; pass --overwrite"):
         predict_raster(model_rgb, image_150x200, out, TILE, device="cpu")
     assert out.read_bytes() == b"keep me"
 
@@ -38,7 +38,7 @@ def test_predict_raster_replaces_an_output_with_overwrite(model_rgb, image_150x2
 @pytest.mark.parametrize("overwrite", [False, True])  # refused even when overwriting is allowed
 def test_predict_raster_never_writes_over_its_input(model_rgb, image_150x200, overwrite):
     before = image_150x200.read_bytes()
-    with pytest.raises(OutputWriteError, match="is the input raster"):
+    with pytest.raises(OutputWriteError, match="would overwrite the input image_path"):
         predict_raster(model_rgb, image_150x200, image_150x200, TILE, device="cpu",
                        overwrite=overwrite)
     assert image_150x200.read_bytes() == before

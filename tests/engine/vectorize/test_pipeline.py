@@ -141,7 +141,7 @@ class TestVectorizeRaster:
     def test_vectorize_raster_out_exists(self, write_prob, tmp_path):
         out = tmp_path / "roads.gpkg"
         out.write_text("keep me")
-        with pytest.raises(OutputWriteError, match="already exists; pass overwrite=True"):
+        with pytest.raises(OutputWriteError, match="already exists; pass --overwrite"):
             vectorize_raster(write_prob(plus_prob()), str(out), VectorizeConfig())
         assert out.read_text() == "keep me"
 
@@ -153,7 +153,7 @@ class TestVectorizeRaster:
 
     def test_vectorize_raster_out_is_input(self, write_prob):
         path = write_prob(plus_prob())
-        with pytest.raises(OutputWriteError, match="is the probability raster itself"):
+        with pytest.raises(OutputWriteError, match="would overwrite the input prob_path"):
             vectorize_raster(path, path, VectorizeConfig(), overwrite=True)
 
     def test_vectorize_raster_config_type(self, write_prob, tmp_path):
