@@ -64,8 +64,13 @@ def _blur3(x: torch.Tensor) -> torch.Tensor:
     return F.conv2d(F.pad(x, (1, 1, 1, 1), mode="replicate"), weight, groups=c)
 
 
-def random_d4(generator: torch.Generator) -> D4:
-    """Draw one of the 8 square symmetries."""
+def random_d4(generator: torch.Generator, *, enabled: bool = True) -> D4:
+    """Draw one of the 8 square symmetries; the identity when not ``enabled``.
+
+    ``enabled`` is :attr:`engine.config.AugmentConfig.geometric`.
+    """
+    if not enabled:
+        return 0, False
     k = int(torch.randint(0, 4, (1,), generator=generator))
     flip = bool(torch.randint(0, 2, (1,), generator=generator))
     return k, flip

@@ -106,6 +106,19 @@ class ContrastiveConfig:
     negatives: int = 256  # K, negative pixels sampled from N per pair
     temperature: float = 0.1  # InfoNCE temperature
     pairs_per_step: int = 2  # positive pairs (A, B, N triples) in each training step
+    # R and N are placed only where at least this share of their pixels is valid (data,
+    # not nodata, not a hold-out tile); a pair that cannot give a loss is redrawn
+    min_valid_share: float = 0.5
+    # also drop negatives the model confidently gives the anchor's class (p above
+    # pseudo.road_threshold for road anchors, below pseudo.background_threshold for
+    # background ones): likely false negatives that the HOG rule let through
+    drop_same_class_negatives: bool = True
+    # the negative region is a constant (no gradient through it), as a MoCo key: the loss
+    # is the same, the step skips the backward pass of N
+    negative_gradient: bool = False
+    # lambda_c is scaled by the share of valid pixels that carry no human label, so that
+    # it fades out as labels cover the imagery, and is 0 (branch off) when all are labeled
+    scale_by_unlabeled_share: bool = True
     negatives_mode: str = "hard"  # "hard": HOG cut; "soft": ISD-style EMA-teacher targets
     teacher_momentum: float = 0.99  # EMA momentum of the teacher (soft mode)
     teacher_temperature: float = 0.01  # teacher softmax temperature (soft mode)
@@ -131,6 +144,8 @@ class ContrastiveConfig:
         _check(self.temperature > 0, "contrastive.temperature", self.temperature, "> 0")
         _check(self.pairs_per_step >= 1, "contrastive.pairs_per_step", self.pairs_per_step,
                "an integer >= 1")
+        _check(0.0 < self.min_valid_share <= 1.0, "contrastive.min_valid_share",
+               self.min_valid_share, "a fraction in (0, 1]")
         _check(self.negatives_mode in ("hard", "soft"), "contrastive.negatives_mode",
                self.negatives_mode, "hard or soft")
         _check(0.0 < self.teacher_momentum < 1.0, "contrastive.teacher_momentum",
@@ -153,7 +168,15 @@ class PseudoLabelConfig:
     # pseudo-labels of each class are right this often (0: the fixed thresholds alone)
     calibrate_precision: float = 0.0
     keep_fractions: tuple[float, ...] = (0.2, 0.4, 0.6, 0.8)  # q for rounds 2, 3, ...; last repeats
-    min_confident_fraction: float = 0.5  # tiles with fewer confident pixels are dropped
+    # per class: a tile is dropped when fewer of its predicted road pixels are confident
+    # road, or fewer of its predicted background pixels confident background, than this
+    min_confident_fraction: float = 0.5
+    # tiles whose predicted road share is below this count as road-free
+    min_road_share: float = 0.005
+    # tiles are ranked by consistency within this many strata of predicted road share
+    road_strata: int = 3
+    # at least this share of the kept tiles bear road, when that many are eligible
+    road_tile_share: float = 0.5
     batch_share: float = 0.5  # share of supervised crops drawn from pseudo-labeled tiles
 
     def __post_init__(self) -> None:
@@ -171,6 +194,12 @@ class PseudoLabelConfig:
                self.calibrate_precision, "a precision in [0, 1] (0 = no calibration)")
         _check(0.0 <= self.min_confident_fraction <= 1.0, "pseudo.min_confident_fraction",
                self.min_confident_fraction, "a fraction in [0, 1]")
+        _check(0.0 <= self.min_road_share < 1.0, "pseudo.min_road_share",
+               self.min_road_share, "a fraction in [0, 1)")
+        _check(self.road_strata >= 1, "pseudo.road_strata", self.road_strata,
+               "an integer >= 1")
+        _check(0.0 <= self.road_tile_share <= 1.0, "pseudo.road_tile_share",
+               self.road_tile_share, "a fraction in [0, 1]")
         _check(0.0 <= self.batch_share < 1.0, "pseudo.batch_share", self.batch_share,
                "a fraction in [0, 1)")
 
@@ -196,11 +225,20 @@ class TrainConfig:
     learning_rate: float = 1e-3  # AdamW learning rate, cosine-decayed within a round
     weight_decay: float = 1e-4  # AdamW weight decay
     dice_weight: float = 1.0  # supervised loss = BCE + dice_weight * soft Dice
+    # share of supervised crops centred on a road pixel (the rest on any labeled pixel);
+    # roads are often < 5 % of pixels, but a high share teaches the model to over-predict
+    road_crop_share: float = 0.5
+    # how the decision threshold is chosen on the hold-out after each round and stored in
+    # the model: "f1" (best pixel F1, the same as best IoU), "relaxed_f1" (best F1 within
+    # 3 px), or "fixed" (0.5)
+    threshold_rule: str = "f1"
     road_width_m: float = 6.0  # default width of road centerlines without a width value
     val_fraction: float = 0.15  # share of the labeled area held out for validation
     val_tile_px: int = 256  # validation hold-out is made of whole tiles of this size
     patience_rounds: int = 1  # stop after this many rounds without validation IoU gain
-    min_selection_change: float = 0.05  # stop when the pseudo-label set changes less
+    # stop when fewer than this share of the last round's pseudo-labeled tiles left the
+    # selection (the selection grows with q, so tiles that entered are not counted)
+    min_selection_change: float = 0.05
     norm_percentiles: tuple[float, float] = (2.0, 98.0)  # robust band statistics
     norm_sample_px: int = 200_000  # pixels sampled to compute band statistics
     predict_tile_px: int = 512  # window of the sliding prediction used for validation
@@ -213,6 +251,10 @@ class TrainConfig:
         _check(self.crop_px >= mult and self.crop_px % mult == 0, "crop_px", self.crop_px,
                f"a positive multiple of {mult} (2**model.depth)")
         _check(self.batch_size >= 1, "batch_size", self.batch_size, "an integer >= 1")
+        _check(0.0 <= self.road_crop_share <= 1.0, "road_crop_share", self.road_crop_share,
+               "a fraction in [0, 1]")
+        _check(self.threshold_rule in ("f1", "relaxed_f1", "fixed"), "threshold_rule",
+               self.threshold_rule, "one of f1, relaxed_f1, fixed")
         _check(self.steps_per_round >= 1, "steps_per_round", self.steps_per_round,
                "an integer >= 1")
         _check(self.max_rounds >= 1, "max_rounds", self.max_rounds, "an integer >= 1")
@@ -261,7 +303,9 @@ PROFILES: dict[str, dict[str, Any]] = {
     "full": {},
     "fast": {
         "model": {"base_width": 12, "depth": 3, "embed_dim": 16},
-        "contrastive": {"core_px": 96, "view_px": 128, "negative_px": 128, "cell_px": 32,
+        # The contrastive windows cost about half the supervised crops' pixels, so that a
+        # full step takes at most 1.8 x a supervised one on a CPU (bench/RESULTS.md).
+        "contrastive": {"core_px": 64, "view_px": 96, "negative_px": 96, "cell_px": 32,
                         "anchors": 128, "negatives": 128, "pairs_per_step": 1},
         "pseudo": {"tile_px": 96, "context_px": 128},
         "crop_px": 96, "batch_size": 4, "steps_per_round": 300, "max_rounds": 3,

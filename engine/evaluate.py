@@ -39,6 +39,8 @@ from engine.metrics.sources import (
 )
 from engine.vectorize import VectorizeConfig, area_px, mask_to_centerline_graph, road_mask
 
+from .threshold import DEFAULT_THRESHOLD, raster_threshold
+
 __all__ = ["METRIC_KEYS", "evaluate"]
 
 logger = logging.getLogger(__name__)
@@ -55,7 +57,7 @@ _OnGrid = tuple[np.ndarray, np.ndarray, list[LineString] | None]
 
 
 def evaluate(pred_path: str, truth_path: str, *, rho_px: float = 3.0, buffer_m: float = 3.0,
-             threshold: float = 0.5, apls_node_spacing_m: float = 25.0,
+             threshold: float | None = None, apls_node_spacing_m: float = 25.0,
              truth_width_m: float = 6.0,
              vectorize_config: VectorizeConfig | None = None) -> dict[str, float]:
     """Pixel, relaxed, centerline (Wiedemann) and APLS scores of a road prediction.
@@ -88,8 +90,9 @@ def evaluate(pred_path: str, truth_path: str, *, rho_px: float = 3.0, buffer_m: 
         Relaxed tolerance in pixels, >= 0.
     buffer_m : float
         Centerline matching distance in metres, > 0.
-    threshold : float
-        Probability at or above which a pixel is road, in (0, 1].
+    threshold : float, optional
+        Probability at or above which a pixel is road, in (0, 1]; by default the model's
+        decision threshold that ``predict`` recorded in the probability raster, else 0.5.
     apls_node_spacing_m : float
         Most distance between APLS control nodes along an edge, > 0 (SpaceNet uses 50 m
         on city-scale graphs; 25 m gives enough control nodes on scenes of a few hundred m).
@@ -111,6 +114,8 @@ def evaluate(pred_path: str, truth_path: str, *, rho_px: float = 3.0, buffer_m: 
         neither probabilities nor 0/1, a vector file without a line layer, inputs that do
         not overlap (the message gives both extents and CRSs), an option out of range.
     """
+    if threshold is None:
+        threshold = raster_threshold(pred_path) or DEFAULT_THRESHOLD
     _check_options(rho_px, buffer_m, threshold, apls_node_spacing_m, truth_width_m)
     if vectorize_config is not None and not isinstance(vectorize_config, VectorizeConfig):
         raise BadInputError("vectorize_config must be a VectorizeConfig; got "

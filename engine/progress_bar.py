@@ -39,9 +39,11 @@ class BarSink:
                              dynamic_ncols=True, leave=False)
         self._bar.n = event["done"]
         if "loss" in event:
-            self._bar.set_postfix(loss=f"{event['loss']:.3f}",
-                                  contrast=f"{event.get('loss_contrastive', 0.0):.3f}",
-                                  refresh=False)
+            shown = {"loss": f"{event['loss']:.3f}"}
+            # A step without a contrastive term shows none, rather than a made-up 0.
+            if event.get("loss_contrastive") is not None:
+                shown["contrast"] = f"{event['loss_contrastive']:.3f}"
+            self._bar.set_postfix(shown, refresh=False)
         self._bar.refresh()
 
     def _metric(self, event: Event) -> None:

@@ -22,6 +22,7 @@ __all__ = [
     "tile_disagreement",
     "candidate_tiles",
     "context_window",
+    "score_tile",
     "score_tiles",
     "select_tiles",
     "selection_change",
@@ -36,8 +37,15 @@ class TileScore:
 
     source: int
     window: Window
-    disagreement: float  # mean |p_A - p_B| over valid pixels; lower is better
-    confident_fraction: float  # share of valid pixels with a road/background pseudo-label
+    disagreement: float  # mean |p_A - p_B| over valid pixels (where to label next)
+    road_share: float  # share of valid pixels predicted road (mean of the views >= t)
+    # The ranking score, lower is better: on a tile with predicted road, the share of the
+    # pixels either view calls road that the other does not (1 - IoU of the two road
+    # masks); on a road-free tile, the share of its pixels that either view calls road.
+    # Unlike a mean over all pixels, it does not grow with the amount of road.
+    inconsistency: float
+    road_confident: float  # share of predicted road pixels that are confident road (NaN: none)
+    background_confident: float  # same for background (NaN: no predicted background)
     labels: np.ndarray  # uint8 (rows, cols): ROAD, BACKGROUND or IGNORE
 
     @property
@@ -167,11 +175,23 @@ def candidate_tiles(shape: tuple[int, int], tile_px: int, *,
     return out
 
 
-def context_window(tile: Window, context_px: int, rng: np.random.Generator) -> Window:
-    """A ``context_px`` window containing ``tile`` at a random offset (may pass the edges)."""
-    dr = int(rng.integers(0, context_px - tile.rows + 1))
-    dc = int(rng.integers(0, context_px - tile.cols + 1))
-    return Window(tile.row_off - dr, tile.col_off - dc, context_px, context_px)
+def context_window(tile: Window, context_px: int, rng: np.random.Generator,
+                   shape: tuple[int, int] | None = None) -> Window:
+    """A ``context_px`` window containing ``tile`` at a random offset.
+
+    With the raster's ``shape``, the window stays inside the raster along each side that
+    is at least ``context_px`` long, so that edge tiles see image rather than padding;
+    otherwise it may pass the edges.
+    """
+    offsets = []
+    for start, size, length in ((tile.row_off, tile.rows, None if shape is None else shape[0]),
+                                (tile.col_off, tile.cols, None if shape is None else shape[1])):
+        lo, hi = 0, context_px - size  # how far the context starts before the tile
+        if length is not None and length >= context_px:
+            lo = max(lo, start + context_px - length)
+            hi = min(hi, start)
+        offsets.append(int(rng.integers(lo, hi + 1)))
+    return Window(tile.row_off - offsets[0], tile.col_off - offsets[1], context_px, context_px)
 
 
 def _predict(model: torch.nn.Module, x: np.ndarray, device: torch.device,
@@ -182,11 +202,64 @@ def _predict(model: torch.nn.Module, x: np.ndarray, device: torch.device,
     return torch.sigmoid(logits.float())[:, 0].cpu().numpy()
 
 
+def _share(part: np.ndarray, whole: np.ndarray) -> float:
+    n = int(np.count_nonzero(whole))
+    return float(np.count_nonzero(part & whole)) / n if n else float("nan")
+
+
+def score_tile(source: int, window: Window, prob_a: np.ndarray, prob_b: np.ndarray,
+               valid: np.ndarray, config: PseudoLabelConfig, *,
+               decision_threshold: float = 0.5) -> TileScore | None:
+    """Score one tile from its two predictions and make its pseudo-label.
+
+    A pixel is road where the views' mean exceeds ``max(road_threshold, t)`` and
+    background where it is below ``min(background_threshold, t)`` (``t`` the decision
+    threshold); a pixel the two views put in different classes is left unlabeled.
+
+    Parameters
+    ----------
+    source : int
+    window : Window
+    prob_a, prob_b : ndarray of float, shape (rows, cols)
+        The tile predicted inside two contexts.
+    valid : ndarray of bool, shape (rows, cols)
+    config : PseudoLabelConfig
+    decision_threshold : float
+        The model's calibrated threshold t.
+
+    Returns
+    -------
+    TileScore, or None when no pixel is valid.
+    """
+    if not valid.any():
+        return None
+    t = decision_threshold
+    mean = (prob_a + prob_b) / 2
+    road_a, road_b = (prob_a >= t) & valid, (prob_b >= t) & valid
+    union, both = road_a | road_b, road_a & road_b
+    flips = int(np.count_nonzero(union & ~both))
+    road = (mean >= t) & valid
+    road_share = float(np.count_nonzero(road)) / int(np.count_nonzero(valid))
+    if road_share >= config.min_road_share:
+        inconsistency = flips / max(1, int(np.count_nonzero(union)))
+    else:
+        inconsistency = flips / int(np.count_nonzero(valid))
+    road_cut = max(config.road_threshold, t)
+    background_cut = min(config.background_threshold, t)
+    labels = make_pseudo_labels(mean, valid & (road_a == road_b), road_threshold=road_cut,
+                                background_threshold=background_cut)
+    return TileScore(source, window, tile_disagreement(prob_a, prob_b, valid), road_share,
+                     inconsistency, _share(mean > road_cut, road),
+                     _share(mean < background_cut, valid & ~road), labels)
+
+
 def score_tiles(model: torch.nn.Module, read: Reader, tiles: Sequence[tuple[int, Window]],
                 config: PseudoLabelConfig, augment: AugmentConfig, *, device: torch.device,
                 rng: np.random.Generator, generator: torch.Generator, batch_tiles: int = 4,
+                decision_threshold: float = 0.5,
+                shapes: Sequence[tuple[int, int]] | None = None,
                 progress: Callable[[int, int], None] | None = None) -> list[TileScore]:
-    """Predict each tile inside two random contexts and score their disagreement.
+    """Predict each tile inside two random contexts and score their consistency.
 
     Parameters
     ----------
@@ -201,6 +274,10 @@ def score_tiles(model: torch.nn.Module, read: Reader, tiles: Sequence[tuple[int,
     rng, generator : random sources for the contexts and the augmentation.
     batch_tiles : int
         Tiles per forward pass (each contributes two contexts).
+    decision_threshold : float
+        The model's threshold (:func:`score_tile`).
+    shapes : sequence of (rows, cols), optional
+        Size of each source raster, to keep contexts inside it.
     progress : callable (done, total), optional
 
     Returns
@@ -210,22 +287,17 @@ def score_tiles(model: torch.nn.Module, read: Reader, tiles: Sequence[tuple[int,
     scores: list[TileScore] = []
     for start in range(0, len(tiles), batch_tiles):
         chunk = tiles[start:start + batch_tiles]
-        ctx = [(s, w, context_window(w, config.context_px, rng), context_window(
-            w, config.context_px, rng)) for s, w in chunk]
+        ctx = [(s, w, *(context_window(w, config.context_px, rng,
+                                       None if shapes is None else shapes[s])
+                        for _ in range(2))) for s, w in chunk]
         reads = [read(s, c) for s, _, ca, cb in ctx for c in (ca, cb)]
         probs = _predict(model, np.stack([r[0] for r in reads]), device, augment, generator)
         for j, (s, w, ca, cb) in enumerate(ctx):
-            pa = _crop(probs[2 * j], ca, w)
-            pb = _crop(probs[2 * j + 1], cb, w)
-            valid = _crop(reads[2 * j][1], ca, w)
-            if not valid.any():
-                continue
-            labels = make_pseudo_labels((pa + pb) / 2, valid,
-                                        road_threshold=config.road_threshold,
-                                        background_threshold=config.background_threshold)
-            confident = np.count_nonzero(labels != IGNORE) / np.count_nonzero(valid)
-            scores.append(TileScore(s, w, tile_disagreement(pa, pb, valid),
-                                    float(confident), labels))
+            valid = _crop(reads[2 * j][1], ca, w) & _crop(reads[2 * j + 1][1], cb, w)
+            score = score_tile(s, w, _crop(probs[2 * j], ca, w), _crop(probs[2 * j + 1], cb, w),
+                               valid, config, decision_threshold=decision_threshold)
+            if score is not None:
+                scores.append(score)
         if progress is not None:
             progress(min(start + batch_tiles, len(tiles)), len(tiles))
     return scores
@@ -236,29 +308,70 @@ def _crop(array: np.ndarray, context: Window, tile: Window) -> np.ndarray:
     return array[r:r + tile.rows, c:c + tile.cols]
 
 
-def select_tiles(scores: Sequence[TileScore], *, keep_fraction: float,
-                 min_confident_fraction: float) -> list[TileScore]:
-    """Keep the most consistent tiles.
+def _confident(value: float, minimum: float) -> bool:
+    return not np.isfinite(value) or value >= minimum
 
-    Tiles with too few confident pixels are dropped first; of the rest, the
-    ``keep_fraction`` share with the lowest disagreement is kept (at least one tile
-    when any remains and ``keep_fraction`` > 0).
+
+def _lowest(scores: Sequence[TileScore], n: int) -> list[TileScore]:
+    return sorted(scores, key=lambda s: s.inconsistency)[:max(0, n)]
+
+
+def _stratified(scores: Sequence[TileScore], n: int, strata: int) -> list[TileScore]:
+    """The ``n`` most consistent tiles, taken from strata of predicted road share in
+    proportion to their sizes, so that busy and quiet road tiles are both kept."""
+    if n <= 0 or not scores:
+        return []
+    ordered = sorted(scores, key=lambda s: s.road_share)
+    groups = [g for g in np.array_split(np.arange(len(ordered)), min(strata, len(ordered)))
+              if len(g)]
+    quota = np.array([len(g) for g in groups], float) * n / len(ordered)
+    take = np.floor(quota).astype(int)
+    for i in np.argsort(-(quota - take))[:n - int(take.sum())]:
+        take[i] += 1
+    return [s for g, k in zip(groups, take, strict=True)
+            for s in _lowest([ordered[i] for i in g], int(k))]
+
+
+def select_tiles(scores: Sequence[TileScore], *, keep_fraction: float,
+                 min_confident_fraction: float, min_road_share: float = 0.005,
+                 road_strata: int = 3, road_tile_share: float = 0.5) -> list[TileScore]:
+    """Keep the most consistent tiles, with road-bearing tiles among them.
+
+    A tile is eligible when, per class, at least ``min_confident_fraction`` of the pixels
+    predicted of that class are confident (so road tiles are not dropped for the
+    background they lack, nor the reverse). Of the eligible tiles the ``keep_fraction``
+    share is kept: tiles bearing road (predicted road share >= ``min_road_share``) are
+    ranked by :attr:`TileScore.inconsistency` within ``road_strata`` strata of road share,
+    road-free tiles among themselves, and at least ``road_tile_share`` of the kept tiles
+    bear road when that many are eligible.
 
     Returns
     -------
-    list of TileScore, lowest disagreement first.
+    list of TileScore
+        Road-bearing tiles first, then road-free ones.
     """
     if not 0.0 <= keep_fraction <= 1.0:
         raise BadInputError(f"keep_fraction must be in [0, 1], got {keep_fraction}")
-    eligible = [s for s in scores
-                if s.confident_fraction >= min_confident_fraction and np.isfinite(s.disagreement)]
-    eligible.sort(key=lambda s: s.disagreement)
+    if not 0.0 <= road_tile_share <= 1.0:
+        raise BadInputError(f"road_tile_share must be in [0, 1], got {road_tile_share}")
+    eligible = [s for s in scores if np.isfinite(s.inconsistency)
+                and _confident(s.road_confident, min_confident_fraction)
+                and _confident(s.background_confident, min_confident_fraction)]
     if keep_fraction == 0.0 or not eligible:
         return []
-    return eligible[:max(1, int(round(keep_fraction * len(eligible))))]
+    road = [s for s in eligible if s.road_share >= min_road_share]
+    free = [s for s in eligible if s.road_share < min_road_share]
+    n_keep = max(1, int(round(keep_fraction * len(eligible))))
+    n_road = min(len(road), max(int(round(keep_fraction * len(road))),
+                                int(np.ceil(road_tile_share * n_keep))))
+    return (_stratified(road, n_road, road_strata)
+            + _lowest(free, min(len(free), n_keep - n_road)))
 
 
 def selection_change(previous: set, current: set) -> float:
-    """Share of tiles that entered or left the selection: |A xor B| / |A or B| (0 if both empty)."""
-    union = previous | current
-    return len(previous ^ current) / len(union) if union else 0.0
+    """Share of the previous selection that left it: |A - B| / |A| (0 when A is empty).
+
+    The selection grows from round to round (q rises), so tiles that join it say nothing
+    about stability; tiles that drop out do.
+    """
+    return len(previous - current) / len(previous) if previous else 0.0

@@ -25,7 +25,9 @@ def add_evaluate(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--rho", type=float, default=3.0, help="relaxed tolerance in pixels (3)")
     p.add_argument("--buffer-m", type=float, default=3.0,
                    help="centerline buffer in metres for completeness/correctness (3)")
-    p.add_argument("--threshold", type=float, default=0.5, help="road probability cut (0.5)")
+    p.add_argument("--threshold", type=float, default=None,
+                   help="road probability cut (default: the model's threshold recorded in "
+                   "the probability raster by predict; else 0.5)")
     p.add_argument("--json", action="store_true", help="print the scores as one JSON object")
     add_common(p)
     return p

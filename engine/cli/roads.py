@@ -30,7 +30,9 @@ def _add_predict_options(p: argparse.ArgumentParser) -> None:
 
 
 def _add_vectorize_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--threshold", type=float, default=0.5, help="road probability cut (0.5)")
+    p.add_argument("--threshold", type=float, default=None,
+                   help="road probability cut (default: the model's threshold, calibrated on "
+                   "its hold-out and recorded in the probability raster; else 0.5)")
 
 
 def _predict_config(args: argparse.Namespace) -> Any:
@@ -94,14 +96,16 @@ def add_vectorize(sub: Any) -> argparse.ArgumentParser:
 def run_vectorize(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     """Vectorise one probability raster."""
     from ..io.paths import check_outputs
+    from ..threshold import resolve_threshold
     from ..vectorize import VectorizeConfig, vectorize_raster
 
     _check_threshold(args)
     check_outputs({"--out": args.out}, {"--prob": args.prob}, overwrite=args.overwrite)
-    result = vectorize_raster(args.prob, args.out, VectorizeConfig(threshold=args.threshold),
+    threshold = resolve_threshold(args.threshold, probability_path=args.prob)
+    result = vectorize_raster(args.prob, args.out, VectorizeConfig(threshold=threshold),
                               reporter=reporter, overwrite=args.overwrite)
     reporter.artifact("roads", args.out)
-    return _result(result)
+    return {**_result(result), "threshold": threshold}
 
 
 def add_extract(sub: Any) -> argparse.ArgumentParser:
@@ -127,6 +131,7 @@ def run_extract(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     from ..io.paths import check_output_folder, check_outputs
     from ..predict import predict_raster
     from ..preview import write_preview
+    from ..threshold import resolve_threshold
     from ..vectorize import VectorizeConfig, vectorize_raster
 
     if int(os.environ.get("WORLD_SIZE", "1")) > 1:
@@ -141,15 +146,17 @@ def run_extract(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     predicted = predict_raster(args.model, args.image, str(paths["probability"]), config,
                                device=args.device, reporter=reporter, overwrite=args.overwrite)
     reporter.artifact("probability", str(paths["probability"]))
+    # The model's calibrated threshold travels in the probability raster's metadata.
+    threshold = resolve_threshold(args.threshold, probability_path=str(paths["probability"]))
     vectors = vectorize_raster(str(paths["probability"]), str(paths["roads"]),
-                               VectorizeConfig(threshold=args.threshold), reporter=reporter,
+                               VectorizeConfig(threshold=threshold), reporter=reporter,
                                overwrite=args.overwrite)
     reporter.artifact("roads", str(paths["roads"]))
     write_preview(args.image, str(paths["probability"]), str(paths["roads"]),
-                  str(paths["preview"]), threshold=args.threshold)
+                  str(paths["preview"]), threshold=threshold)
     reporter.artifact("preview", str(paths["preview"]))
     if args.progress == "bar":
         for kind, path in paths.items():
             print(f"{kind}: {path}")
     return {"files": {k: str(v) for k, v in paths.items()}, "predict": _result(predicted),
-            "vectorize": _result(vectors)}
+            "vectorize": _result(vectors), "threshold": threshold}

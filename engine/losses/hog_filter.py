@@ -7,7 +7,8 @@ from skimage.feature import hog
 
 from ..errors import BadInputError
 
-__all__ = ["cell_hog_descriptors", "cell_road_mask", "negative_keep_mask", "ORIENTATIONS"]
+__all__ = ["cell_hog_descriptors", "cell_road_mask", "cell_classes", "negative_keep_mask",
+           "ORIENTATIONS"]
 
 ORIENTATIONS = 9  # unsigned gradient orientation bins over 0-180 degrees
 NORM_EPS = 1e-12  # below this L2 norm a descriptor counts as zero (flat cell)
@@ -78,6 +79,40 @@ def cell_road_mask(prob: np.ndarray, *, cell_px: int) -> np.ndarray:
     return cells.reshape(rows, cell_px, cols, cell_px).mean(axis=(1, 3)).ravel() >= 0.5
 
 
+def cell_classes(prob: np.ndarray, *, cell_px: int, road_threshold: float,
+                 background_threshold: float) -> np.ndarray:
+    """The class each whole cell is confidently predicted as: 1 road, -1 background, 0 unsure.
+
+    A cell is road when its mean probability exceeds ``road_threshold``, background when
+    it is below ``background_threshold``. An untrained network predicts about 0.5
+    everywhere: its flat cells are unsure, and unsure cells are never judged look-alikes
+    (:func:`negative_keep_mask`), so the filter does not empty N before the model knows
+    anything.
+
+    Parameters
+    ----------
+    prob : np.ndarray
+        (H, W) float road probability.
+    cell_px : int
+    road_threshold, background_threshold : float
+
+    Returns
+    -------
+    np.ndarray
+        (H // cell_px * W // cell_px,) int8, row-major cell order.
+    """
+    rows, cols = prob.shape[0] // cell_px, prob.shape[1] // cell_px
+    cells = np.asarray(prob[: rows * cell_px, : cols * cell_px], dtype=np.float64)
+    mean = cells.reshape(rows, cell_px, cols, cell_px).mean(axis=(1, 3)).ravel()
+    return np.where(mean > road_threshold, 1, np.where(mean < background_threshold, -1, 0)
+                    ).astype(np.int8)
+
+
+def _as_class(cells: np.ndarray) -> np.ndarray:
+    cells = np.asarray(cells)
+    return np.where(cells, 1, -1) if cells.dtype == bool else cells.astype(np.int8)
+
+
 def negative_keep_mask(
     anchor_desc: np.ndarray, negative_desc: np.ndarray, *, threshold: float,
     anchor_road: np.ndarray | None = None, negative_road: np.ndarray | None = None,
@@ -88,8 +123,9 @@ def negative_keep_mask(
     dropped for any threshold <= 1); a flat and a textured cell have similarity 0.
     HOG sees gradients only, so a cell that is all road and a cell that is all background
     are both flat: when ``anchor_road`` / ``negative_road`` give each cell's predicted
-    class (:func:`cell_road_mask`), two flat cells are look-alikes only when their
-    classes agree.
+    class (bool from :func:`cell_road_mask`, or 1 / -1 / 0 for road / background /
+    unsure from :func:`cell_classes`), two flat cells are look-alikes only when their
+    classes agree and neither is unsure.
     HOG descriptors are non-negative, so similarities lie in [0, 1].
 
     Parameters
@@ -101,7 +137,8 @@ def negative_keep_mask(
     threshold : float
         Cosine similarity in [-1, 1]; a pair is kept when its similarity is below it.
     anchor_road, negative_road : np.ndarray, optional
-        (Ca,) and (Cn,) bool predicted class of each cell; both or neither.
+        (Ca,) and (Cn,) predicted class of each cell, bool or int (1 / -1 / 0); both or
+        neither.
 
     Returns
     -------
@@ -125,7 +162,8 @@ def negative_keep_mask(
     n_flat = np.linalg.norm(n, axis=1) <= NORM_EPS
     both_flat = np.outer(a_flat, n_flat)
     if anchor_road is not None and negative_road is not None:
-        same_class = np.equal.outer(np.asarray(anchor_road, bool), np.asarray(negative_road, bool))
+        a_cls, n_cls = _as_class(anchor_road), _as_class(negative_road)
+        same_class = np.equal.outer(a_cls, n_cls) & np.outer(a_cls != 0, n_cls != 0)
         similarity[both_flat & ~same_class] = 0.0
         both_flat &= same_class
     similarity[both_flat] = 1.0

@@ -18,6 +18,7 @@ class RoadNetOutput(NamedTuple):
 
     logits: Tensor  # (B, 1, H, W) float road logits
     embedding: Tensor | None  # (B, D, H, W) float, unit L2 norm over D; None when not asked
+    features: Tensor | None = None  # (B, F, H, W) decoder features, when asked
 
 
 class RoadNet(nn.Module):
@@ -61,28 +62,50 @@ class RoadNet(nn.Module):
         self.in_channels = in_channels
         self.config = config
 
-    def forward(self, x: Tensor, *, with_embedding: bool = True) -> RoadNetOutput:
-        """Predict road logits and, optionally, pixel embeddings.
+    def forward(self, x: Tensor, *, with_embedding: bool = True,
+                with_features: bool = False) -> RoadNetOutput:
+        """Predict road logits and, optionally, pixel embeddings or decoder features.
 
         Parameters
         ----------
         x : Tensor
             (B, in_channels, H, W) floating-point batch, H, W >= 1.
         with_embedding : bool
-            Compute the projection head (skip it for prediction).
+            Compute the projection head over every pixel (skip it for prediction).
+        with_features : bool
+            Also return the decoder features, so that :meth:`project` can embed only the
+            pixels a loss samples (the head is per pixel, so the result is the same).
 
         Returns
         -------
         RoadNetOutput
-            ``logits`` (B, 1, H, W) and ``embedding`` (B, D, H, W) or None.
+            ``logits`` (B, 1, H, W), ``embedding`` (B, D, H, W) or None, ``features``
+            (B, F, H, W) or None.
         """
         self._check_input(x)
         features = self.backbone(x)
         logits = self.road_head(features)
-        if not with_embedding:
-            return RoadNetOutput(logits, None)
-        embedding = F.normalize(self.projection_head(features), p=2.0, dim=1)
-        return RoadNetOutput(logits, embedding)
+        embedding = None
+        if with_embedding:
+            embedding = F.normalize(self.projection_head(features), p=2.0, dim=1)
+        return RoadNetOutput(logits, embedding, features if with_features else None)
+
+    def project(self, features: Tensor) -> Tensor:
+        """Embed chosen pixels: the projection head applied to (M, F) feature rows.
+
+        Parameters
+        ----------
+        features : Tensor
+            (M, F) decoder features of M pixels (rows of ``forward(...).features``).
+
+        Returns
+        -------
+        Tensor
+            (M, D), unit L2 norm per row; equal to the rows of the embedding map.
+        """
+        first, _, last = self.projection_head
+        hidden = F.relu(F.linear(features, first.weight.flatten(1), first.bias))
+        return F.normalize(F.linear(hidden, last.weight.flatten(1), last.bias), p=2.0, dim=1)
 
     def _check_input(self, x: Tensor) -> None:
         shape = tuple(x.shape)

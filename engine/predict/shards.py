@@ -108,7 +108,8 @@ class PartWriter:
 
 
 def merge_parts(parts: list[tuple[Path, int]], out_path: str | Path, info: RasterInfo,
-                config: PredictConfig, *, overwrite: bool) -> None:
+                config: PredictConfig, *, overwrite: bool,
+                threshold: float | None = None) -> None:
     """Write the output GeoTIFF (with its overviews) from the parts, top to bottom.
 
     Parameters
@@ -122,10 +123,13 @@ def merge_parts(parts: list[tuple[Path, int]], out_path: str | Path, info: Raste
     config : PredictConfig
     overwrite : bool
         Replace an existing ``out_path``.
+    threshold : float, optional
+        The model's decision threshold, recorded in the output.
     """
     dtype = _DTYPES[config.output_dtype]
     with atomic_output(str(out_path), overwrite=overwrite, suffix=".tif") as tmp:
-        ds: gdal.Dataset | None = create_output(tmp, info, config.output_dtype)
+        ds: gdal.Dataset | None = create_output(tmp, info, config.output_dtype,
+                                                threshold=threshold)
         writer = RowWriter(ds, config.nodata)
         try:
             for path, rows in parts:

@@ -21,6 +21,7 @@ from ..io.paths import check_outputs
 from ..io.raster import RasterInfo, read_info
 from ..model_file import load_model
 from ..normalization import BandStats
+from ..threshold import model_threshold
 from .blend import RowBand
 from .config import PredictConfig
 from .forward import forward_probability, prepare_model
@@ -149,7 +150,8 @@ def predict_raster(model_path: str | Path, image_path: str | Path, out_path: str
     stats = BandStats.from_dict(meta["normalization"])
     layout = WindowLayout.for_grid(info.height, info.width, tile_px=config.tile_px,
                                    overlap=config.overlap)
-    run = _Run(prepare_model(model, dev), dev, info, stats, layout, config, reporter)
+    run = _Run(prepare_model(model, dev), dev, info, stats, layout, config, reporter,
+               model_threshold(meta))
     if dist.is_distributed:
         skipped = _write_parts(run, str(out_path), dist, overwrite)
     else:
@@ -172,11 +174,13 @@ class _Run:
     layout: WindowLayout
     config: PredictConfig
     reporter: Reporter
+    threshold: float  # the model's decision threshold, recorded in the output
 
 
 def _write_prediction(tmp: str, run: _Run) -> int:
     """Fill a new GeoTIFF at ``tmp``; return the number of skipped windows."""
-    ds: gdal.Dataset | None = create_output(tmp, run.info, run.config.output_dtype)
+    ds: gdal.Dataset | None = create_output(tmp, run.info, run.config.output_dtype,
+                                            threshold=run.threshold)
     writer = RowWriter(ds, run.config.nodata)
     try:
         skipped = _stream(run, writer, plan_shards(run.layout, 1)[0])
@@ -204,7 +208,7 @@ def _write_parts(run: _Run, out_path: str, dist: DistributedContext, overwrite: 
     skipped = sum(dist.all_gather_object(skipped))  # also waits until every part is written
     parts = [(part_path(out_path, r), len(s.out_rows)) for r, s in enumerate(shards)]
     dist.run_on_main(lambda: merge_parts(parts, out_path, run.info, run.config,
-                                         overwrite=overwrite))
+                                         overwrite=overwrite, threshold=run.threshold))
     return skipped
 
 

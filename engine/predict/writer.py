@@ -8,6 +8,7 @@ from osgeo import gdal
 from ..io.geotiff import gtiff_options
 from ..io.probability import BYTE_SCALE, PROBABILITY_TAG
 from ..io.raster import RasterInfo
+from ..threshold import THRESHOLD_TAG
 from .config import NODATA
 from .overviews import BandRows, overview_levels
 from .threads import OrderedWorker
@@ -21,11 +22,14 @@ _WRITE_DEPTH = 8
 _GDAL_TYPES = {"byte": gdal.GDT_Byte, "float32": gdal.GDT_Float32}
 
 
-def create_output(path: str, info: RasterInfo, output_dtype: str) -> gdal.Dataset:
+def create_output(path: str, info: RasterInfo, output_dtype: str, *,
+                  threshold: float | None = None) -> gdal.Dataset:
     """Create a one-band tiled, DEFLATE-compressed GeoTIFF on the grid of ``info``.
 
     Its overviews (factors 2, 4, ... down to about 256 px) are created empty, to be
-    filled by :class:`RowWriter` along with the full resolution.
+    filled by :class:`RowWriter` along with the full resolution. ``threshold``, the
+    model's decision threshold, is recorded in the metadata
+    (:data:`engine.threshold.THRESHOLD_TAG`) for ``vectorize`` and ``evaluate``.
 
     Returns
     -------
@@ -43,6 +47,8 @@ def create_output(path: str, info: RasterInfo, output_dtype: str) -> gdal.Datase
     band.SetDescription("road probability")
     # Tells readers (vectorize, evaluate) this is a probability even if it holds only 0/1.
     ds.SetMetadataItem(PROBABILITY_TAG, str(BYTE_SCALE if output_dtype == "byte" else 1))
+    if threshold is not None:
+        ds.SetMetadataItem(THRESHOLD_TAG, f"{threshold:.4f}")
     levels = overview_levels(info.width, info.height)
     if levels:
         ds.BuildOverviews("NONE", levels)  # the structure only; RowWriter fills them

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -10,7 +11,7 @@ from ..config import TrainConfig
 from ..errors import BadInputError, LabelsOutsideRasterError, RasterReadError
 from ..events import Reporter
 from ..io.raster import RasterInfo, Window, open_raster, raster_is_all_nodata, read_info
-from ..labels import LabelSources, count_labels, rasterize_labels
+from ..labels import BACKGROUND, IGNORE, ROAD, LabelSources, count_labels, rasterize_labels
 from ..normalization import BandStats, compute_band_stats
 from .holdout import HoldoutTile, split_holdout
 from .sources import RasterSource
@@ -33,6 +34,9 @@ class TrainJob:
     overwrite: bool = False  # replace an existing --out
     init_model: str | None = None  # weights to fine-tune from
     extra: dict = field(default_factory=dict)  # free-form notes stored in the model
+    # raster path -> 0/1 road mask on its grid (255 nodata): a reference used only to
+    # score each round's pseudo-labels in its record (benchmarks); never trained on
+    diagnostic_truth: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -45,6 +49,11 @@ class TrainingData:
     human: list[np.ndarray | None]  # human labels (incl. hold-out) per raster, None if none
     train_labels: list[np.ndarray | None]  # human labels minus the hold-out
     holdout: list[HoldoutTile]
+    truth: list[np.ndarray | None] = field(default_factory=list)  # job.diagnostic_truth
+
+    def __post_init__(self) -> None:
+        if not self.truth:
+            self.truth = [None] * len(self.sources)
 
     def read(self, source: int, window: Window) -> tuple[np.ndarray, np.ndarray]:
         """Normalised image and valid mask of a window of raster ``source``."""
@@ -97,6 +106,27 @@ def _check_label_counts(labels: list[np.ndarray | None], job: TrainJob) -> None:
                             "polygons (--background) so the model sees what is not road")
 
 
+def _read_truth(job: TrainJob, infos: list[RasterInfo]) -> list[np.ndarray | None]:
+    """The diagnostic reference of each raster, as ROAD / BACKGROUND / IGNORE labels."""
+    from ..io.probability import read_probability
+
+    by_path = {os.path.realpath(k): v for k, v in job.diagnostic_truth.items()}
+    out: list[np.ndarray | None] = []
+    for info in infos:
+        path = by_path.get(os.path.realpath(info.path))
+        if path is None:
+            out.append(None)
+            continue
+        prob, valid = read_probability(read_info(path))
+        if prob.shape != (info.height, info.width):
+            raise BadInputError(f"diagnostic truth {path!r} is {prob.shape[1]} x {prob.shape[0]}"
+                                f" px, the raster {info.path!r} {info.width} x {info.height}")
+        labels = np.where(prob >= 0.5, ROAD, BACKGROUND).astype(np.uint8)
+        labels[~valid] = IGNORE
+        out.append(labels)
+    return out
+
+
 def prepare_training_data(job: TrainJob, config: TrainConfig, *, reporter: Reporter,
                           stats: BandStats | None = None) -> TrainingData:
     """Validate the inputs and load labels, statistics, hold-out and readers.
@@ -132,4 +162,5 @@ def prepare_training_data(job: TrainJob, config: TrainConfig, *, reporter: Repor
         train_labels[i] = lab
     human_all = human + [None] * len(job.unlabeled)
     sources = [RasterSource(info, stats) for info in infos]
-    return TrainingData(infos, sources, stats, human_all, train_labels, holdout)
+    return TrainingData(infos, sources, stats, human_all, train_labels, holdout,
+                        _read_truth(job, infos))

@@ -20,18 +20,17 @@ from ..io.raster import Window
 from ..labels import IGNORE
 from ..losses.contrastive import update_ema_teacher
 from ..losses.supervised import supervised_loss
-from ..pairs import sample_pair
-from .contrastive_step import PairBatch, contrastive_loss, read_pair_batch
+from .contrastive_step import ContrastiveOutcome, NegativeRule, contrastive_loss
 from .crops import CropPool
+from .pair_batch import PairBatch, draw_pair_batch, negative_redraw
+from .pair_sites import PairSites
 from .sources import slice_padded
 
-__all__ = ["RoundInputs", "train_round", "lr_at", "contrastive_weight_at", "supervised_batch",
-           "pair_batch"]
+__all__ = ["RoundInputs", "RoundStreams", "train_round", "lr_at", "contrastive_weight_at",
+           "supervised_batch", "pair_batch", "negative_rule"]
 
 Reader = Callable[[int, Window], tuple[np.ndarray, np.ndarray]]
 
-#: Share of supervised crops centred on a road pixel (roads are often < 5 % of pixels).
-ROAD_CROP_SHARE = 0.5
 #: Warm-up length as a share of the round's steps.
 WARMUP_SHARE = 0.05
 
@@ -44,7 +43,18 @@ class RoundInputs:
     labels: list[np.ndarray | None]  # per raster: human (minus hold-out) + pseudo labels
     human_pool: CropPool  # crops around human labels
     pseudo_pool: CropPool | None  # crops around pseudo-labels (None in round 1)
-    shapes: list[tuple[int, int]]  # (rows, cols) of every raster, for contrastive pairs
+    sites: PairSites | None = None  # where contrastive pairs go (None: no contrastive term)
+    contrastive_scale: float = 1.0  # lambda_c multiplier (the unlabeled share of pixels)
+
+
+@dataclass
+class RoundStreams:
+    """The random streams one round draws from, each independent of the others."""
+
+    crops: np.random.Generator  # supervised crop windows
+    train_torch: torch.Generator  # supervised augmentation
+    pairs: np.random.Generator | None = None  # contrastive pair windows
+    pairs_torch: torch.Generator | None = None  # contrastive augmentation and sampling
 
 
 def lr_at(step: int, steps: int, base_lr: float) -> float:
@@ -77,17 +87,17 @@ def supervised_batch(inputs: RoundInputs, config: TrainConfig, rng: np.random.Ge
     n_pseudo = 0
     if inputs.pseudo_pool is not None and not inputs.pseudo_pool.empty:
         n_pseudo = int(rng.binomial(n, config.pseudo.batch_share))
-    crops = inputs.human_pool.sample(n - n_pseudo, config.crop_px, road_share=ROAD_CROP_SHARE,
-                                     rng=rng)
+    crops = inputs.human_pool.sample(n - n_pseudo, config.crop_px,
+                                     road_share=config.road_crop_share, rng=rng)
     if n_pseudo:
         crops += inputs.pseudo_pool.sample(n_pseudo, config.crop_px,
-                                           road_share=ROAD_CROP_SHARE, rng=rng)
+                                           road_share=config.road_crop_share, rng=rng)
     xs, ys = [], []
     for src, win in crops:
         image, valid = inputs.read(src, win)
         lab = slice_padded(inputs.labels[src], win, IGNORE)
         lab[~valid] = IGNORE
-        t = random_d4(generator)
+        t = random_d4(generator, enabled=config.augment.geometric)
         xs.append(apply_d4(torch.from_numpy(image), t))
         ys.append(apply_d4(torch.from_numpy(lab), t))
     x = photometric(torch.stack(xs), config.augment, generator=generator)
@@ -95,68 +105,119 @@ def supervised_batch(inputs: RoundInputs, config: TrainConfig, rng: np.random.Ge
 
 
 def pair_batch(inputs: RoundInputs, config: TrainConfig, rng: np.random.Generator,
-               device: torch.device) -> PairBatch:
-    """One step's positive pairs with their negative regions, on ``device``."""
-    c = config.contrastive
-    pairs = [sample_pair(inputs.shapes, core_px=c.core_px, view_px=c.view_px,
-                         negative_px=c.negative_px, rng=rng) for _ in range(c.pairs_per_step)]
-    return read_pair_batch(inputs.read, pairs, device)
+               device: torch.device) -> PairBatch | None:
+    """One step's positive pairs with their negative regions, on ``device`` (None: none)."""
+    if inputs.sites is None:
+        return None
+    return draw_pair_batch(inputs.read, inputs.sites, config.contrastive, rng, device)
+
+
+def negative_rule(config: TrainConfig) -> NegativeRule:
+    """The rules that pick negatives, from the configuration."""
+    c, p = config.contrastive, config.pseudo
+    return NegativeRule(c.hog_filter, c.hog_threshold, c.cell_px, c.drop_same_class_negatives,
+                        p.road_threshold, p.background_threshold)
+
+
+def _contrastive_term(model: torch.nn.Module, teacher: torch.nn.Module | None,
+                      inputs: RoundInputs, config: TrainConfig, streams: RoundStreams,
+                      device: torch.device) -> ContrastiveOutcome | None:
+    assert streams.pairs is not None and streams.pairs_torch is not None
+    batch = pair_batch(inputs, config, streams.pairs, device)
+    if batch is None:
+        return None
+    assert inputs.sites is not None
+    return contrastive_loss(model, teacher, batch, config.contrastive, config.augment,
+                            rule=negative_rule(config), generator=streams.pairs_torch,
+                            redraw=negative_redraw(inputs.read, inputs.sites, batch,
+                                                   config.contrastive, streams.pairs))
+
+
+def _touch(module: torch.nn.Module) -> torch.Tensor:
+    """Zero that depends on every parameter: keeps DDP's gradient buckets complete on a
+    step without a contrastive term."""
+    return sum(p.sum() for p in module.parameters()) * 0.0
 
 
 def train_round(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs: RoundInputs,
                 config: TrainConfig, *, steps: int, device: torch.device,
-                rng: np.random.Generator, generator: torch.Generator, reporter: Reporter,
-                stage: str, first_round: bool = False,
+                streams: RoundStreams, reporter: Reporter, stage: str,
+                first_round: bool = False,
                 dist: DistributedContext | None = None) -> dict[str, float]:
     """Run ``steps`` optimiser steps of L_sup + lambda_c * L_contrast.
 
     ``model`` may be in DistributedDataParallel (``dist`` then says which process this
     is): the gradients are averaged over the processes, and cancel is agreed between
-    them at each step, so that no process is left waiting in a collective.
+    them at each step, so that no process is left waiting in a collective. The teacher
+    (soft negatives) runs in eval mode: its batch norm uses the running statistics it
+    copies from the student, not those of a batch of two or four views.
 
     Returns
     -------
     dict
-        Mean ``loss``, ``loss_supervised`` and ``loss_contrastive`` of the round.
+        Mean ``loss`` and ``loss_supervised`` of the round; ``loss_contrastive``, the
+        mean over the steps that had a contrastive term (NaN if none);
+        ``contrastive_step_share`` and ``contrastive_anchor_share``, the share of steps,
+        and of sampled anchors, that carried a contrastive loss (NaN with the branch off).
     """
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate,
                                   weight_decay=config.weight_decay)
-    use_contrast = config.contrastive.enabled and config.contrastive.weight > 0
+    use_contrast = (config.contrastive.enabled and config.contrastive.weight > 0
+                    and inputs.sites is not None and inputs.contrastive_scale > 0)
     amp = config.mixed_precision
     dist = dist if dist is not None else DistributedContext()
     student = model.module if isinstance(model, DistributedDataParallel) else model
     model.train()
+    if teacher is not None:
+        teacher.eval()
     sums = {"loss": 0.0, "loss_supervised": 0.0, "loss_contrastive": 0.0}
+    counts = {"steps": 0, "anchors": 0, "anchors_used": 0}
     for step in range(steps):
         if dist.any_true(reporter.should_stop()):
             raise CancelledError("the run was cancelled")
         for group in optimizer.param_groups:
             group["lr"] = lr_at(step, steps, config.learning_rate)
-        x, y = supervised_batch(inputs, config, rng, generator)
+        x, y = supervised_batch(inputs, config, streams.crops, streams.train_torch)
         x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
         if device.type == "cuda" and config.channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
+        outcome, hog_keep = None, float("nan")
         with autocast(device, amp):
             out = model(x, with_embedding=False)
             l_sup = supervised_loss(out.logits.float(), y, dice_weight=config.dice_weight)
-            l_con, hog_keep = torch.zeros((), device=device), float("nan")
+            loss = l_sup
             if use_contrast:
-                batch = pair_batch(inputs, config, rng, device)
-                l_con, hog_keep = contrastive_loss(model, teacher, batch, config.contrastive,
-                                                   config.augment, generator=generator)
-            lam = contrastive_weight_at(step, steps, weight=config.contrastive.weight,
-                                        rampup_fraction=config.contrastive.rampup_fraction,
-                                        first_round=first_round)
-            loss = l_sup + lam * l_con
+                outcome = _contrastive_term(model, teacher, inputs, config, streams, device)
+                lam = inputs.contrastive_scale * contrastive_weight_at(
+                    step, steps, weight=config.contrastive.weight,
+                    rampup_fraction=config.contrastive.rampup_fraction, first_round=first_round)
+                if outcome is not None:
+                    counts["anchors"] += outcome.anchors
+                    counts["anchors_used"] += outcome.anchors_used
+                    hog_keep = outcome.hog_keep
+                if outcome is not None and outcome.loss is not None:
+                    loss = l_sup + lam * outcome.loss
+                elif dist.is_distributed:
+                    loss = l_sup + _touch(student.projection_head)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         optimizer.step()
         if teacher is not None:
             update_ema_teacher(teacher, student, momentum=config.contrastive.teacher_momentum)
-        values = (loss.item(), l_sup.item(), float(l_con.item()))
-        for key, v in zip(sums, values, strict=True):
-            sums[key] += v
-        reporter.progress(stage, step + 1, steps, loss=values[0], loss_supervised=values[1],
-                          loss_contrastive=values[2], hog_keep=hog_keep)
-    return {k: v / steps for k, v in sums.items()}
+        l_con = None if outcome is None or outcome.loss is None else float(outcome.loss.item())
+        sums["loss"] += loss.item()
+        sums["loss_supervised"] += l_sup.item()
+        if l_con is not None:
+            sums["loss_contrastive"] += l_con
+            counts["steps"] += 1
+        reporter.progress(stage, step + 1, steps, loss=loss.item(),
+                          loss_supervised=l_sup.item(), loss_contrastive=l_con,
+                          hog_keep=hog_keep)
+    nan = float("nan")
+    return {"loss": sums["loss"] / steps, "loss_supervised": sums["loss_supervised"] / steps,
+            "loss_contrastive": sums["loss_contrastive"] / counts["steps"]
+            if counts["steps"] else nan,
+            "contrastive_step_share": counts["steps"] / steps if use_contrast else nan,
+            "contrastive_anchor_share": counts["anchors_used"] / counts["anchors"]
+            if counts["anchors"] else nan}

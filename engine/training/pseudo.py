@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
 
-from ..config import TrainConfig
+from ..config import PseudoLabelConfig, TrainConfig
 from ..distributed import DistributedContext
 from ..events import Reporter
-from ..labels import IGNORE, ROAD
+from ..labels import BACKGROUND, IGNORE, ROAD
 from ..pseudo_labels import (
     TileScore,
     calibrated_thresholds,
@@ -22,11 +24,23 @@ from .inputs import TrainingData
 from .ranks import RoundSeeds
 from .validate import holdout_probabilities
 
-__all__ = ["pseudo_inputs", "pseudo_only", "pseudo_thresholds", "select_shared"]
+__all__ = ["PseudoRound", "pseudo_inputs", "pseudo_only", "pseudo_thresholds", "select_shared",
+           "pseudo_diagnostics"]
 
 
-def select_shared(scores: list[TileScore], *, keep_fraction: float,
-                  min_confident_fraction: float, dist: DistributedContext) -> list[TileScore]:
+@dataclass(frozen=True)
+class PseudoRound:
+    """The pseudo-labels of a round and what they are made of."""
+
+    labels: list[np.ndarray | None]  # per raster: human (minus hold-out) over pseudo-labels
+    selected: set  # keys of the kept tiles
+    candidates: int  # tiles scored by all processes
+    thresholds: tuple[float, float]  # the (road, background) thresholds used
+    diagnostics: dict[str, Any]  # see :func:`pseudo_diagnostics`
+
+
+def select_shared(scores: list[TileScore], *, config: PseudoLabelConfig, keep_fraction: float,
+                  dist: DistributedContext) -> list[TileScore]:
     """Select tiles among the scores of every process; every process gets the same tiles.
 
     Each process scored its own share of the tiles. The scores (without their label
@@ -37,17 +51,24 @@ def select_shared(scores: list[TileScore], *, keep_fraction: float,
     ----------
     scores : list of TileScore
         This process's scores.
-    keep_fraction, min_confident_fraction : float
-        As in :func:`engine.pseudo_labels.select_tiles`.
+    config : PseudoLabelConfig
+        The selection rules (:func:`engine.pseudo_labels.select_tiles`).
+    keep_fraction : float
+        q of this round.
     dist : DistributedContext
     """
+    def select(candidates: list[TileScore]) -> list[TileScore]:
+        return select_tiles(candidates, keep_fraction=keep_fraction,
+                            min_confident_fraction=config.min_confident_fraction,
+                            min_road_share=config.min_road_share,
+                            road_strata=config.road_strata,
+                            road_tile_share=config.road_tile_share)
+
     if not dist.is_distributed:
-        return select_tiles(scores, keep_fraction=keep_fraction,
-                            min_confident_fraction=min_confident_fraction)
+        return select(scores)
     light = [dataclasses.replace(s, labels=np.empty((0, 0), np.uint8)) for s in scores]
     everyone = [s for part in dist.all_gather_object(light) for s in part]
-    kept = select_tiles(everyone, keep_fraction=keep_fraction,
-                        min_confident_fraction=min_confident_fraction)
+    kept = select(everyone)
     keys = {s.key for s in kept}
     labels: dict[tuple[int, int, int], np.ndarray] = {}
     for part in dist.all_gather_object({s.key: s.labels for s in scores if s.key in keys}):
@@ -77,25 +98,79 @@ def pseudo_thresholds(model: torch.nn.Module, data: TrainingData, config: TrainC
                                  target_precision=cfg.calibrate_precision)
 
 
+def _counts(labels: np.ndarray, truth: np.ndarray | None, cls: int) -> dict[str, int]:
+    out = {"pseudo": int(np.count_nonzero(labels == cls))}
+    if truth is not None:
+        out["right"] = int(np.count_nonzero((labels == cls) & (truth == cls)))
+        out["true"] = int(np.count_nonzero(truth == cls))
+    return out
+
+
+def pseudo_diagnostics(scores: list[TileScore], kept: list[TileScore],
+                       pseudo: list[np.ndarray | None],
+                       truth: list[np.ndarray | None]) -> dict[str, Any]:
+    """What a round's pseudo-labels hold, and how right they are where a truth exists.
+
+    Parameters
+    ----------
+    scores, kept : list of TileScore
+        The candidate tiles (this process's) and the selected ones.
+    pseudo : list of (ndarray of uint8) or None
+        Per raster, the pseudo-labeled pixels alone (:func:`pseudo_only`).
+    truth : list of (ndarray of uint8) or None
+        Per raster, a reference (ROAD / BACKGROUND / IGNORE) for benchmarks; None where
+        there is none. Never used for training.
+
+    Returns
+    -------
+    dict
+        ``candidate_road_share`` and ``selected_road_share`` (mean predicted road share
+        of the tiles), ``selected_road_tiles``, ``pseudo_road_px``,
+        ``pseudo_background_px``; with a truth, ``road_precision``, ``road_recall``,
+        ``background_precision``, ``background_recall`` (recall over the truth pixels of
+        the rasters' unlabeled area).
+    """
+    def mean_share(tiles: list[TileScore]) -> float:
+        return float(np.mean([t.road_share for t in tiles])) if tiles else float("nan")
+
+    out: dict[str, Any] = {"candidate_road_share": mean_share(scores),
+                           "selected_road_share": mean_share(kept),
+                           "selected_road_tiles": sum(t.road_share > 0 for t in kept)}
+    for name, cls in (("road", ROAD), ("background", BACKGROUND)):
+        totals = {"pseudo": 0, "right": 0, "true": 0}
+        judged = False
+        for lab, ref in zip(pseudo, truth, strict=True):
+            if lab is None:
+                continue
+            for key, value in _counts(lab, ref, cls).items():
+                totals[key] += value
+            judged |= ref is not None
+        out[f"pseudo_{name}_px"] = totals["pseudo"]
+        if judged:
+            out[f"{name}_precision"] = totals["right"] / totals["pseudo"] \
+                if totals["pseudo"] else float("nan")
+            out[f"{name}_recall"] = totals["right"] / totals["true"] \
+                if totals["true"] else float("nan")
+    return out
+
+
 def pseudo_inputs(model: torch.nn.Module, data: TrainingData, config: TrainConfig,
                   round_index: int, device: torch.device, reporter: Reporter,
-                  seeds: RoundSeeds, dist: DistributedContext
-                  ) -> tuple[list[np.ndarray | None], set, int, tuple[float, float]]:
+                  seeds: RoundSeeds, dist: DistributedContext, *,
+                  decision_threshold: float = 0.5) -> PseudoRound:
     """Score unlabeled tiles, keep the best share, and merge them under the human labels.
 
     Process ``rank`` scores ``tiles[rank::world_size]``. The thresholds come from rank 0
     (:func:`pseudo_thresholds`), so that every process labels alike.
 
+    Parameters
+    ----------
+    decision_threshold : float
+        The model's calibrated threshold: pseudo-labels are never less strict than it.
+
     Returns
     -------
-    labels : list of (ndarray of uint8, shape (H, W)) or None
-        Per raster: human labels (minus hold-out) with the kept pseudo-labels beneath.
-    selected : set
-        Keys of the kept tiles.
-    candidates : int
-        Number of tiles scored by all processes.
-    thresholds : tuple of float
-        The (road, background) thresholds used.
+    PseudoRound
     """
     model.eval()
     thresholds = dist.broadcast_object(dist.run_on_main(
@@ -105,12 +180,14 @@ def pseudo_inputs(model: torch.nn.Module, data: TrainingData, config: TrainConfi
     tiles = [(i, w) for i, src in enumerate(data.sources)
              for w in candidate_tiles(src.shape, cfg.tile_px, human=data.human[i])]
     scores = score_tiles(model, data.read, tiles[dist.rank::dist.world_size], cfg,
-                         config.augment, device=device, rng=np.random.default_rng(seeds.numpy),
-                         generator=torch.Generator().manual_seed(seeds.pseudo_torch),
+                         config.augment, device=device, rng=seeds.rng("pseudo"),
+                         generator=seeds.torch_generator("pseudo_torch"),
+                         decision_threshold=decision_threshold,
+                         shapes=[src.shape for src in data.sources],
                          progress=lambda d, t: reporter.progress(
                              f"round {round_index + 1}: pseudo-labels", d, t))
-    kept = select_shared(scores, keep_fraction=cfg.keep_fraction(round_index),
-                         min_confident_fraction=cfg.min_confident_fraction, dist=dist)
+    kept = select_shared(scores, config=cfg, keep_fraction=cfg.keep_fraction(round_index),
+                         dist=dist)
     labels = [None if t is None else t.copy() for t in data.train_labels]
     for s in kept:
         if labels[s.source] is None:
@@ -120,7 +197,10 @@ def pseudo_inputs(model: torch.nn.Module, data: TrainingData, config: TrainConfi
         human = data.human[s.source]
         free = np.ones(s.labels.shape, bool) if human is None else human[sl] == IGNORE
         labels[s.source][sl][free] = s.labels[free]
-    return labels, {s.key for s in kept}, len(tiles), thresholds
+    truth = [None if t is None else np.where(h == IGNORE, t, IGNORE) if h is not None else t
+             for t, h in zip(data.truth, data.human, strict=True)]
+    diagnostics = pseudo_diagnostics(scores, kept, pseudo_only(labels, data.human), truth)
+    return PseudoRound(labels, {s.key for s in kept}, len(tiles), thresholds, diagnostics)
 
 
 def pseudo_only(labels: list[np.ndarray | None], human: list[np.ndarray | None]

@@ -18,39 +18,54 @@ __all__ = ["RoundSeeds", "round_seeds", "wrap_model", "uses_every_parameter", "m
 
 @dataclass(frozen=True)
 class RoundSeeds:
-    """Seeds of one round on one process."""
+    """Independent random streams of one round on one process.
 
-    numpy: list[int]  # for numpy.random.default_rng: crops, pairs, pseudo-label contexts
-    train_torch: int  # for the torch generator of the training steps (augmentation)
-    pseudo_torch: int  # for the torch generator of pseudo-label scoring
+    Every stream is spawned from one :class:`numpy.random.SeedSequence` of (seed, round,
+    rank), so no two share a state, whatever the seed; and a stream draws the same
+    numbers whether or not another branch (the contrastive pairs) is on.
+    """
+
+    crops: np.random.SeedSequence  # supervised crop windows
+    pairs: np.random.SeedSequence  # contrastive pair windows
+    pseudo: np.random.SeedSequence  # pseudo-label contexts
+    train_torch: int  # torch generator: augmentation of the supervised crops
+    pairs_torch: int  # torch generator: augmentation, anchors and negatives of the pairs
+    pseudo_torch: int  # torch generator: augmentation of the pseudo-label contexts
+
+    def rng(self, name: str) -> np.random.Generator:
+        """A numpy generator of the stream ``crops``, ``pairs`` or ``pseudo``."""
+        return np.random.default_rng(getattr(self, name))
+
+    def torch_generator(self, name: str) -> torch.Generator:
+        """A CPU torch generator of ``train_torch``, ``pairs_torch`` or ``pseudo_torch``."""
+        return torch.Generator().manual_seed(getattr(self, name))
 
 
 def round_seeds(seed: int, round_index: int, dist: DistributedContext) -> RoundSeeds:
-    """The seeds of a round on this process.
+    """The random streams of a round on this process.
 
-    One process keeps the seeds of single-process runs; with several, each rank mixes
-    its rank in, so that the ranks draw different crops, pairs, contexts and
-    augmentations.
+    With several processes each rank mixes its rank in, so that the ranks draw
+    different crops, pairs, contexts and augmentations.
     """
-    if not dist.is_distributed:
-        return RoundSeeds([seed, round_index], seed * 1000 + round_index, seed + round_index)
-    numpy_seed = [seed, round_index, dist.rank]
-    state = np.random.SeedSequence(numpy_seed).generate_state(2, np.uint32)
-    return RoundSeeds(numpy_seed, int(state[0]), int(state[1]))
+    entropy = [seed, round_index] + ([dist.rank] if dist.is_distributed else [])
+    crops, pairs, pseudo, torch_streams = np.random.SeedSequence(entropy).spawn(4)
+    t = torch_streams.generate_state(3, np.uint32)
+    return RoundSeeds(crops, pairs, pseudo, int(t[0]), int(t[1]), int(t[2]))
 
 
-def uses_every_parameter(config: TrainConfig) -> bool:
+def uses_every_parameter(config: TrainConfig, *, branch_on: bool = True) -> bool:
     """True when every training step reaches every parameter.
 
     The supervised forward skips the projection head (``with_embedding=False``); the
-    contrastive forwards of the same step use it, so a step reaches every parameter
-    exactly when the contrastive term is on.
+    contrastive term of the same step uses it (or, on a step where no pair gave a loss,
+    touches it with a zero), so a step reaches every parameter exactly when the term is
+    on: enabled in ``config`` and not turned off for the run (``branch_on``).
     """
-    return config.contrastive.enabled and config.contrastive.weight > 0
+    return branch_on and config.contrastive.enabled and config.contrastive.weight > 0
 
 
 def wrap_model(model: torch.nn.Module, dist: DistributedContext, device: torch.device, *,
-               config: TrainConfig) -> torch.nn.Module:
+               config: TrainConfig, branch_on: bool = True) -> torch.nn.Module:
     """``model`` in DistributedDataParallel under several processes, else ``model`` itself.
 
     ``find_unused_parameters`` is on only when the contrastive term is off: the
@@ -65,7 +80,8 @@ def wrap_model(model: torch.nn.Module, dist: DistributedContext, device: torch.d
     ids = [device.index] if device.type == "cuda" else None
     return DistributedDataParallel(model, device_ids=ids, output_device=None if ids is None
                                    else device.index,
-                                   find_unused_parameters=not uses_every_parameter(config))
+                                   find_unused_parameters=not uses_every_parameter(
+                                       config, branch_on=branch_on))
 
 
 def mean_over_ranks(values: dict[str, float], dist: DistributedContext) -> dict[str, float]:

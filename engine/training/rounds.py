@@ -24,12 +24,14 @@ from ..model_file import load_model, read_model_file, save_model
 from ..models import RoadNet, build_model
 from ..normalization import BandStats
 from ..pseudo_labels import selection_change
+from ..threshold import DEFAULT_THRESHOLD
+from .contrastive_setup import ContrastiveSetup, contrastive_setup
 from .crops import build_crop_pool
 from .inputs import TrainingData, TrainJob, prepare_training_data
-from .loop import RoundInputs, train_round
+from .loop import RoundInputs, RoundStreams, train_round
 from .pseudo import pseudo_inputs, pseudo_only
 from .ranks import mean_over_ranks, round_seeds, sync_model, wrap_model
-from .validate import holdout_scores
+from .validate import evaluate_holdout
 
 __all__ = ["TrainResult", "train", "rounds_dir"]
 
@@ -105,6 +107,8 @@ def _metadata(data: TrainingData, config: TrainConfig, job: TrainJob, history: l
         "rounds": history,
         "best_round": best + 1,
         "round": round_index + 1,
+        # The threshold of this file's weights; --out is a copy of the best round's file.
+        "decision_threshold": history[round_index]["threshold"],
         "selected_tiles": sorted(list(k) for k in selected),
         "holdout": [{"image": data.infos[t.source].path,
                      "window": [t.window.row_off, t.window.col_off, t.window.rows,
@@ -169,6 +173,14 @@ class _Nets:
     model: RoadNet  # validated, pseudo-labels, saved
     step: torch.nn.Module  # ``model`` itself, or in DistributedDataParallel
     teacher: RoadNet | None  # the un-wrapped EMA copy (soft negatives), else None
+    contrastive: ContrastiveSetup  # where the pairs go and the weight's scale
+
+
+def _current_threshold(state: _RunState) -> float:
+    """The decision threshold of the weights the next round starts from."""
+    if not state.history:
+        return DEFAULT_THRESHOLD
+    return float(state.history[-1].get("threshold", {}).get("value", DEFAULT_THRESHOLD))
 
 
 def _train_one_round(r: int, nets: _Nets, data: TrainingData, config: TrainConfig,
@@ -177,38 +189,53 @@ def _train_one_round(r: int, nets: _Nets, data: TrainingData, config: TrainConfi
     """Pseudo-label (from round 2), train, validate; return the round's record."""
     t0 = time.monotonic()
     seeds = round_seeds(config.seed, r, dist)
-    labels, pseudo_pool, new_sel, n_tiles = data.train_labels, None, set(), 0
-    thresholds = None
+    labels, pseudo_pool, pseudo = data.train_labels, None, None
     if r > 0 and config.pseudo.enabled:
-        labels, new_sel, n_tiles, thresholds = pseudo_inputs(nets.model, data, config, r, dev,
-                                                             reporter, seeds, dist)
-        pseudo_pool = build_crop_pool(pseudo_only(labels, data.human),
-                                      rng=np.random.default_rng([config.seed, r]))
+        pseudo = pseudo_inputs(nets.model, data, config, r, dev, reporter, seeds, dist,
+                               decision_threshold=_current_threshold(state))
+        labels = pseudo.labels
+        pseudo_pool = build_crop_pool(pseudo_only(labels, data.human), rng=seeds.rng("crops"))
     human_pool = build_crop_pool(data.train_labels, rng=np.random.default_rng(config.seed))
-    inputs = RoundInputs(data.read, labels, human_pool, pseudo_pool,
-                         [s.shape for s in data.sources])
+    t_pseudo = time.monotonic() - t0
+    setup = nets.contrastive
+    inputs = RoundInputs(data.read, labels, human_pool, pseudo_pool, setup.sites, setup.scale)
+    streams = RoundStreams(seeds.rng("crops"), seeds.torch_generator("train_torch"),
+                           seeds.rng("pairs"), seeds.torch_generator("pairs_torch"))
     losses = train_round(nets.step, nets.teacher, inputs, config, steps=config.steps_per_round,
-                         device=dev, rng=np.random.default_rng(seeds.numpy),
-                         generator=torch.Generator().manual_seed(seeds.train_torch),
-                         reporter=reporter, stage=f"round {r + 1}: training",
-                         first_round=r == 0, dist=dist)
+                         device=dev, streams=streams, reporter=reporter,
+                         stage=f"round {r + 1}: training", first_round=r == 0, dist=dist)
     losses = mean_over_ranks(losses, dist)
     sync_model(nets.model, dist)
     reporter.progress(f"round {r + 1}: validation", 0, 1)
     # Rank 0 validates every hold-out tile and sends the scores: the others hold the same
     # weights and would find the same numbers, but sending them makes the decisions that
     # follow (best round, stop) identical by construction rather than by float luck.
-    metrics = dist.broadcast_object(dist.run_on_main(lambda: holdout_scores(
-        nets.model, data.read, data.holdout, tile_px=config.predict_tile_px, device=dev,
-        amp=config.mixed_precision)))
+    verdict = dist.broadcast_object(dist.run_on_main(lambda: _verdict(nets.model, data, config,
+                                                                      dev)))
+    new_sel = pseudo.selected if pseudo is not None else set()
     change = selection_change(state.selected, new_sel)
     state.selected = new_sel
-    return {"round": r + 1, "metrics": metrics, "losses": losses,
-            "pseudo_tiles": len(new_sel), "candidate_tiles": n_tiles,
-            "pseudo_thresholds": thresholds,
+    return {"round": r + 1, "metrics": verdict["metrics"], "threshold": verdict["threshold"],
+            "metrics_at_0.5": verdict["metrics_at_default"], "losses": losses,
+            "contrastive_weight": config.contrastive.weight * setup.scale
+            if setup.sites is not None else 0.0,
+            "pseudo_tiles": len(new_sel),
+            "candidate_tiles": pseudo.candidates if pseudo is not None else 0,
+            "pseudo_thresholds": pseudo.thresholds if pseudo is not None else None,
+            "pseudo": pseudo.diagnostics if pseudo is not None else None,
             "keep_fraction": config.pseudo.keep_fraction(r) if r > 0 else 0.0,
             "selection_change": change if r > 1 else None,
+            "pseudo_seconds": t_pseudo if pseudo is not None else 0.0,
             "seconds": time.monotonic() - t0, "device": str(dev)}
+
+
+def _verdict(model: RoadNet, data: TrainingData, config: TrainConfig,
+             dev: torch.device) -> dict[str, Any]:
+    """The hold-out's threshold and scores, as plain data (sent to every process)."""
+    found = evaluate_holdout(model, data.read, data.holdout, tile_px=config.predict_tile_px,
+                             device=dev, rule=config.threshold_rule, amp=config.mixed_precision)
+    return {"metrics": found.metrics, "threshold": found.threshold.to_dict(),
+            "metrics_at_default": found.metrics_at_default}
 
 
 def _save_round(r: int, entry: dict[str, Any], model: RoadNet, data: TrainingData,
@@ -286,8 +313,10 @@ def train(job: TrainJob, config: TrainConfig, *, device: str = "auto",
     dist.run_on_main(lambda: _check_output(job))
     config, data, model, state = _start(job, config, dev, reporter)
     soft = config.contrastive.enabled and config.contrastive.negatives_mode == "soft"
-    teacher = copy.deepcopy(model).requires_grad_(False) if soft else None
-    nets = _Nets(model, wrap_model(model, dist, dev, config=config), teacher)
+    teacher = copy.deepcopy(model).requires_grad_(False).eval() if soft else None
+    setup = contrastive_setup(data, config, reporter)
+    nets = _Nets(model, wrap_model(model, dist, dev, config=config,
+                                   branch_on=setup.sites is not None), teacher, setup)
     stop_reason = "already finished" if len(state.history) >= config.max_rounds else None
     for r in range(len(state.history), config.max_rounds):
         entry = _train_one_round(r, nets, data, config, state, dev, reporter, dist)

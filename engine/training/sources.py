@@ -69,6 +69,36 @@ class RasterSource:
         image = normalize(read_window(self._ds, window), self.stats, valid_mask=valid)
         return image, valid
 
+    def valid_mask(self) -> np.ndarray | None:
+        """The whole raster's valid mask when it is held in memory, else None."""
+        return None if self._cache is None else self._cache[1]
+
+    def valid_shares(self, block_px: int) -> tuple[np.ndarray, int]:
+        """Share of valid pixels per ``block_px`` block, and the count of valid pixels.
+
+        A raster not held in memory is read by strips of ``block_px`` rows, so memory
+        stays at one strip.
+
+        Returns
+        -------
+        shares : ndarray of float32, shape (ceil(rows / block_px), ceil(cols / block_px))
+        valid_px : int
+        """
+        from .pair_sites import block_shares
+
+        whole = self.valid_mask()
+        if whole is not None:
+            return block_shares(whole, block_px), int(np.count_nonzero(whole))
+        rows, cols = self.shape
+        strips, count = [], 0
+        for r in range(0, rows, block_px):
+            strip = read_valid_mask(self._ds, Window(r, 0, min(block_px, rows - r), cols))
+            count += int(np.count_nonzero(strip))
+            full = np.zeros((block_px, cols), bool)
+            full[:strip.shape[0]] = strip
+            strips.append(block_shares(full, block_px))
+        return np.concatenate(strips), count
+
     def read(self, window: Window) -> tuple[np.ndarray, np.ndarray]:
         """Read a window (it may extend past the edges).
 

@@ -1,8 +1,9 @@
-"""Scores of the model on the held-out labeled tiles."""
+"""Scores of the model on the held-out labeled tiles, at the threshold they calibrate."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -11,9 +12,11 @@ from ..inference import predict_probability
 from ..io.raster import Window
 from ..labels import IGNORE, ROAD
 from ..metrics import pixel_scores, relaxed_scores
+from ..threshold import DEFAULT_THRESHOLD, ThresholdChoice, calibrate_threshold
 from .holdout import HoldoutTile
 
-__all__ = ["predict_tile", "mosaic", "holdout_probabilities", "holdout_scores"]
+__all__ = ["predict_tile", "mosaic", "holdout_probabilities", "holdout_scores",
+           "HoldoutEvaluation", "evaluate_holdout"]
 
 Reader = Callable[[int, Window], tuple[np.ndarray, np.ndarray]]
 
@@ -62,25 +65,73 @@ def holdout_probabilities(model: torch.nn.Module, read: Reader, holdout: list[Ho
         model.train(was_training)
 
 
-def holdout_scores(model: torch.nn.Module, read: Reader, holdout: list[HoldoutTile], *,
-                   tile_px: int, device: torch.device, amp: bool = True) -> dict[str, float]:
-    """Pixel and relaxed scores of the model on every hold-out tile, pooled.
+@dataclass(frozen=True)
+class HoldoutEvaluation:
+    """The hold-out's verdict on a model: its threshold and its scores there."""
 
-    Tiles are laid side by side with gaps wider than the relaxed tolerance, so the
-    relaxed scores never match pixels across two tiles.
+    threshold: ThresholdChoice  # chosen on the hold-out by the configured rule
+    metrics: dict[str, float]  # scores at ``threshold.value``
+    metrics_at_default: dict[str, float]  # scores at 0.5, to show what calibration changed
+    probabilities: list[np.ndarray]  # per hold-out tile, float32 of the tile's shape
+
+
+def _mosaics(probs: list[np.ndarray], holdout: list[HoldoutTile]
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Tiles side by side with gaps wider than the relaxed tolerance: prob, truth, valid.
+
+    The gaps keep the relaxed scores from matching pixels across two tiles.
+    """
+    gap = 2 * RHO_PX + 2
+    return (mosaic(probs, gap, 0.0), mosaic([t.labels == ROAD for t in holdout], gap, False),
+            mosaic([t.labels != IGNORE for t in holdout], gap, False))
+
+
+def _scores(prob: np.ndarray, truth: np.ndarray, valid: np.ndarray,
+            threshold: float) -> dict[str, float]:
+    pred = prob >= threshold
+    px = pixel_scores(pred, truth, valid=valid)
+    rx = relaxed_scores(pred, truth, rho_px=RHO_PX, valid=valid)
+    return {**px.to_dict(), "relaxed_precision": rx.precision, "relaxed_recall": rx.recall,
+            "relaxed_f1": rx.f1}
+
+
+def holdout_scores(model: torch.nn.Module, read: Reader, holdout: list[HoldoutTile], *,
+                   tile_px: int, device: torch.device, amp: bool = True,
+                   threshold: float = DEFAULT_THRESHOLD) -> dict[str, float]:
+    """Pixel and relaxed scores of the model on every hold-out tile, pooled, at ``threshold``.
 
     Returns
     -------
     dict
         precision, recall, f1, iou, relaxed_precision, relaxed_recall, relaxed_f1.
     """
-    preds = [p >= 0.5 for p in holdout_probabilities(model, read, holdout, tile_px=tile_px,
-                                                      device=device, amp=amp)]
-    gap = 2 * RHO_PX + 2
-    pred = mosaic(preds, gap, False)
-    truth = mosaic([t.labels == ROAD for t in holdout], gap, False)
-    valid = mosaic([t.labels != IGNORE for t in holdout], gap, False)
-    px = pixel_scores(pred, truth, valid=valid)
-    rx = relaxed_scores(pred, truth, rho_px=RHO_PX, valid=valid)
-    return {**px.to_dict(), "relaxed_precision": rx.precision, "relaxed_recall": rx.recall,
-            "relaxed_f1": rx.f1}
+    probs = holdout_probabilities(model, read, holdout, tile_px=tile_px, device=device, amp=amp)
+    return _scores(*_mosaics(probs, holdout), threshold)
+
+
+def evaluate_holdout(model: torch.nn.Module, read: Reader, holdout: list[HoldoutTile], *,
+                     tile_px: int, device: torch.device, rule: str,
+                     amp: bool = True) -> HoldoutEvaluation:
+    """Predict the hold-out once, choose the decision threshold there, and score at it.
+
+    The threshold and the scores come from the same pixels, so the scores are a little
+    optimistic as estimates for new imagery; they rank rounds fairly, since every round
+    is judged alike.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+    read : callable (source, Window) -> (image, valid)
+    holdout : list of HoldoutTile
+    tile_px : int
+        Window of the sliding prediction.
+    device : torch.device
+    rule : str
+        ``"f1"``, ``"relaxed_f1"`` or ``"fixed"`` (:func:`engine.threshold.calibrate_threshold`).
+    amp : bool
+    """
+    probs = holdout_probabilities(model, read, holdout, tile_px=tile_px, device=device, amp=amp)
+    prob, truth, valid = _mosaics(probs, holdout)
+    choice = calibrate_threshold(prob, truth, valid, rule=rule, rho_px=RHO_PX)
+    return HoldoutEvaluation(choice, _scores(prob, truth, valid, choice.value),
+                             _scores(prob, truth, valid, DEFAULT_THRESHOLD), probs)

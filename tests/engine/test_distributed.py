@@ -23,6 +23,7 @@ from engine.normalization import BandStats
 from engine.predict import PredictConfig, WindowLayout, predict_raster
 from engine.predict.shards import PartWriter, merge_parts, part_path, plan_shards
 from engine.predict.streaming import _Run, _stream
+from engine.threshold import model_threshold, raster_threshold
 from engine.training.ranks import round_seeds
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,10 +61,13 @@ class TestDistributedContext:
         assert ctx.any_true(False) is False and ctx.run_on_main(lambda: 5) == 5
 
 
-def test_round_seeds_differ_between_ranks_and_keep_single_process_seeds():
-    assert round_seeds(7, 2, DistributedContext()).numpy == [7, 2]
+def test_round_seeds_differ_between_ranks_and_repeat_for_one_process():
+    one = round_seeds(7, 2, DistributedContext())
+    again = round_seeds(7, 2, DistributedContext())
+    assert one.rng("crops").integers(1 << 30) == again.rng("crops").integers(1 << 30)
     ranks = [round_seeds(7, 2, DistributedContext(r, 2, r, "gloo")) for r in range(2)]
-    assert ranks[0].numpy != ranks[1].numpy and ranks[0].train_torch != ranks[1].train_torch
+    assert ranks[0].rng("crops").integers(1 << 30) != ranks[1].rng("crops").integers(1 << 30)
+    assert ranks[0].train_torch != ranks[1].train_torch
 
 
 @pytest.mark.parametrize("height, tile, overlap, world", [
@@ -115,7 +119,7 @@ def test_sharded_parts_merge_into_the_single_process_output(tmp_path, scene_file
     info = read_info(str(scene_files["image"]))
     layout = WindowLayout.for_grid(info.height, info.width, tile_px=64, overlap=0.5)
     run = _Run(model, torch.device("cpu"), info, BandStats.from_dict(meta["normalization"]),
-               layout, config, Reporter())
+               layout, config, Reporter(), model_threshold(meta))
     merged = tmp_path / "merged.tif"
     parts = []
     for rank, shard in enumerate(plan_shards(layout, world)):
@@ -123,8 +127,9 @@ def test_sharded_parts_merge_into_the_single_process_output(tmp_path, scene_file
         _stream(run, writer, shard)
         writer.close()
         parts.append((part_path(merged, rank), len(shard.out_rows)))
-    merge_parts(parts, merged, info, config, overwrite=False)
+    merge_parts(parts, merged, info, config, overwrite=False, threshold=run.threshold)
     assert np.array_equal(_read(merged), _read(single))
+    assert raster_threshold(str(merged)) == raster_threshold(str(single)) == run.threshold
     assert not any(p.exists() for p, _ in parts)
 
 

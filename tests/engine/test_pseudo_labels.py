@@ -17,6 +17,7 @@ from engine.pseudo_labels import (
     candidate_tiles,
     context_window,
     make_pseudo_labels,
+    score_tile,
     score_tiles,
     select_tiles,
     selection_change,
@@ -24,9 +25,10 @@ from engine.pseudo_labels import (
 )
 
 
-def score(i: int, disagreement: float, confident: float = 1.0) -> TileScore:
-    return TileScore(0, Window(0, 32 * i, 32, 32), disagreement, confident,
-                     np.zeros((32, 32), np.uint8))
+def score(i: int, inconsistency: float, *, road_share: float = 0.0, road_confident: float = 1.0,
+          background_confident: float = 1.0) -> TileScore:
+    return TileScore(0, Window(0, 32 * i, 32, 32), inconsistency, road_share, inconsistency,
+                     road_confident, background_confident, np.zeros((32, 32), np.uint8))
 
 
 def test_make_pseudo_labels_uses_both_thresholds_and_ignores_the_middle():
@@ -107,13 +109,42 @@ def test_tile_disagreement_is_mean_abs_difference_over_valid_pixels():
 def test_select_tiles_keeps_the_most_consistent_share():
     scores = [score(i, d) for i, d in enumerate([0.5, 0.1, 0.4, 0.05, 0.3])]
     kept = select_tiles(scores, keep_fraction=0.4, min_confident_fraction=0.0)
-    assert [s.disagreement for s in kept] == [0.05, 0.1]
+    assert [s.inconsistency for s in kept] == [0.05, 0.1]
 
 
-def test_select_tiles_drops_tiles_with_few_confident_pixels():
-    scores = [score(0, 0.01, confident=0.2), score(1, 0.2), score(2, 0.3)]
-    kept = select_tiles(scores, keep_fraction=1.0, min_confident_fraction=0.5)
-    assert [s.key for s in kept] == [score(1, 0).key, score(2, 0).key]
+def test_select_tiles_keeps_consistent_road_tiles_beside_quieter_road_free_ones():
+    # Road-free tiles always look calmer (their few flips spread over many pixels); a
+    # ranking across both kinds would keep road-free tiles only.
+    free = [score(i, 0.001 * (i + 1)) for i in range(10)]
+    road = [score(10 + i, 0.05 + 0.01 * i, road_share=0.08) for i in range(4)]
+    kept = select_tiles(free + road, keep_fraction=0.2, min_confident_fraction=0.0,
+                        road_strata=1, road_tile_share=0.5)
+    assert len(kept) == 3
+    assert [s.key for s in kept if s.road_share > 0] == [road[0].key, road[1].key]
+
+
+def test_select_tiles_ranks_road_tiles_within_strata_of_road_share():
+    # Busy tiles (much road) are less consistent than quiet ones; each stratum keeps its
+    # own best tiles instead of the quiet stratum taking every place.
+    quiet = [score(i, 0.01 * (i + 1), road_share=0.02) for i in range(4)]
+    busy = [score(4 + i, 0.3 + 0.01 * i, road_share=0.3) for i in range(4)]
+    kept = select_tiles(quiet + busy, keep_fraction=0.5, min_confident_fraction=0.0,
+                        road_strata=2)
+    assert {s.key for s in kept} == {quiet[0].key, quiet[1].key, busy[0].key, busy[1].key}
+
+
+@pytest.mark.parametrize(("road_confident", "background_confident", "kept"), [
+    (0.3, 1.0, False),  # too few of the predicted road pixels are confident road
+    (1.0, 0.3, False),  # too few of the predicted background pixels are confident
+    (float("nan"), 0.9, True),  # no predicted road: the road rule does not apply
+    (0.9, float("nan"), True),  # all road: the background rule does not apply
+])
+def test_select_tiles_applies_the_confident_rule_per_class(road_confident, background_confident,
+                                                           kept):
+    tile = score(0, 0.01, road_share=0.1, road_confident=road_confident,
+                 background_confident=background_confident)
+    out = select_tiles([tile], keep_fraction=1.0, min_confident_fraction=0.5)
+    assert (len(out) == 1) is kept
 
 
 def test_select_tiles_rejects_fraction_outside_unit_interval():
@@ -121,10 +152,48 @@ def test_select_tiles_rejects_fraction_outside_unit_interval():
         select_tiles([score(0, 0.1)], keep_fraction=1.5, min_confident_fraction=0.0)
 
 
-def test_selection_change_counts_tiles_that_entered_or_left():
-    assert selection_change({1, 2, 3}, {2, 3, 4}) == pytest.approx(0.5)
-    assert selection_change(set(), set()) == 0.0
-    assert selection_change({1}, {1}) == 0.0
+def test_selection_change_counts_the_tiles_that_left():
+    # The selection grows each round; only tiles dropped from it say it is unstable.
+    assert selection_change({1, 2, 3, 4}, {2, 3, 4, 5, 6, 7}) == pytest.approx(0.25)
+    assert selection_change({1, 2}, {1, 2, 3, 4}) == 0.0
+    assert selection_change(set(), {1}) == 0.0
+
+
+def stripe(road_px: int, flips: int, size: int = 32) -> tuple[np.ndarray, np.ndarray]:
+    """Two predictions of a tile with ``road_px`` road columns, ``flips`` of them seen
+    as road by one view only."""
+    a = np.full((size, size), 0.02, np.float32)
+    a[:, :road_px] = 0.98
+    b = a.copy()
+    b[:, road_px - flips:road_px] = 0.02
+    return a, b
+
+
+def test_score_tile_inconsistency_does_not_grow_with_the_amount_of_road():
+    config = PseudoLabelConfig(tile_px=32, context_px=48)
+    valid = np.ones((32, 32), bool)
+    small = score_tile(0, Window(0, 0, 32, 32), *stripe(4, 1), valid, config)
+    large = score_tile(0, Window(0, 0, 32, 32), *stripe(16, 4), valid, config)
+    assert small.inconsistency == pytest.approx(large.inconsistency) == pytest.approx(0.25)
+    assert large.disagreement > small.disagreement  # the old score: a road-share proxy
+
+
+def test_score_tile_leaves_pixels_the_views_disagree_on_unlabeled():
+    config = PseudoLabelConfig(tile_px=32, context_px=48, road_threshold=0.9)
+    a, b = stripe(8, 2)
+    b[:, 6:8] = 0.84  # road at t = 0.85 in one view only, yet a mean of 0.91
+    out = score_tile(0, Window(0, 0, 32, 32), a, b, np.ones((32, 32), bool), config,
+                     decision_threshold=0.85)
+    assert np.all(out.labels[:, 6:8] == IGNORE)
+    assert np.all(out.labels[:, :6] == ROAD) and np.all(out.labels[:, 8:] == BACKGROUND)
+
+
+def test_score_tile_pseudo_labels_are_never_less_strict_than_the_decision_threshold():
+    config = PseudoLabelConfig(tile_px=32, context_px=48, road_threshold=0.9)
+    prob = np.full((32, 32), 0.93, np.float32)
+    out = score_tile(0, Window(0, 0, 32, 32), prob, prob, np.ones((32, 32), bool), config,
+                     decision_threshold=0.95)
+    assert not np.any(out.labels == ROAD)  # 0.93 is not even road at the threshold
 
 
 def test_candidate_tiles_skips_tiles_with_human_labels():
@@ -141,6 +210,15 @@ def test_context_window_contains_the_tile(seed):
     ctx = context_window(tile, 64, np.random.default_rng(seed))
     assert ctx.row_off <= 40 and ctx.row_off + 64 >= 72
     assert ctx.col_off <= 40 and ctx.col_off + 64 >= 72
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_context_window_of_an_edge_tile_stays_inside_the_raster(seed):
+    # Bottom-right tile of a 96 x 128 raster: its context sees image, not padding.
+    tile = Window(64, 96, 32, 32)
+    ctx = context_window(tile, 64, np.random.default_rng(seed), shape=(96, 128))
+    assert ctx.row_off >= 0 and ctx.row_off + 64 <= 96 and ctx.row_off <= 64
+    assert ctx.col_off >= 0 and ctx.col_off + 64 <= 128 and ctx.col_off <= 96
 
 
 def test_score_tiles_ranks_a_tile_seen_consistently_above_a_noisy_one():
@@ -168,5 +246,4 @@ def test_score_tiles_ranks_a_tile_seen_consistently_above_a_noisy_one():
     assert len(scores) == 2
     blank, noisy = scores
     assert blank.disagreement < noisy.disagreement
-    kept = select_tiles(scores, keep_fraction=0.5, min_confident_fraction=0.0)
-    assert kept[0].key == blank.key
+    assert blank.inconsistency <= noisy.inconsistency

@@ -229,8 +229,11 @@ def test_train_runs_each_architecture_and_negatives_mode(tmp_path, scene_files, 
                    reporter=Reporter(sink))
     contrast = [e["loss_contrastive"] for e in sink.of_kind("progress")
                 if "loss_contrastive" in e]
-    assert len(contrast) == 6 and all(np.isfinite(contrast))
-    assert any(c != 0 for c in contrast)
+    # A step shows a contrastive loss only when a pair gave one (a random network may
+    # call everything background, leaving background anchors no negative).
+    assert len(contrast) == 6 and any(c is not None and np.isfinite(c) for c in contrast)
+    share = result.rounds[0]["losses"]["contrastive_step_share"]
+    assert share == sum(c is not None for c in contrast) / 6
     model, meta = load_model(result.model_path)
     assert meta["config"]["model"]["arch"] == arch
 
