@@ -12,6 +12,8 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QCoreApplication
@@ -22,6 +24,7 @@ from ..feedback_bridge import FeedbackBridge, RoundProgress, StageProgress
 from ..layer_files import LayerFileError, layer_file, raster_file
 from ..runner import EngineCancelledError, EngineResult, EngineRunError, EngineRunner
 from ..settings import DEVICE_PATTERN, load_settings, plugin_dir, plugin_owned_env, resolve_python
+from .output_group import group_outputs
 
 __all__ = ["EngineAlgorithm", "icon_path"]
 
@@ -38,8 +41,18 @@ class EngineAlgorithm(QgsProcessingAlgorithm):
         """Translate a user-visible string."""
         return QCoreApplication.translate("RoadExtraction", text)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded: list[str] = []  # outputs that may load into the project when done
+
     def createInstance(self) -> EngineAlgorithm:
         return type(self)()
+
+    def postProcessAlgorithm(self, context: QgsProcessingContext,  # noqa: N802 - QGIS hook
+                             feedback: QgsProcessingFeedback) -> dict[str, Any]:
+        """Main thread: the outputs that load go into a group named after the algorithm."""
+        group_outputs(context, self.loaded, self.displayName())
+        return {}
 
     def group(self) -> str:
         return self.tr("Road extraction")
@@ -80,6 +93,35 @@ class EngineAlgorithm(QgsProcessingAlgorithm):
             if value and not DEVICE_PATTERN.match(value):
                 return False, self._device_error(value)
         return super().checkParameterValues(parameters, context)
+
+    def device_parameter(self) -> QgsProcessingParameterString:
+        """The optional DEVICE parameter: a short label, the explanation in its help."""
+        param = QgsProcessingParameterString("DEVICE", self.tr("Device"), defaultValue="",
+                                             optional=True)
+        param.setHelp(self.tr("auto, cpu, cuda or cuda:N; empty = the device of the plugin "
+                              "settings"))
+        return param
+
+    def threshold_parameter(self) -> QgsProcessingParameterNumber:
+        """The optional THRESHOLD parameter, without a default: unset, the engine uses the
+        threshold calibrated on the model's hold-out."""
+        param = QgsProcessingParameterNumber(
+            "THRESHOLD", self.tr("Road threshold"), QgsProcessingParameterNumber.Type.Double,
+            None, optional=True, minValue=0.0, maxValue=1.0)
+        param.setHelp(self.tr("Road probability above which a pixel is road; empty = the "
+                              "threshold calibrated on the model's hold-out, stored in the "
+                              "model / the probability raster"))
+        return param
+
+    def threshold_args(self, parameters: dict[str, Any],
+                       context: QgsProcessingContext) -> list[str]:
+        """``["--threshold", value]`` when the user gave THRESHOLD, else nothing (the engine
+        then uses the calibrated threshold)."""
+        value = parameters.get("THRESHOLD")
+        # None, "" or a NULL QVariant (which compares equal to None) all mean unset.
+        if value is None or value == None or value == "":  # noqa: E711
+            return []
+        return ["--threshold", repr(self.parameterAsDouble(parameters, "THRESHOLD", context))]
 
     def _device_error(self, value: str) -> str:
         return self.tr("DEVICE is {!r}; use auto, cpu, cuda or cuda:N (for example cuda:0)"

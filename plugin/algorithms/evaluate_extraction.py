@@ -57,12 +57,14 @@ class EvaluateExtraction(EngineAlgorithm):
     def shortHelpString(self) -> str:
         return self.tr(
             "Scores a road extraction against a reference. Prediction: a probability raster "
-            "(cut at Threshold), a 0/1 mask, or road vectors. Reference: a mask raster (1 road, "
-            "0 background, 255 not counted) or road centerlines. Gives pixel precision, "
-            "recall, F1 and IoU; relaxed precision, recall and F1 within Rho pixels; "
-            "completeness, correctness and quality of centerlines within Buffer metres; and "
-            "APLS between the centerline graphs. Each score is also an output number "
-            "(PRECISION, RECALL, ..., APLS) for models; undefined scores are empty.")
+            "(cut at Road threshold; empty = the threshold calibrated on the model's "
+            "hold-out, recorded in the probability raster), a 0/1 mask, or road vectors. "
+            "Reference: a mask raster (1 road, 0 background, 255 not counted) or road "
+            "centerlines. Gives pixel precision, recall, F1 and IoU; relaxed precision, "
+            "recall and F1 within Rho pixels; completeness, correctness and quality of "
+            "centerlines within Buffer metres; and APLS between the centerline graphs. Each "
+            "score is also an output number (PRECISION, RECALL, ..., APLS) for models; "
+            "undefined scores are empty.")
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         layer_types = [QgsProcessing.TypeRaster, QgsProcessing.TypeVectorAnyGeometry]
@@ -77,9 +79,7 @@ class EvaluateExtraction(EngineAlgorithm):
         self.addParameter(QgsProcessingParameterNumber(
             self.BUFFER_M, self.tr("Centerline buffer (metres)"),
             QgsProcessingParameterNumber.Double, 3.0, minValue=0.0))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.THRESHOLD, self.tr("Road probability threshold"),
-            QgsProcessingParameterNumber.Double, 0.5, minValue=0.0, maxValue=1.0))
+        self.addParameter(self.threshold_parameter())
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT_TABLE, self.tr("Scores table"), QgsProcessing.TypeVector))
         self.addParameter(QgsProcessingParameterFileDestination(
@@ -111,9 +111,9 @@ class EvaluateExtraction(EngineAlgorithm):
         runner = self.engine_runner()
         args = ["--pred", self.map_layer_path(parameters, self.PREDICTION, context),
                 "--truth", self.map_layer_path(parameters, self.REFERENCE, context)]
-        for key, flag in ((self.RHO, "--rho"), (self.BUFFER_M, "--buffer-m"),
-                          (self.THRESHOLD, "--threshold")):
+        for key, flag in ((self.RHO, "--rho"), (self.BUFFER_M, "--buffer-m")):
             args += [flag, str(self.parameterAsDouble(parameters, key, context))]
+        args += self.threshold_args(parameters, context)
         result = self.run_engine(runner, "evaluate", args, feedback,
                                  StageProgress(0.0, ENGINE_END))
         scores = dict(result.done.get("scores") or {})
@@ -122,6 +122,7 @@ class EvaluateExtraction(EngineAlgorithm):
             Path(json_path).parent.mkdir(parents=True, exist_ok=True)
             Path(json_path).write_text(json.dumps(scores, indent=2), encoding="utf-8")
         table = self._write_table(scores, parameters, context)
+        self.loaded = [table]
         feedback.setProgress(100.0)
         results: dict[str, Any] = {self.OUTPUT_TABLE: table, self.OUTPUT_JSON: json_path or None}
         results.update({key.upper(): scores.get(key) for key in METRICS})

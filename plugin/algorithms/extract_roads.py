@@ -17,7 +17,6 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
-    QgsProcessingParameterString,
     QgsProcessingUtils,
 )
 
@@ -62,7 +61,10 @@ class ExtractRoads(EngineAlgorithm):
             "centerlines (with length_m). The raster is read by windows of Tile pixels that "
             "overlap by Overlap (a fraction) and are blended, so memory does not grow with "
             "the raster. TTA averages the 8 flips/rotations (8 times slower). Pixels with "
-            "probability above Threshold are road. The raster must have the model's bands.")
+            "probability above Road threshold are road; empty = the threshold calibrated on "
+            "the model's hold-out, stored in the model. Device: auto, cpu, cuda or cuda:N; "
+            "empty = the device of the plugin settings. The raster must have the model's "
+            "bands.")
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         self.addParameter(QgsProcessingParameterFile(
@@ -78,13 +80,9 @@ class ExtractRoads(EngineAlgorithm):
             param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
             self.addParameter(param)
         self.addParameter(QgsProcessingParameterBoolean(
-            self.TTA, self.tr("Test-time augmentation (8 flips/rotations)"), False))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.THRESHOLD, self.tr("Road probability threshold"),
-            QgsProcessingParameterNumber.Double, 0.5, minValue=0.0, maxValue=1.0))
-        self.addParameter(QgsProcessingParameterString(
-            self.DEVICE, self.tr("Device (auto, cpu, cuda or cuda:N; empty = plugin settings)"),
-            defaultValue="", optional=True))
+            self.TTA, self.tr("Test-time augmentation (TTA)"), False))
+        self.addParameter(self.threshold_parameter())
+        self.addParameter(self.device_parameter())
         self.addParameter(QgsProcessingParameterRasterDestination(
             self.OUTPUT_PROBABILITY, self.tr("Road probability")))
         self.addParameter(QgsProcessingParameterFeatureSink(
@@ -115,15 +113,16 @@ class ExtractRoads(EngineAlgorithm):
             "--device", self.device(parameters, context), "--overwrite",
         ], feedback, StageProgress(0.0, PREDICT_END))
         vectors = QgsProcessingUtils.generateTempFilename("roads.gpkg")
-        threshold = self.parameterAsDouble(parameters, self.THRESHOLD, context)
         self.run_engine(runner, "vectorize", [
-            "--prob", probability, "--out", vectors, "--threshold", str(threshold),
-            "--overwrite"], feedback, StageProgress(PREDICT_END, VECTORIZE_END))
+            "--prob", probability, "--out", vectors,
+            *self.threshold_args(parameters, context), "--overwrite",
+        ], feedback, StageProgress(PREDICT_END, VECTORIZE_END))
         roads = self.copy_to_sink(vectors, "roads", parameters, self.OUTPUT_ROADS, context,
                                   feedback)
         feedback.setProgress((VECTORIZE_END + 100.0) / 2)
         centerlines = self.copy_to_sink(vectors, "centerlines", parameters,
                                         self.OUTPUT_CENTERLINES, context, feedback)
         feedback.setProgress(100.0)
+        self.loaded = [probability, roads, centerlines]
         return {self.OUTPUT_PROBABILITY: probability, self.OUTPUT_ROADS: roads,
                 self.OUTPUT_CENTERLINES: centerlines}

@@ -52,11 +52,13 @@ class InstallEngine(EngineAlgorithm):
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         folder = QgsProcessingParameterString(
-            self.ENV_FOLDER, self.tr("Environment folder (empty = the plugin's own)"),
-            defaultValue="", optional=True)
+            self.ENV_FOLDER, self.tr("Environment folder"), defaultValue="", optional=True)
+        folder.setHelp(self.tr("Where the environment goes; empty = the plugin's own, in "
+                               "the QGIS profile folder"))
         requirements = QgsProcessingParameterFile(
-            self.REQUIREMENTS, self.tr("Requirements file (empty = the plugin's pinned set)"),
-            optional=True, fileFilter="Requirements (*.txt)")
+            self.REQUIREMENTS, self.tr("Requirements file"), optional=True,
+            fileFilter="Requirements (*.txt)")
+        requirements.setHelp(self.tr("pip requirements; empty = the plugin's pinned set"))
         for param in (folder, requirements):
             param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
             self.addParameter(param)

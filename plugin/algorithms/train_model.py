@@ -19,7 +19,6 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterNumber,
-    QgsProcessingParameterString,
 )
 
 from ..feedback_bridge import RoundProgress
@@ -79,10 +78,12 @@ class TrainModel(EngineAlgorithm):
         self.addParameter(QgsProcessingParameterNumber(
             self.ROAD_WIDTH, self.tr("Road width (metres, for lines)"),
             QgsProcessingParameterNumber.Double, 6.0, minValue=0.01))
-        self.addParameter(QgsProcessingParameterField(
-            self.WIDTH_FIELD, self.tr("Width field (metres, overrides Road width)"),
-            parentLayerParameterName=self.ROADS, type=QgsProcessingParameterField.Numeric,
-            optional=True))
+        width_field = QgsProcessingParameterField(
+            self.WIDTH_FIELD, self.tr("Width field (metres)"),
+            parentLayerParameterName=self.ROADS,
+            type=QgsProcessingParameterField.DataType.Numeric, optional=True)
+        width_field.setHelp(self.tr("Road width of each line in metres; overrides Road width"))
+        self.addParameter(width_field)
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.AOI, self.tr("Labeled area (polygons)"), [QgsProcessing.TypeVectorPolygon],
             optional=True))
@@ -97,9 +98,7 @@ class TrainModel(EngineAlgorithm):
             3, minValue=1, maxValue=50))
         self.addParameter(QgsProcessingParameterEnum(
             self.PROFILE, self.tr("Profile"), options=list(PROFILES), defaultValue=0))
-        self.addParameter(QgsProcessingParameterString(
-            self.DEVICE, self.tr("Device (auto, cpu, cuda or cuda:N; empty = plugin settings)"),
-            defaultValue="", optional=True))
+        self.addParameter(self.device_parameter())
         self.addParameter(QgsProcessingParameterFile(
             self.INIT_MODEL, self.tr("Initial model to fine-tune"), extension="pt",
             optional=True))

@@ -9,7 +9,6 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
     QgsProcessingUtils,
 )
@@ -43,14 +42,13 @@ class VectorizeProbability(EngineAlgorithm):
             "255 as nodata, or Float32 0-1) into road polygons (threshold, small objects and "
             "holes removed, simplified) and road centerlines (skeleton graph, short spurs "
             "pruned, gaps joined, simplified; fields length_m, start_degree, end_degree). "
-            "Lengths and areas are in metres.")
+            "Lengths and areas are in metres. Road threshold: empty = the threshold "
+            "calibrated on the model's hold-out, recorded in the probability raster.")
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         self.addParameter(QgsProcessingParameterRasterLayer(
             self.INPUT, self.tr("Road probability raster")))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.THRESHOLD, self.tr("Road probability threshold"),
-            QgsProcessingParameterNumber.Double, 0.5, minValue=0.0, maxValue=1.0))
+        self.addParameter(self.threshold_parameter())
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT_ROADS, self.tr("Roads"), QgsProcessing.TypeVectorPolygon))
         self.addParameter(QgsProcessingParameterFeatureSink(
@@ -61,14 +59,14 @@ class VectorizeProbability(EngineAlgorithm):
         runner = self.engine_runner()
         raster = self.raster_paths(parameters, self.INPUT, context)[0]
         vectors = QgsProcessingUtils.generateTempFilename("roads.gpkg")
-        threshold = self.parameterAsDouble(parameters, self.THRESHOLD, context)
         self.run_engine(runner, "vectorize", [
-            "--prob", raster, "--out", vectors, "--threshold", str(threshold), "--overwrite"],
-            feedback, StageProgress(0.0, ENGINE_END))
+            "--prob", raster, "--out", vectors, *self.threshold_args(parameters, context),
+            "--overwrite"], feedback, StageProgress(0.0, ENGINE_END))
         roads = self.copy_to_sink(vectors, "roads", parameters, self.OUTPUT_ROADS, context,
                                   feedback)
         feedback.setProgress((ENGINE_END + 100.0) / 2)
         centerlines = self.copy_to_sink(vectors, "centerlines", parameters,
                                         self.OUTPUT_CENTERLINES, context, feedback)
         feedback.setProgress(100.0)
+        self.loaded = [roads, centerlines]
         return {self.OUTPUT_ROADS: roads, self.OUTPUT_CENTERLINES: centerlines}

@@ -124,3 +124,23 @@ def truth_probability(scene, tmp_path_factory) -> Path:
     band.SetNoDataValue(255)
     band, ds = None, None  # closes the file
     return path
+
+
+@pytest.fixture(scope="session")
+def truth_vectors(truth_probability, tmp_path_factory) -> Path:
+    """The engine's GeoPackage (roads + centerlines) of the perfect probability raster."""
+    out = tmp_path_factory.mktemp("vectors") / "roads.gpkg"
+    run_engine_cli("vectorize", "--prob", str(truth_probability), "--out", str(out))
+    return out
+
+
+@pytest.fixture()
+def recording_runner(monkeypatch, truth_probability, truth_vectors):
+    """Every algorithm's engine is a RecordingRunner (tests/plugin/recording_runner.py)."""
+    from road_extraction.plugin.algorithms.base import EngineAlgorithm
+
+    from .recording_runner import RecordingRunner
+
+    fake = RecordingRunner(truth_probability, truth_vectors)
+    monkeypatch.setattr(EngineAlgorithm, "engine_runner", lambda self: fake)
+    return fake
