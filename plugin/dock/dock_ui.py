@@ -1,14 +1,20 @@
-"""The dock's widgets, laid out; no behaviour (dock_widget.py wires them)."""
+"""The dock's widgets, laid out; no behaviour (dock_widget.py wires them).
+
+Everything fits the dock's default width (DEFAULT_WIDTH_PX) in English and German: form
+rows put their label above the field when both do not fit side by side, and the button
+rows hold at most two buttons.
+"""
 
 from __future__ import annotations
 
 from qgis.core import QgsMapLayerProxyModel, QgsProject
 from qgis.gui import QgsDoubleSpinBox, QgsFileWidget, QgsMapLayerComboBox
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -22,15 +28,37 @@ from .common import dock_icon, tr
 from .metrics_plot import MetricsPlot
 from .raster_list import RasterList
 
-__all__ = ["DockUi"]
+__all__ = ["DEFAULT_WIDTH_PX", "DockUi"]
 
 #: Road width (m) of new centerlines.
 DEFAULT_ROAD_WIDTH_M = 6.0
+#: The dock's width when QGIS first shows it (QGIS's right dock area opened it at 298 px).
+DEFAULT_WIDTH_PX = 300
+#: Margins (px) around the boxes and inside them: Qt's defaults (9-11 px) cost the fields
+#: 40 px of a 300 px dock.
+MARGIN_PX = 4
 
 
-def _button(text: str, icon: str | None = None) -> QPushButton:
+def _button(text: str, icon: str | None = None, tip: str | None = None) -> QPushButton:
     button = QPushButton(dock_icon(icon), text) if icon else QPushButton(text)
+    if tip:
+        button.setToolTip(tip)
     return button
+
+
+def _form(box: QGroupBox) -> QFormLayout:
+    form = QFormLayout(box)
+    form.setContentsMargins(MARGIN_PX, MARGIN_PX, MARGIN_PX, MARGIN_PX)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return form
+
+
+def _note(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
 
 
 class DockUi(QWidget):
@@ -39,6 +67,7 @@ class DockUi(QWidget):
     def __init__(self, project: QgsProject, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(MARGIN_PX, MARGIN_PX, MARGIN_PX, MARGIN_PX)
         layout.addWidget(self._labels_box())
         layout.addWidget(self._rounds_box(project))
         layout.addWidget(self._results_box())
@@ -46,9 +75,12 @@ class DockUi(QWidget):
 
     def _labels_box(self) -> QGroupBox:
         box = QGroupBox(tr("Labels"))
-        form = QFormLayout(box)
+        form = _form(box)
         self.raster = QgsMapLayerComboBox()
-        self.raster.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        self.raster.setFilters(QgsMapLayerProxyModel.Filter.RasterLayer)
+        self.raster.setMinimumContentsLength(8)
+        self.raster.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         form.addRow(tr("Raster"), self.raster)
         self.road_width = QgsDoubleSpinBox()
         self.road_width.setRange(0.5, 100.0)
@@ -57,25 +89,31 @@ class DockUi(QWidget):
         form.addRow(tr("Road width"), self.road_width)
         self.create_layers = _button(tr("Create label layers"), "dock")
         form.addRow(self.create_layers)
-        row = QHBoxLayout()
-        self.draw_roads = _button(tr("Roads"), "label_road")
-        self.draw_polygons = _button(tr("Road polygons"))
-        self.draw_area = _button(tr("Labeled area"), "label_area")
-        for button in (self.draw_roads, self.draw_polygons, self.draw_area):
-            row.addWidget(button)
-        form.addRow(row)
-        self.counts = QLabel(tr("No label layers yet."))
-        self.counts.setWordWrap(True)
+        grid = QGridLayout()
+        self.draw_roads = _button(tr("Roads"), "label_road",
+                                  tr("Draw road centerlines (QGIS's Add Feature tool)"))
+        self.draw_polygons = _button(tr("Road polygons"), None,
+                                     tr("Draw road polygons (QGIS's Add Feature tool)"))
+        self.draw_area = _button(tr("Labeled area"), "label_area",
+                                 tr("Drag a rectangle: inside it, what is not road is "
+                                    "background"))
+        grid.addWidget(self.draw_roads, 0, 0)
+        grid.addWidget(self.draw_polygons, 0, 1)
+        grid.addWidget(self.draw_area, 1, 0, 1, 2)
+        form.addRow(grid)
+        self.counts = _note(tr("No label layers yet."))
         form.addRow(self.counts)
-        self.warning = QLabel()
-        self.warning.setWordWrap(True)
+        self.location = _note()
+        self.location.setStyleSheet("color: palette(mid);")
+        form.addRow(self.location)
+        self.warning = _note()
         self.warning.setStyleSheet("color: #b00000;")
         form.addRow(self.warning)
         return box
 
     def _rounds_box(self, project: QgsProject) -> QGroupBox:
         box = QGroupBox(tr("Rounds"))
-        form = QFormLayout(box)
+        form = _form(box)
         self.training = RasterList(project, tr("Filter training rasters"))
         form.addRow(tr("Training rasters"), self.training)
         self.unlabeled = RasterList(project, tr("Filter unlabeled rasters"))
@@ -95,11 +133,10 @@ class DockUi(QWidget):
         self.config = QgsFileWidget()
         self.config.setFilter(tr("Settings (*.json *.toml)"))
         form.addRow(tr("Settings file (advanced)"), self.config)
-        self._buttons_row(form)
+        form.addRow(self._buttons())
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
-        self.stage = QLabel(tr("Idle"))
-        self.stage.setWordWrap(True)
+        self.stage = _note(tr("Idle"))
         self.cancel = _button(tr("Cancel"))
         self.cancel.setEnabled(False)
         form.addRow(self.progress)
@@ -107,28 +144,32 @@ class DockUi(QWidget):
         form.addRow(self.cancel)
         return box
 
-    def _buttons_row(self, form: QFormLayout) -> None:
-        row = QHBoxLayout()
-        self.train = _button(tr("Train round"), "train_round")
+    def _buttons(self) -> QGridLayout:
+        grid = QGridLayout()
+        self.train = _button(tr("Train round"), "train_round", tr("Train one round"))
         self.rounds = QSpinBox()
         self.rounds.setRange(1, 20)
         self.rounds.setValue(3)
-        self.run_rounds = _button(tr("Run N rounds"))
-        row.addWidget(self.train)
-        row.addWidget(self.rounds)
-        row.addWidget(self.run_rounds)
-        form.addRow(row)
+        self.rounds.setSuffix(tr(" rounds"))
+        self.run_rounds = _button(tr("Run"), None,
+                                  tr("Train this many rounds, one after the other"))
+        grid.addWidget(self.train, 0, 0, 1, 2)
+        grid.addWidget(self.run_rounds, 1, 0)
+        grid.addWidget(self.rounds, 1, 1)
+        return grid
 
     def _results_box(self) -> QGroupBox:
         box = QGroupBox(tr("Results"))
         layout = QVBoxLayout(box)
-        layout.addWidget(QLabel(tr("Validation scores per round")))
+        layout.setContentsMargins(MARGIN_PX, MARGIN_PX, MARGIN_PX, MARGIN_PX)
+        layout.addWidget(_note(tr("Validation scores per round")))
         self.plot = MetricsPlot()
         layout.addWidget(self.plot)
-        self.scores = QLabel()
-        self.scores.setWordWrap(True)
+        self.scores = _note()
         layout.addWidget(self.scores)
-        self.use_model = _button(tr("Use this model for Extract"), "roads")
+        self.use_model = _button(tr("Extract roads…"), "roads",
+                                 tr("Open Extract roads with the run's best model and the "
+                                    "raster above"))
         self.use_model.setEnabled(False)
         layout.addWidget(self.use_model)
         return box

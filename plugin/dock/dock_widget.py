@@ -8,24 +8,25 @@ from typing import Any
 
 from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsProject, QgsRasterLayer
 from qgis.gui import QgsDockWidget
+from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtWidgets import QScrollArea
 
 from ..engine_env import EngineChecker
-from ..runner import EngineRunner
-from ..settings import DEVICE_PATTERN, load_settings, plugin_dir, plugin_owned_env, resolve_python
-from .common import dock_icon, tr, work_folder
-from .dock_ui import DockUi
-from .label_counts import count_labels, round_blockers
-from .label_export import export_labels
-from .label_layers import LabelLayers, ensure_label_layers
-from .label_tools import AreaTool, enable_snapping, start_digitizing
-from .round_job import RoundJob, run_model_path
+from ..settings import DEVICE_PATTERN, plugin_dir, plugin_owned_env
+from . import runners
+from .common import dock_icon, tr
+from .dock_ui import DEFAULT_WIDTH_PX, DockUi
+from .image_layers import is_probability_raster
+from .label_session import LabelSession
+from .round_job import RoundJob, label_next_tile_px
 from .round_layers import add_round_layers
 from .round_task import RoundTask
+from .run_history import round_files
+from .run_results import RunResults
 
 __all__ = ["EXTRACT_ALGORITHM", "RoadDock"]
 
-#: The Processing algorithm "Use this model for Extract" opens.
+#: The Processing algorithm "Extract with the best model" opens.
 EXTRACT_ALGORITHM = "roadextraction:extract_roads"
 #: Seconds a message stays in the message bar.
 MESSAGE_S = 10
@@ -45,15 +46,19 @@ class RoadDock(QgsDockWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.ui)
         self.setWidget(scroll)
-        self.labels: LabelLayers | None = None
+        self.labels = LabelSession(self.project, self.ui, self)
         self.task: RoundTask | None = None
+        self.results = RunResults(self.ui, self.labels.run_model, self)
         self.rounds_left = 0
-        self.history: list[dict[str, float | None]] = []
-        self.last_model: Path | None = None
-        self.area_tool: AreaTool | None = None
-        self.label_next_tile_px = 256  # tile of "where to label next" (the pseudo-label tile)
-        self.checker = EngineChecker(plugin_dir())
+        self.costs: dict[str, float] = {}  # seconds per stage, measured in the last round
+        self.checker: EngineChecker | None = EngineChecker(plugin_dir())
         self._connect()
+        self._except_outputs()
+        self.labels.pick_up()
+        self.results.restore()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt hook
+        return QSize(DEFAULT_WIDTH_PX, super().sizeHint().height())
 
     def _connect(self) -> None:
         # Bound methods only: a lambda capturing self makes a reference cycle, so the dock
@@ -65,12 +70,20 @@ class RoadDock(QgsDockWidget):
         ui.draw_polygons.clicked.connect(self._draw_polygons)
         ui.draw_area.clicked.connect(self.draw_area)
         ui.raster.layerChanged.connect(self.update_counts)
-        ui.road_width.valueChanged.connect(self._road_width_changed)
+        ui.road_width.valueChanged.connect(self.labels.set_road_width)
+        ui.training.checked.connect(ui.unlabeled.uncheck)
+        ui.unlabeled.checked.connect(ui.training.uncheck)
         ui.train.clicked.connect(self._train_one)
         ui.run_rounds.clicked.connect(self._train_many)
         ui.cancel.clicked.connect(self.cancel)
         ui.use_model.clicked.connect(self.use_model_for_extract)
-        self.project.layersWillBeRemoved.connect(self._layers_removed)
+        self.labels.changed.connect(self._labels_changed)
+        self.labels.edited.connect(self.update_counts)
+        self.labels.message.connect(self._message)
+        self.results.message.connect(self._message)
+        self.project.layersAdded.connect(self._except_outputs)
+        self.project.readProject.connect(self._project_read)
+        self.project.homePathChanged.connect(self._home_changed)
 
     def _draw_roads(self) -> None:
         self._digitize("centerlines")
@@ -84,15 +97,26 @@ class RoadDock(QgsDockWidget):
     def _train_many(self) -> None:
         self.start_rounds(self.ui.rounds.value())
 
-    def _layers_removed(self, layer_ids: list[str]) -> None:
-        """Forget the label layers when one of them leaves the project."""
-        if self.labels is not None and {la.id() for la in self.labels.all()} & set(layer_ids):
-            self.labels = None
-            self.ui.counts.setText(tr("No label layers yet."))
+    def _except_outputs(self, *_: object) -> None:
+        """The Raster combo offers images only, not the plugin's probability outputs."""
+        rasters = [layer for layer in self.project.mapLayers().values()
+                   if isinstance(layer, QgsRasterLayer) and is_probability_raster(layer)]
+        self.ui.raster.setExceptedLayerList(rasters)
+
+    def _project_read(self, *_: object) -> None:
+        self.labels.pick_up()
+
+    def _home_changed(self) -> None:
+        if not self.is_busy():
+            self.labels.offer_move()
+
+    def _labels_changed(self) -> None:
+        self.results.reset()
+        self.update_counts()
 
     # -- messages ---------------------------------------------------------------------
 
-    def _message(self, text: str, level: int = Qgis.Info) -> None:
+    def _message(self, text: str, level: Qgis.MessageLevel = Qgis.MessageLevel.Info) -> None:
         QgsMessageLog.logMessage(text, tr("Road extraction"), level)
         if self.iface is not None:
             self.iface.messageBar().pushMessage(tr("Road extraction"), text, level,
@@ -105,67 +129,35 @@ class RoadDock(QgsDockWidget):
         layer = self.ui.raster.currentLayer()
         return layer if isinstance(layer, QgsRasterLayer) else None
 
-    def create_label_layers(self) -> LabelLayers | None:
-        """Create or pick the label layers in the working folder's GeoPackage."""
+    def create_label_layers(self) -> Any:
+        """Create the label layers, or take up the project's (offering to move them beside
+        a project saved since); None when there is no raster or they cannot be written."""
         raster = self.raster()
         if raster is None:
-            self._message(tr("Choose a raster first: the labels take its CRS."), Qgis.Warning)
+            self._message(tr("Choose a raster first: the labels take its CRS."),
+                          Qgis.MessageLevel.Warning)
             return None
-        try:
-            labels = ensure_label_layers(work_folder(self.project), raster.crs(),
-                                         road_width_m=self.ui.road_width.value(),
-                                         project=self.project)
-        except OSError as err:
-            self._message(str(err), Qgis.Critical)
-            return None
-        self.labels = labels
-        for layer in labels.all():
-            for signal in (layer.featureAdded, layer.featuresDeleted, layer.geometryChanged,
-                           layer.afterCommitChanges, layer.afterRollBack):
-                signal.connect(self.update_counts)
-        enable_snapping(self.project, labels.centerlines)
-        if not self.ui.training.checked_ids():
+        layers = self.labels.create(raster, self.ui.road_width.value())
+        if layers is not None and not self.ui.training.checked_ids():
             self.ui.training.set_checked([raster.id()])
-        self.update_counts()
-        return labels
+        return layers
 
     def _digitize(self, which: str) -> None:
-        if self.labels is None and self.create_label_layers() is None:
+        if self.labels.layers is None and self.create_label_layers() is None:
             return
         if self.iface is not None:
-            start_digitizing(self.iface, getattr(self.labels, which))
+            self.labels.start_digitizing(self.iface, which)
 
     def draw_area(self) -> None:
         """Switch the canvas to the rectangle tool that adds labeled areas."""
-        if self.labels is None and self.create_label_layers() is None:
+        if self.labels.layers is None and self.create_label_layers() is None:
             return
-        if self.iface is None:
-            return
-        canvas = self.iface.mapCanvas()
-        self.area_tool = AreaTool(canvas, self.labels.areas)
-        self.area_tool.added.connect(self.update_counts)
-        canvas.setMapTool(self.area_tool)
-
-    def _road_width_changed(self, value: float) -> None:
-        if self.labels is not None:
-            layer = self.labels.centerlines
-            from qgis.core import QgsDefaultValue
-
-            layer.setDefaultValueDefinition(layer.fields().indexOf("width"),
-                                            QgsDefaultValue(repr(float(value))))
+        if self.iface is not None:
+            self.labels.start_area_tool(self.iface.mapCanvas())
 
     def update_counts(self, *_: object) -> list[str]:
         """Refresh the counts and the warning; return why a round cannot start."""
-        raster = self.raster()
-        if self.labels is None or raster is None:
-            reasons = [tr("Create the label layers on a raster first.")]
-        else:
-            counts = count_labels(self.labels, raster, project=self.project)
-            self.ui.counts.setText(tr(
-                "Labeled area: {:.4f} km² ({} px of {}) · road length: {:.0f} m · "
-                "road polygons: {}").format(counts.area_km2, counts.area_px, raster.name(),
-                                           counts.road_length_m, counts.road_polygons))
-            reasons = round_blockers(counts)
+        reasons = self.labels.update_counts(self.raster())
         self.ui.warning.setText("\n".join(reasons))
         return reasons
 
@@ -180,6 +172,10 @@ class RoadDock(QgsDockWidget):
             widget.setEnabled(not busy)
         self.ui.cancel.setEnabled(busy)
 
+    def run_model(self) -> Path:
+        """The model of the dock's run (its best round), beside the labels."""
+        return self.labels.run_model()
+
     def start_rounds(self, count: int) -> bool:
         """Start ``count`` rounds one after the other; False (and a warning) when the labels
         or the settings do not allow a round, in which case nothing starts."""
@@ -188,57 +184,52 @@ class RoadDock(QgsDockWidget):
         self.rounds_left = count
         return self._start_next_round()
 
-    def _commit_labels(self) -> str | None:
-        for layer in self.labels.all():
-            if layer.isEditable() and not layer.commitChanges(False):
-                return tr("Cannot save the edits of {}: {}").format(
-                    layer.name(), "; ".join(layer.commitErrors()))
-        return None
-
     def _problems(self) -> list[str]:
         problems = self.update_counts()
         if not self.ui.training.checked_layers():
             problems.append(tr("Check at least one training raster."))
         if not DEVICE_PATTERN.match(self.ui.device.currentText().strip()):
             problems.append(tr("Device must be auto, cpu, cuda or cuda:N."))
-        if not problems and self.labels is not None:
-            error = self._commit_labels()
-            problems += [error] if error else []
         return problems
 
     def _job(self) -> RoundJob:
-        folder = work_folder(self.project)
-        model = run_model_path(folder)
+        model = self.run_model()
         model.parent.mkdir(parents=True, exist_ok=True)
         width = self.ui.road_width.value()
-        roads, aoi, _ = export_labels(self.labels, model.parent / "labels", road_width_m=width)
-        done = len(list(model.with_name(model.name + ".rounds").glob("round_*.pt")))
+        roads, aoi = self.labels.export(model.parent / "labels", road_width_m=width)
+        training = self.ui.training.checked_layers()
+        rasters = training + self.ui.unlabeled.checked_layers()
+        labeled = self.raster() if self.raster() in training else training[0]
+        tile = label_next_tile_px(labeled.width(), labeled.height())
         return RoundJob(
-            round_index=done + 1, run_model=model,
-            images=tuple(r.source() for r in self.ui.training.checked_layers()),
+            round_index=len(round_files(model)) + 1, run_model=model,
+            images=tuple(r.source() for r in training),
             unlabeled=tuple(r.source() for r in self.ui.unlabeled.checked_layers()),
             roads=roads, aoi=aoi, road_width_m=width,
             profile=self.ui.profile.currentData(), device=self.ui.device.currentText().strip(),
             init_model=self.ui.init_model.filePath() or None,
-            config=self.ui.config.filePath() or None, tile_px=self.label_next_tile_px)
+            config=self.ui.config.filePath() or None,
+            names={r.source(): r.name() for r in rasters}, label_next_image=labeled.source(),
+            tile_px=tile)
 
     def _start_next_round(self) -> bool:
         problems = self._problems()
+        if not problems:
+            problems = self.labels.save_edits()
         if problems:
             self.rounds_left = 0
             self.ui.warning.setText("\n".join(problems))
             self._message(tr("The round cannot start: {}").format(" ".join(problems)),
-                          Qgis.Warning)
+                          Qgis.MessageLevel.Warning)
             return False
         job = self._job()
-        python = resolve_python(load_settings())
-        self.task = RoundTask(job, EngineRunner(python, plugin_dir()),
-                              checker=self.checker, new_env=plugin_owned_env())
+        self.task = RoundTask(job, runners.engine_runner(), checker=self.checker,
+                              new_env=plugin_owned_env(), costs=self.costs)
         self.task.status.connect(self._show_status)
         self.task.done.connect(self._round_done)
         self._set_busy(True)
         self.ui.progress.setValue(0)
-        self.ui.stage.setText(tr("Round {}: starting the engine…").format(job.round_index))
+        self.ui.stage.setText(self.task.stage_text())
         QgsApplication.taskManager().addTask(self.task)
         return True
 
@@ -259,7 +250,11 @@ class RoadDock(QgsDockWidget):
         receivers' connections to the same project signal.
         """
         self.cancel()
-        self.project.layersWillBeRemoved.disconnect(self._layers_removed)
+        self.results.cancel()
+        self.project.layersAdded.disconnect(self._except_outputs)
+        self.project.readProject.disconnect(self._project_read)
+        self.project.homePathChanged.disconnect(self._home_changed)
+        self.labels.close_down()
         self.ui.training.close_down()
         self.ui.unlabeled.close_down()
 
@@ -273,6 +268,7 @@ class RoadDock(QgsDockWidget):
         task, self.task = self.task, None
         self._set_busy(False)
         if ok and task.outputs is not None:
+            self.costs = dict(task.clock.durations)
             self._show_round(task)
             self.rounds_left -= 1
             if self.rounds_left > 0:
@@ -280,32 +276,41 @@ class RoadDock(QgsDockWidget):
             return
         self.rounds_left = 0
         self.ui.progress.setValue(0)
-        if task.cancelled_by_user or task.isCanceled():
+        if task.cancelled_by_user:
             self.ui.stage.setText(tr("Cancelled; the engine left no partial output."))
             return
         self.ui.stage.setText(tr("The round failed."))
-        self._message(tr("The round failed: {}").format(task.error), Qgis.Critical)
+        self._message(tr("The round failed: {}").format(task.error), Qgis.MessageLevel.Critical)
 
     def _show_round(self, task: RoundTask) -> None:
         outputs = task.outputs
         try:
-            add_round_layers(outputs, self.project)
+            add_round_layers(outputs, self.project, labels_group=self.labels.group_name())
         except OSError as err:
-            self._message(str(err), Qgis.Critical)
+            self._message(str(err), Qgis.MessageLevel.Critical)
         self.ui.progress.setValue(100)
-        self.history.append(outputs.metrics)
-        self.ui.plot.set_rounds(self.history)
-        self.last_model = outputs.model
-        self.ui.use_model.setEnabled(True)
-        scores = " · ".join(f"{k}: {v:.3f}" for k, v in outputs.metrics.items() if v is not None)
-        self.ui.scores.setText(tr("Round {}: {}").format(outputs.round_index, scores))
-        self.ui.stage.setText(tr("Round {} finished in {:.0f} s.").format(
-            outputs.round_index, task.elapsed_s))
+        self.results.add_round(outputs)
+        stage = tr("Round {} finished in {:.0f} s.").format(outputs.round_index, task.elapsed_s)
+        if outputs.label_next is None:
+            stage += "\n" + tr(
+                "Where to label next: no tile of {} px is less than 10 % labeled, so there is "
+                "nothing to suggest; label next wherever the predicted roads are wrong."
+            ).format(outputs.tile_px)
+        self.ui.stage.setText(stage)
+
+    # -- extract ----------------------------------------------------------------------
+
+    def extract_parameters(self) -> dict[str, Any]:
+        """What Extract roads opens with: the run's best model and the dock's raster."""
+        parameters: dict[str, Any] = {"MODEL": str(self.run_model())}
+        if self.raster() is not None:
+            parameters["INPUT"] = self.raster()
+        return parameters
 
     def use_model_for_extract(self) -> None:
-        """Open the Extract roads dialog with the last round's model."""
-        if self.iface is None or self.last_model is None:
+        """Open the Extract roads dialog with the run's best model and the dock's raster."""
+        if self.iface is None or not self.run_model().exists():
             return
         import processing  # QGIS's Processing plugin; only present with the GUI
 
-        processing.execAlgorithmDialog(EXTRACT_ALGORITHM, {"MODEL": str(self.last_model)})
+        processing.execAlgorithmDialog(EXTRACT_ALGORITHM, self.extract_parameters())

@@ -8,6 +8,7 @@ from pathlib import Path
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransformContext,
+    QgsDefaultValue,
     QgsField,
     QgsFields,
     QgsLayerTreeGroup,
@@ -16,20 +17,22 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
 
+from ..layer_tree import insert_expanded, show_expanded
+from ..qt_compat import FIELD_DOUBLE
 from .common import style_path, tr
 
-__all__ = ["GPKG_NAME", "GROUP_NAME", "LabelLayers", "ensure_label_layers", "label_gpkg"]
+__all__ = ["GPKG_NAME", "GROUP_NAME", "LabelLayers", "ensure_label_layers",
+           "find_label_layers", "label_gpkg"]
 
 #: File of the labels inside the working folder.
 GPKG_NAME = "road_labels.gpkg"
 #: The layer-tree group holding the label layers (translated when shown).
 GROUP_NAME = "Road labels"
 #: (table name, geometry, style name) of each label layer.
-TABLES = (("road_centerlines", QgsWkbTypes.LineString, "label_centerlines"),
-          ("road_polygons", QgsWkbTypes.Polygon, "label_polygons"),
-          ("labeled_areas", QgsWkbTypes.Polygon, "labeled_areas"))
+TABLES = (("road_centerlines", QgsWkbTypes.Type.LineString, "label_centerlines"),
+          ("road_polygons", QgsWkbTypes.Type.Polygon, "label_polygons"),
+          ("labeled_areas", QgsWkbTypes.Type.Polygon, "labeled_areas"))
 
 
 @dataclass(frozen=True)
@@ -54,15 +57,13 @@ def label_gpkg(folder: Path) -> Path:
 def _fields(table: str, road_width_m: float) -> QgsFields:
     fields = QgsFields()
     if table == "road_centerlines":
-        width = QgsField("width", QVariant.Double)
+        width = QgsField("width", FIELD_DOUBLE)
         width.setDefaultValueDefinition(_default(road_width_m))
         fields.append(width)
     return fields
 
 
-def _default(value: float):
-    from qgis.core import QgsDefaultValue
-
+def _default(value: float) -> QgsDefaultValue:
     return QgsDefaultValue(repr(float(value)))
 
 
@@ -71,11 +72,12 @@ def _create_table(path: Path, table: str, geometry: int, crs: QgsCoordinateRefer
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
     options.layerName = table
-    options.actionOnExistingFile = (QgsVectorFileWriter.CreateOrOverwriteLayer if path.exists()
-                                    else QgsVectorFileWriter.CreateOrOverwriteFile)
+    action = QgsVectorFileWriter.ActionOnExistingFile
+    options.actionOnExistingFile = (action.CreateOrOverwriteLayer if path.exists()
+                                    else action.CreateOrOverwriteFile)
     writer = QgsVectorFileWriter.create(str(path), _fields(table, road_width_m), geometry, crs,
                                         QgsCoordinateTransformContext(), options)
-    if writer.hasError() != QgsVectorFileWriter.NoError:
+    if writer.hasError() != QgsVectorFileWriter.WriterError.NoError:
         raise OSError(tr("Cannot write {}: {}").format(path, writer.errorMessage()))
     del writer  # closes the file
 
@@ -96,17 +98,29 @@ def _table_names(path: Path) -> set[str]:
     return {sub.split("!!::!!")[1] for sub in layer.dataProvider().subLayers()}
 
 
-def _group(project: QgsProject) -> QgsLayerTreeGroup:
+def _add_to_group(project: QgsProject, layers: list[QgsVectorLayer]) -> None:
+    """Put new label layers in the group "Road labels" (made with them, at the top) and
+    show it expanded."""
     root = project.layerTreeRoot()
     group = root.findGroup(tr(GROUP_NAME))
-    return group if group is not None else root.insertGroup(0, tr(GROUP_NAME))
+    if group is None:
+        group = QgsLayerTreeGroup(tr(GROUP_NAME))
+        for layer in layers:
+            group.addLayer(layer)
+        insert_expanded(root, 0, group)
+        return
+    for layer in layers:
+        group.addLayer(layer)
+    show_expanded(group)
 
 
 def _open_layer(project: QgsProject, path: Path, table: str, style: str,
-                road_width_m: float) -> QgsVectorLayer:
+                road_width_m: float) -> tuple[QgsVectorLayer, bool]:
+    """The project's layer of ``table``, else a new one (not yet in the tree); and whether
+    it is new."""
     layer = _existing(project, path, table)
     if layer is not None:
-        return layer
+        return layer, False
     names = {"road_centerlines": tr("road centerlines"), "road_polygons": tr("road polygons"),
              "labeled_areas": tr("labeled areas")}
     layer = QgsVectorLayer(f"{path}|layername={table}", names[table], "ogr")
@@ -117,8 +131,7 @@ def _open_layer(project: QgsProject, path: Path, table: str, style: str,
     if index >= 0:
         layer.setDefaultValueDefinition(index, _default(road_width_m))
     project.addMapLayer(layer, False)
-    _group(project).addLayer(layer)
-    return layer
+    return layer, True
 
 
 def ensure_label_layers(folder: Path, crs: QgsCoordinateReferenceSystem, *,
@@ -136,6 +149,25 @@ def ensure_label_layers(folder: Path, crs: QgsCoordinateReferenceSystem, *,
     for table, geometry, _ in TABLES:
         if table not in present:
             _create_table(path, table, geometry, crs, road_width_m)
-    layers = [_open_layer(project, path, table, style, road_width_m)
+    opened = [_open_layer(project, path, table, style, road_width_m)
               for table, _, style in TABLES]
-    return LabelLayers(*layers, path=path)
+    new = [layer for layer, is_new in opened if is_new]
+    if new:
+        _add_to_group(project, new)
+    return LabelLayers(*(layer for layer, _ in opened), path=path)
+
+
+def find_label_layers(project: QgsProject) -> LabelLayers | None:
+    """The label layers the project already holds (the three tables of one labels
+    GeoPackage, wherever it is), or None."""
+    folders = []
+    for layer in project.mapLayers().values():
+        source = layer.source().split("|")
+        if isinstance(layer, QgsVectorLayer) and Path(source[0]).name == GPKG_NAME:
+            folders.append(Path(source[0]).parent)
+    for folder in dict.fromkeys(folders):
+        path = label_gpkg(folder)
+        layers = [_existing(project, path, table) for table, _, _ in TABLES]
+        if all(layer is not None for layer in layers):
+            return LabelLayers(*layers, path=path)
+    return None

@@ -7,50 +7,64 @@ from qgis.PyQt.QtGui import QColor, QPainter, QPen
 from qgis.PyQt.QtWidgets import QSizePolicy, QWidget
 
 from .common import tr
+from .run_history import RunHistory
+from .scores import METRICS, metric_names
 
 __all__ = ["MetricsPlot"]
 
-#: (metric key, colour) of each curve.
-CURVES = (("iou", QColor(31, 119, 180)), ("f1", QColor(214, 39, 40)),
-          ("relaxed_f1", QColor(44, 160, 44)))
+#: Colour of each curve, by metric key.
+COLOURS = {"iou": QColor(31, 119, 180), "f1": QColor(214, 39, 40),
+           "relaxed_f1": QColor(44, 160, 44)}
 #: Margins around the plot area, in pixels (left, top, right, bottom).
 MARGIN = (28, 8, 8, 34)
 
 
 class MetricsPlot(QWidget):
-    """Draws one line per metric over rounds 1..N, scores from 0 to 1."""
+    """Draws one line per metric over the run's rounds, scores from 0 to 1; the axis is
+    labelled with the engine's round numbers and the best round is marked."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rounds: list[dict[str, float | None]] = []
+        self.history = RunHistory()
         self.setMinimumHeight(140)
-        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
-    def sizeHint(self) -> QSize:
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt hook
         return QSize(240, 150)
 
-    def set_rounds(self, rounds: list[dict[str, float | None]]) -> None:
-        """Show these metrics, one dict per round."""
-        self.rounds = [dict(r) for r in rounds]
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt hook
+        return QSize(160, 140)
+
+    def set_history(self, history: RunHistory) -> None:
+        """Show these rounds."""
+        self.history = history
         self.update()
+
+    def round_labels(self) -> list[str]:
+        """The labels of the round axis, left to right."""
+        return [str(r.round_index) for r in self.history.rounds]
 
     def _area(self) -> QRectF:
         left, top, right, bottom = MARGIN
         return QRectF(left, top, self.width() - left - right, self.height() - top - bottom)
 
+    def _x(self, area: QRectF, index: int) -> float:
+        count = len(self.history.rounds)
+        return area.left() + area.width() * (index / (count - 1) if count > 1 else 0.5)
+
     def _point(self, area: QRectF, index: int, value: float) -> QPointF:
-        steps = max(len(self.rounds) - 1, 1)
-        x = area.left() + area.width() * (index / steps if len(self.rounds) > 1 else 0.5)
-        return QPointF(x, area.bottom() - area.height() * max(0.0, min(1.0, value)))
+        return QPointF(self._x(area, index),
+                       area.bottom() - area.height() * max(0.0, min(1.0, value)))
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt hook
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), self.palette().base())
         area = self._area()
         self._draw_axes(painter, area)
-        for key, colour in CURVES:
-            self._draw_curve(painter, area, key, colour)
+        self._draw_best(painter, area)
+        for key in METRICS:
+            self._draw_curve(painter, area, key, COLOURS[key])
         self._draw_legend(painter, area)
         painter.end()
 
@@ -60,18 +74,33 @@ class MetricsPlot(QWidget):
         for value in (0.0, 0.5, 1.0):
             y = area.bottom() - area.height() * value
             painter.drawText(QRectF(0, y - 7, MARGIN[0] - 3, 14),
-                             Qt.AlignRight | Qt.AlignVCenter, f"{value:g}")
-        for index in range(len(self.rounds)):
-            x = self._point(area, index, 0.0).x()
-            painter.drawText(QRectF(x - 10, area.bottom() + 1, 20, 12), Qt.AlignCenter,
-                             str(index + 1))
-        if not self.rounds:
-            painter.drawText(area, Qt.AlignCenter, tr("No round yet"))
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                             f"{value:g}")
+        for index, label in enumerate(self.round_labels()):
+            x = self._x(area, index)
+            painter.drawText(QRectF(x - 10, area.bottom() + 1, 20, 12),
+                             Qt.AlignmentFlag.AlignCenter, label)
+        if not self.history.rounds:
+            painter.drawText(area, Qt.AlignmentFlag.AlignCenter, tr("No round yet"))
+
+    def _draw_best(self, painter: QPainter, area: QRectF) -> None:
+        rounds = [r.round_index for r in self.history.rounds]
+        if self.history.best_round not in rounds:
+            return
+        x = self._x(area, rounds.index(self.history.best_round))
+        painter.setPen(QPen(self.palette().text().color(), 1, Qt.PenStyle.DashLine))
+        painter.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()))
+        text = tr("best")
+        width = painter.fontMetrics().horizontalAdvance(text) + 4
+        left = min(max(x + 2, area.left()), area.right() - width)
+        painter.drawText(QRectF(left, area.top() + 1, width, 14),
+                         Qt.AlignmentFlag.AlignLeft, text)
 
     def _draw_curve(self, painter: QPainter, area: QRectF, key: str, colour: QColor) -> None:
         painter.setPen(QPen(colour, 2))
-        points = [self._point(area, i, r[key]) for i, r in enumerate(self.rounds)
-                  if r.get(key) is not None]
+        points = [self._point(area, i, r.metrics[key])
+                  for i, r in enumerate(self.history.rounds)
+                  if r.metrics.get(key) is not None]
         for a, b in zip(points[:-1], points[1:], strict=True):
             painter.drawLine(a, b)
         painter.setBrush(colour)
@@ -79,9 +108,10 @@ class MetricsPlot(QWidget):
             painter.drawEllipse(point, 2.5, 2.5)
 
     def _draw_legend(self, painter: QPainter, area: QRectF) -> None:
-        names = {"iou": tr("IoU"), "f1": tr("F1"), "relaxed_f1": tr("relaxed F1")}
+        names = metric_names()
         x = area.left()
-        for key, colour in CURVES:
-            painter.setPen(QPen(colour, 2))
-            painter.drawText(QRectF(x, area.bottom() + 16, 120, 16), Qt.AlignLeft, names[key])
+        for key in METRICS:
+            painter.setPen(QPen(COLOURS[key], 2))
+            painter.drawText(QRectF(x, area.bottom() + 16, 120, 16),
+                             Qt.AlignmentFlag.AlignLeft, names[key])
             x += painter.fontMetrics().horizontalAdvance(names[key]) + 12

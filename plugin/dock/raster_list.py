@@ -1,16 +1,24 @@
-"""A checkable list of the project's raster layers with a filter line edit."""
+"""A checkable list of the project's image rasters with a filter line edit."""
 
 from __future__ import annotations
 
-from qgis.core import QgsMapLayer, QgsProject, QgsRasterLayer
-from qgis.PyQt.QtCore import Qt
+from qgis.core import QgsProject, QgsRasterLayer
+from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from .image_layers import image_rasters
 
 __all__ = ["RasterList"]
 
+#: Rows the list shows before it scrolls.
+VISIBLE_ROWS = 3
+
 
 class RasterList(QWidget):
-    """Lists the project's rasters; the checked ones are the selection."""
+    """Lists the project's image rasters (not the plugin's probability outputs); the checked
+    ones are the selection."""
+
+    checked = pyqtSignal(str)  # the id of a layer the user has just checked
 
     def __init__(self, project: QgsProject, placeholder: str,
                  parent: QWidget | None = None) -> None:
@@ -20,12 +28,14 @@ class RasterList(QWidget):
         self.filter.setPlaceholderText(placeholder)
         self.filter.setClearButtonEnabled(True)
         self.list = QListWidget()
-        self.list.setMaximumHeight(64)
+        row_px = self.list.fontMetrics().height() + 4
+        self.list.setMaximumHeight(row_px * VISIBLE_ROWS + 2 * self.list.frameWidth())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter)
         layout.addWidget(self.list)
         self.filter.textChanged.connect(self._apply_filter)
+        self.list.itemChanged.connect(self._item_changed)
         project.layersAdded.connect(self.refresh)
         project.layersRemoved.connect(self.refresh)
         self.refresh()
@@ -38,27 +48,38 @@ class RasterList(QWidget):
     def refresh(self, *_: object) -> None:
         """Rebuild the list from the project, keeping what was checked."""
         checked = set(self.checked_ids())
+        self.list.blockSignals(True)
         self.list.clear()
-        for layer in self.project.mapLayers().values():
-            if layer.type() != QgsMapLayer.RasterLayer or layer.providerType() != "gdal":
-                continue
+        for layer in image_rasters(self.project):
             item = QListWidgetItem(layer.name())
-            item.setData(Qt.UserRole, layer.id())
-            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
-            item.setCheckState(Qt.Checked if layer.id() in checked else Qt.Unchecked)
+            item.setData(Qt.ItemDataRole.UserRole, layer.id())
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if layer.id() in checked
+                               else Qt.CheckState.Unchecked)
             item.setToolTip(layer.source())
             self.list.addItem(item)
+        self.list.blockSignals(False)
         self._apply_filter(self.filter.text())
+
+    def _item_changed(self, item: QListWidgetItem) -> None:
+        if item.checkState() == Qt.CheckState.Checked:
+            self.checked.emit(item.data(Qt.ItemDataRole.UserRole))
 
     def _apply_filter(self, text: str) -> None:
         for row in range(self.list.count()):
             item = self.list.item(row)
             item.setHidden(bool(text) and text.lower() not in item.text().lower())
 
+    def ids(self) -> list[str]:
+        """Ids of the listed layers, in list order."""
+        return [self.list.item(row).data(Qt.ItemDataRole.UserRole)
+                for row in range(self.list.count())]
+
     def checked_ids(self) -> list[str]:
         """Ids of the checked layers, in list order."""
         items = (self.list.item(row) for row in range(self.list.count()))
-        return [i.data(Qt.UserRole) for i in items if i.checkState() == Qt.Checked]
+        return [i.data(Qt.ItemDataRole.UserRole) for i in items
+                if i.checkState() == Qt.CheckState.Checked]
 
     def checked_layers(self) -> list[QgsRasterLayer]:
         """The checked raster layers still in the project."""
@@ -69,5 +90,10 @@ class RasterList(QWidget):
         """Check exactly these layers."""
         for row in range(self.list.count()):
             item = self.list.item(row)
-            item.setCheckState(Qt.Checked if item.data(Qt.UserRole) in layer_ids
-                               else Qt.Unchecked)
+            item.setCheckState(Qt.CheckState.Checked
+                               if item.data(Qt.ItemDataRole.UserRole) in layer_ids
+                               else Qt.CheckState.Unchecked)
+
+    def uncheck(self, layer_id: str) -> None:
+        """Uncheck one layer (it was checked in the other list)."""
+        self.set_checked([i for i in self.checked_ids() if i != layer_id])

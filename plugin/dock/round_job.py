@@ -6,15 +6,36 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["RoundJob", "RoundOutputs", "run_model_path"]
+__all__ = ["Prediction", "RoundJob", "RoundOutputs", "label_next_tile_px", "run_model_path"]
 
-#: The dock's training run inside the working folder: the engine keeps each round beside it.
+#: The dock's training run inside the labels' folder: the engine keeps each round beside it.
 RUN_FOLDER = "road_rounds"
+#: Tiles of "where to label next": at most the pseudo-label tile, at least the engine's
+#: smallest model input, and small enough that a raster holds this many tiles a side.
+MAX_TILE_PX, MIN_TILE_PX, TILES_A_SIDE = 256, 32, 8
 
 
 def run_model_path(folder: Path) -> Path:
     """The model of the dock's run (the best round); rounds live in ``model.pt.rounds/``."""
     return folder / RUN_FOLDER / "model.pt"
+
+
+def label_next_tile_px(width_px: int, height_px: int) -> int:
+    """The "where to label next" tile for a raster: a multiple of 32 px, 32-256, with
+    about eight tiles along the raster's shorter side. On the bundled sample (600 px, most
+    of it labeled) 256 px tiles left 4 candidates, none less than 10 % labeled; 64 px tiles
+    leave 19 of 81."""
+    side = min(width_px, height_px) // TILES_A_SIDE
+    return max(MIN_TILE_PX, min(MAX_TILE_PX, side // 32 * 32))
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What ``extract`` wrote for one raster."""
+
+    name: str  # the raster's layer name
+    probability: Path
+    roads: Path  # GeoPackage with the layers ``roads`` and ``centerlines``
 
 
 @dataclass(frozen=True)
@@ -23,9 +44,11 @@ class RoundOutputs:
 
     round_index: int  # 1-based
     model: Path  # MODEL.rounds/round_NNN.pt
-    probability: Path
-    roads: Path  # GeoPackage with the layers ``roads`` and ``centerlines``
-    label_next: Path | None  # GeoPackage of the tiles to label next (None when not computed)
+    predictions: tuple[Prediction, ...]  # one per predicted raster, training rasters first
+    label_next: Path | None  # GeoPackage of the tiles to label next (None when none)
+    label_next_tiles: int = 0  # tiles in that layer
+    tile_px: int = 256  # their side
+    best_round: int | None = None  # the round the run keeps as its model
     metrics: dict[str, float | None] = field(default_factory=dict)  # validation metrics
 
 
@@ -35,15 +58,17 @@ class RoundJob:
 
     round_index: int
     run_model: Path  # --out of the run; --resume continues it
-    images: tuple[str, ...]
+    images: tuple[str, ...]  # training rasters
     unlabeled: tuple[str, ...]
-    roads: str  # road centerlines (GeoPackage table, as "path|layername=...")
+    roads: str  # road labels file
     aoi: str
     road_width_m: float
     profile: str
     device: str
     init_model: str | None = None  # only for the first round of a run
     config: str | None = None  # JSON/TOML overrides (advanced; the tests' tiny config)
+    names: dict[str, str] = field(default_factory=dict)  # raster source -> layer name
+    label_next_image: str | None = None  # raster of "where to label next" (default: first)
     tile_px: int = 256  # tile of the "where to label next" layer
     top_k: int = 10  # tiles kept in that layer
 
@@ -57,6 +82,11 @@ class RoundJob:
     def out_dir(self) -> Path:
         """The folder of this round's extracted layers."""
         return self.run_model.parent / f"round_{self.round_index:03d}"
+
+    @property
+    def predicted(self) -> tuple[str, ...]:
+        """Every raster the round predicts: the training rasters, then the unlabeled ones."""
+        return tuple(dict.fromkeys((*self.images, *self.unlabeled)))
 
     def train_args(self) -> list[str]:
         """Arguments of ``python -m engine train`` for this round."""
@@ -75,10 +105,23 @@ class RoundJob:
             args += ["--config", self.config]
         return args
 
-    def extract_args(self) -> list[str]:
-        """Arguments of ``python -m engine extract`` on the first training raster."""
-        return ["--model", str(self.round_model), "--image", self.images[0], "--out-dir",
-                str(self.out_dir), "--device", self.device, "--overwrite"]
+    def extract_dir(self, index: int) -> Path:
+        """The folder of the ``index``-th predicted raster's outputs."""
+        return self.out_dir / f"{index + 1:02d}_{Path(self.predicted[index]).stem}"
+
+    def extract_args(self, index: int) -> list[str]:
+        """Arguments of ``python -m engine extract`` on the ``index``-th predicted raster;
+        no --threshold: the engine uses the one calibrated on the hold-out."""
+        return ["--model", str(self.round_model), "--image", self.predicted[index],
+                "--out-dir", str(self.extract_dir(index)), "--device", self.device,
+                "--overwrite"]
+
+    def prediction(self, index: int) -> Prediction:
+        """The files ``extract`` writes for the ``index``-th predicted raster."""
+        image = self.predicted[index]
+        stem, folder = Path(image).stem, self.extract_dir(index)
+        return Prediction(self.names.get(image, stem), folder / f"{stem}_prob.tif",
+                          folder / f"{stem}_roads.gpkg")
 
     @property
     def label_next_path(self) -> Path:
@@ -87,14 +130,10 @@ class RoundJob:
 
     def label_next_args(self) -> list[str]:
         """Arguments of ``python -m engine label-next``: the round model's most disagreeing
-        tiles of the first training raster, leaving out the labeled ones."""
-        return ["--model", str(self.round_model), "--image", self.images[0], "--out",
+        tiles of the labeled raster, leaving out the labeled ones."""
+        image = self.label_next_image or self.images[0]
+        return ["--model", str(self.round_model), "--image", image, "--out",
                 str(self.label_next_path), "--tile", str(self.tile_px), "--top",
                 str(self.top_k), "--roads", self.roads, "--aoi", self.aoi, "--road-width",
                 str(self.road_width_m), "--width-field", "width", "--device", self.device,
                 "--overwrite"]
-
-    def extract_outputs(self) -> tuple[Path, Path]:
-        """The probability raster and the roads GeoPackage ``extract`` writes."""
-        stem = Path(self.images[0]).stem
-        return self.out_dir / f"{stem}_prob.tif", self.out_dir / f"{stem}_roads.gpkg"

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from qgis.core import QgsLayerTreeGroup, QgsMapLayer, QgsProject, QgsRasterLayer, QgsVectorLayer
+from qgis.core import (
+    QgsLayerTree,
+    QgsLayerTreeGroup,
+    QgsMapLayer,
+    QgsProject,
+    QgsRasterLayer,
+    QgsVectorLayer,
+)
 
+from ..layer_tree import insert_expanded
 from .common import style_path, tr
-from .round_job import RoundOutputs
+from .round_job import Prediction, RoundOutputs
 
 __all__ = ["add_round_layers", "round_group_name"]
 
@@ -15,18 +23,37 @@ def round_group_name(round_index: int) -> str:
     return tr("Roads - round {}").format(round_index)
 
 
-def _layers(outputs: RoundOutputs) -> list[tuple[QgsMapLayer, str]]:
-    roads = str(outputs.roads)
-    layers = [
-        (QgsVectorLayer(f"{roads}|layername=centerlines", tr("centerlines"), "ogr"),
+def _name(what: str, round_index: int, raster: str | None) -> str:
+    if raster is None:
+        return tr("{} - round {}").format(what, round_index)
+    return tr("{} - round {} - {}").format(what, round_index, raster)
+
+
+def _prediction_layers(prediction: Prediction, round_index: int,
+                       raster: str | None) -> list[tuple[QgsMapLayer, str]]:
+    roads = str(prediction.roads)
+    return [
+        (QgsVectorLayer(f"{roads}|layername=centerlines",
+                        _name(tr("Predicted centerlines"), round_index, raster), "ogr"),
          "centerlines"),
-        (QgsVectorLayer(f"{roads}|layername=roads", tr("road polygons"), "ogr"),
+        (QgsVectorLayer(f"{roads}|layername=roads",
+                        _name(tr("Predicted roads"), round_index, raster), "ogr"),
          "road_polygons"),
-        (QgsRasterLayer(str(outputs.probability), tr("road probability")), "probability"),
+        (QgsRasterLayer(str(prediction.probability),
+                        _name(tr("Road probability"), round_index, raster)), "probability"),
     ]
+
+
+def _layers(outputs: RoundOutputs) -> list[tuple[QgsMapLayer, str]]:
+    several = len(outputs.predictions) > 1
+    layers = []
     if outputs.label_next is not None:
-        layers.insert(0, (QgsVectorLayer(str(outputs.label_next), tr("where to label next"),
-                                         "ogr"), "label_next"))
+        layers.append((QgsVectorLayer(str(outputs.label_next),
+                                      _name(tr("Where to label next"), outputs.round_index,
+                                            None), "ogr"), "label_next"))
+    for prediction in outputs.predictions:
+        layers += _prediction_layers(prediction, outputs.round_index,
+                                     prediction.name if several else None)
     return layers
 
 
@@ -38,9 +65,11 @@ def _collapse_older(root: QgsLayerTreeGroup, newest: QgsLayerTreeGroup) -> None:
             group.setItemVisibilityChecked(False)
 
 
-def add_round_layers(outputs: RoundOutputs, project: QgsProject) -> QgsLayerTreeGroup:
-    """Add the round's styled layers (invalid ones are refused) in a new group under the
-    labels; older rounds' groups stay, collapsed and hidden.
+def add_round_layers(outputs: RoundOutputs, project: QgsProject,
+                     labels_group: str | None = None) -> QgsLayerTreeGroup:
+    """Add the round's styled layers (invalid ones are refused) in a new group of their own,
+    just below the group ``labels_group`` (else at the top), whatever layer is active; older
+    rounds' groups stay, collapsed and hidden.
 
     Raises
     ------
@@ -56,12 +85,13 @@ def add_round_layers(outputs: RoundOutputs, project: QgsProject) -> QgsLayerTree
     old = root.findGroup(name)
     if old is not None:  # the same round again (a run folder that was reset)
         root.removeChildNode(old)
-    labels_at = 1 if root.findGroup(tr("Road labels")) is not None else 0
-    group = root.insertGroup(labels_at, name)
+    group = QgsLayerTreeGroup(name)
     for layer, style in layers:
         layer.loadNamedStyle(str(style_path(style)))
         project.addMapLayer(layer, False)
         group.addLayer(layer)
-    group.setExpanded(True)
+    at = next((i + 1 for i, node in enumerate(root.children())
+               if QgsLayerTree.isGroup(node) and node.name() == labels_group), 0)
+    insert_expanded(root, at, group)
     _collapse_older(root, group)
     return group

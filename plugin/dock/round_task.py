@@ -1,9 +1,10 @@
-"""One dock round in a QgsTask: train, extract and label-next (where to label next), each an
-engine run.
+"""One dock round in a QgsTask: train, extract every checked raster, and label-next (where to
+label next), each an engine run.
 
 run() runs on a worker thread and touches no widget: it reports through Qt signals (queued
 to the main thread) and QgsTask.setProgress; finished() hands the result over on the main
-thread. Cancel (task.cancel()) is polled by the runner, which then stops the engine.
+thread. Cancel (task.cancel()) is polled by the runner, which then stops the engine; a
+cancelled round ends as a completed task, so QGIS does not report it as failed.
 """
 
 from __future__ import annotations
@@ -11,92 +12,132 @@ from __future__ import annotations
 import re
 import time
 import traceback
-from pathlib import Path
 from typing import Any
 
 from qgis.core import QgsMessageLog, QgsTask
 from qgis.PyQt.QtCore import pyqtSignal
 
 from ..engine_env import EngineChecker
-from ..runner import EngineCancelledError, EngineRunError, EngineRunner
+from ..runner import EngineCancelledError, EngineResult, EngineRunError, EngineRunner
 from .common import tr
+from .round_clock import RoundClock
 from .round_job import RoundJob, RoundOutputs
+from .scores import METRICS
 
-__all__ = ["RoundTask", "overall_fraction"]
+__all__ = ["RoundTask", "round_stages"]
 
-#: Share of the round (start, end) each phase takes.
-PHASES = {"train": (0.0, 0.8), "extract": (0.8, 0.93), "label_next": (0.93, 1.0)}
-#: Share of a training round each engine stage takes, roughly (start, end).
-TRAIN_PARTS = {"pseudo-labels": (0.0, 0.25), "training": (0.25, 0.95),
-               "validation": (0.95, 1.0)}
-_ROUND_STAGE = re.compile(r"^round \d+: (.+)$")
-#: Metrics of the plot and the dock, in the order shown.
-METRICS = ("iou", "f1", "relaxed_f1")
+_TRAIN_STAGE = re.compile(r"^round \d+: (pseudo-labels|training|validation)$")
+#: Share of an extract run that prediction takes (the rest is vectorising).
+PREDICT_SHARE = 0.85
+#: Seconds between two status reports while the engine says nothing (its start-up).
+TICK_S = 0.5
 
 
-def overall_fraction(phase: str, event: dict[str, Any]) -> float | None:
-    """The round's overall fraction (0-1) for a progress event of ``phase``."""
-    fraction = event.get("fraction")
-    if fraction is None:
-        return None
-    lo, hi = PHASES[phase]
-    match = _ROUND_STAGE.match(str(event.get("stage", "")))
-    if phase == "train" and match is not None:
-        part_lo, part_hi = TRAIN_PARTS.get(match.group(1), (0.0, 1.0))
-        fraction = part_lo + (part_hi - part_lo) * float(fraction)
-    return lo + (hi - lo) * float(fraction)
+def round_stages(job: RoundJob) -> list[str]:
+    """The stage keys of a round, in order (round 1 has no pseudo-labels)."""
+    stages = ["start"] + (["pseudo-labels"] if job.round_index > 1 else [])
+    stages += ["training", "validation"]
+    stages += [f"extract:{i}" for i in range(len(job.predicted))]
+    return [*stages, "label_next"]
 
 
 class RoundTask(QgsTask):
-    """Runs one round; ``outputs`` (or ``error``) holds the result after it ends."""
+    """Runs one round; ``outputs`` (or ``error``, or ``cancelled_by_user``) holds the result
+    after it ends, ``clock.durations`` the seconds each stage took."""
 
     # stage text, loss (nan when none), overall fraction 0-1, seconds left (-1 unknown)
     status = pyqtSignal(str, float, float, float)
     done = pyqtSignal(bool)  # emitted by finished(), on the main thread
 
     def __init__(self, job: RoundJob, runner: EngineRunner, *,
-                 checker: EngineChecker | None = None, new_env: Path | None = None) -> None:
+                 checker: EngineChecker | None = None, new_env: Any = None,
+                 costs: dict[str, float] | None = None) -> None:
         super().__init__(tr("Road extraction: round {}").format(job.round_index),
-                         QgsTask.CanCancel)
+                         QgsTask.Flag.CanCancel)
         self.job = job
         self.runner = runner
         self.checker = checker
         self.new_env = new_env
+        self.costs = dict(costs or {})
+        self.clock = RoundClock(round_stages(job), time.monotonic(), self.costs)
         self.elapsed_s = 0.0
         self.outputs: RoundOutputs | None = None
         self.error: str | None = None
         self.cancelled_by_user = False
         self.metrics: dict[str, float | None] = {}
-        self._t0 = 0.0
         self._loss = float("nan")
+        self._last_report = 0.0
+
+    # -- progress ---------------------------------------------------------------------
+
+    def stage_text(self) -> str:
+        """The current stage, translated, with the round's number."""
+        stage = self.clock.stage
+        if stage.startswith("extract:"):
+            index = int(stage.split(":")[1])
+            text = tr("predicting {} ({}/{})").format(
+                self.job.prediction(index).name, index + 1, len(self.job.predicted))
+        else:
+            text = {"start": tr("starting the engine"), "pseudo-labels": tr("pseudo-labels"),
+                    "training": tr("training"), "validation": tr("validation"),
+                    "label_next": tr("where to label next")}[stage]
+        return tr("Round {}: {}").format(self.job.round_index, text)
+
+    def _report(self) -> None:
+        now = time.monotonic()
+        self._last_report = now
+        fraction = self.clock.fraction(now)
+        self.setProgress(100.0 * fraction)
+        self.status.emit(self.stage_text(), self._loss, fraction, self.clock.left_s(now))
+
+    def _tick(self) -> bool:
+        """Polled by the runner while an engine runs: report now and then; True = stop."""
+        if time.monotonic() - self._last_report >= TICK_S:
+            self._report()
+        return self.isCanceled()
 
     def _on_event(self, phase: str, event: dict[str, Any]) -> None:
         kind = event.get("event")
-        if kind == "metric" and event.get("name") in METRICS:
+        if (kind == "metric" and event.get("name") in METRICS
+                and event.get("round", self.job.round_index) == self.job.round_index):
             self.metrics[event["name"]] = event.get("value")
-        if kind != "progress":
+        if kind != "progress" or event.get("fraction") is None:
             return
         if event.get("loss") is not None:
             self._loss = float(event["loss"])
-        fraction = overall_fraction(phase, event)
-        if fraction is None:
-            return
-        self.setProgress(100.0 * fraction)
-        elapsed = time.monotonic() - self._t0
-        left = elapsed * (1.0 - fraction) / fraction if fraction > 0.02 else -1.0
-        self.status.emit(str(event.get("stage", phase)), self._loss, fraction, left)
+        stage, fraction = self._stage_of(phase, event)
+        if stage is not None:
+            self.clock.update(stage, fraction, time.monotonic())
+            self._report()
 
-    def _engine(self, phase: str, command: str, args: list[str]) -> None:
-        self.runner.run(command, args, on_event=lambda e: self._on_event(phase, e),
-                        should_stop=self.isCanceled)
+    @staticmethod
+    def _stage_of(phase: str, event: dict[str, Any]) -> tuple[str | None, float]:
+        fraction = float(event["fraction"])
+        if phase == "train":
+            match = _TRAIN_STAGE.match(str(event.get("stage", "")))
+            return (match.group(1) if match else None), fraction
+        if phase.startswith("extract:"):
+            predicting = event.get("stage") == "predicting"
+            share = PREDICT_SHARE * fraction if predicting else \
+                PREDICT_SHARE + (1.0 - PREDICT_SHARE) * fraction
+            return phase, share
+        return phase, fraction
+
+    # -- the run ----------------------------------------------------------------------
+
+    def _engine(self, phase: str, command: str, args: list[str]) -> EngineResult:
+        return self.runner.run(command, args, on_event=lambda e: self._on_event(phase, e),
+                               should_stop=self._tick)
 
     def run(self) -> bool:
         """Worker thread: the engine runs; no GUI calls."""
-        self._t0 = time.monotonic()
+        t0 = time.monotonic()
+        self._report()
         try:
             return self._run()
         finally:
-            self.elapsed_s = time.monotonic() - self._t0
+            self.clock.finish(time.monotonic())
+            self.elapsed_s = time.monotonic() - t0
 
     def _run(self) -> bool:
         if self.checker is not None:
@@ -105,15 +146,12 @@ class RoundTask(QgsTask):
                 self.error = status.message()
                 return False
         try:
-            self._engine("train", "train", self.job.train_args())
-            self.job.out_dir.mkdir(parents=True, exist_ok=True)
-            self._engine("extract", "extract", self.job.extract_args())
-            probability, roads = self.job.extract_outputs()
-            self._engine("label_next", "label-next", self.job.label_next_args())
-            label_next = self.job.label_next_path
+            self.outputs = self._rounds()
         except EngineCancelledError:
             self.cancelled_by_user = True
-            return False
+            self.setDescription(tr("Road extraction: round {} (cancelled)").format(
+                self.job.round_index))
+            return True  # a cancel is not a failure
         except EngineRunError as err:
             self.error = err.message
             return False
@@ -122,9 +160,22 @@ class RoundTask(QgsTask):
             QgsMessageLog.logMessage(traceback.format_exc(), "Road extraction")
             return False
         self.setProgress(100.0)
-        self.outputs = RoundOutputs(self.job.round_index, self.job.round_model, probability,
-                                    roads, label_next, dict(self.metrics))
         return True
+
+    def _rounds(self) -> RoundOutputs:
+        job = self.job
+        trained = self._engine("train", "train", job.train_args())
+        predictions = []
+        for index in range(len(job.predicted)):
+            job.extract_dir(index).mkdir(parents=True, exist_ok=True)
+            self._engine(f"extract:{index}", "extract", job.extract_args(index))
+            predictions.append(job.prediction(index))
+        tiles = self._engine("label_next", "label-next", job.label_next_args())
+        count = len(tiles.done.get("tiles") or [])
+        best = trained.done.get("best_round")
+        return RoundOutputs(job.round_index, job.round_model, tuple(predictions),
+                            job.label_next_path if count else None, count, job.tile_px,
+                            int(best) if best is not None else None, dict(self.metrics))
 
     def finished(self, result: bool) -> None:  # noqa: D401 - QgsTask hook
         """Main thread: hand the result to whoever shows it."""

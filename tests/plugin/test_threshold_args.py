@@ -26,8 +26,9 @@ ALGORITHMS = ("extract_roads", "vectorize_probability", "evaluate_extraction")
 
 
 @pytest.mark.parametrize("alg", ALGORITHMS)
-def test_unset_threshold_passes_no_threshold_to_the_engine(alg, provider, recording_runner, scene,
-                                                           truth_probability, tmp_path):
+def test_unset_threshold_passes_no_threshold_to_the_engine(alg, provider, recording_runner,
+                                                           scene, truth_probability,
+                                                           tmp_path):
     import processing
 
     params, command = parameters(alg, scene, truth_probability, tmp_path)
@@ -36,8 +37,8 @@ def test_unset_threshold_passes_no_threshold_to_the_engine(alg, provider, record
 
 
 @pytest.mark.parametrize("alg", ALGORITHMS)
-def test_given_threshold_reaches_the_engine(alg, provider, recording_runner, scene, truth_probability,
-                                            tmp_path):
+def test_given_threshold_reaches_the_engine(alg, provider, recording_runner, scene,
+                                            truth_probability, tmp_path):
     import processing
 
     params, command = parameters(alg, scene, truth_probability, tmp_path)

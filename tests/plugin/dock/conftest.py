@@ -94,3 +94,22 @@ def labeled_dock(dock, scene, tiny_config):
     dock.ui.config.setFilePath(str(tiny_config))
     dock.ui.device.setCurrentText("cpu")
     return dock
+
+
+@pytest.fixture()
+def fake_engine(monkeypatch, truth_probability, truth_vectors):
+    """Every dock (made after this fixture) runs FakeRoundEngine instead of the engine."""
+    from road_extraction.plugin.dock import runners
+
+    from .fake_engine import FakeRoundEngine
+
+    fake = FakeRoundEngine(truth_probability, truth_vectors)
+    monkeypatch.setattr(runners, "engine_runner", lambda: fake)
+    return fake
+
+
+@pytest.fixture()
+def fake_dock(fake_engine, labeled_dock):
+    """The labeled dock, running the fake engine (no environment check)."""
+    labeled_dock.checker = None
+    return labeled_dock

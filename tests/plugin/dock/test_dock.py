@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import time
 
-from qgis.core import Qgis, QgsApplication, QgsMapLayer
+from qgis.core import Qgis, QgsApplication, QgsMapLayer, QgsRasterLayer, QgsTask
 
 
 def test_dock_opens_in_the_main_window(dock, iface):
     from qgis.PyQt.QtCore import Qt
 
-    iface.mainWindow().addDockWidget(Qt.RightDockWidgetArea, dock)
+    iface.mainWindow().addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     assert dock.ui.raster.currentLayer() is not None
     assert dock.ui.train.isEnabled() and not dock.ui.cancel.isEnabled()
     assert not dock.is_busy()
@@ -24,7 +24,8 @@ def test_start_without_labels_warns_and_starts_nothing(dock, iface):
     assert "No road is labeled" in dock.ui.warning.text()
     assert not dock.is_busy()
     assert QgsApplication.taskManager().count() == tasks_before
-    assert any("cannot start" in m for m in iface.messageBar().get_messages(Qgis.Warning))
+    warnings = iface.messageBar().get_messages(Qgis.MessageLevel.Warning)
+    assert any("cannot start" in m for m in warnings)
 
 
 def test_counts_show_area_pixels_and_length(labeled_dock):
@@ -42,44 +43,52 @@ def test_labels_outside_the_raster_block_a_round(labeled_dock):
     extent = labeled_dock.raster().extent()
     far = QgsRectangle(extent.xMaximum() + 1000, extent.yMaximum() + 1000,
                        extent.xMaximum() + 1100, extent.yMaximum() + 1100)
-    add_rectangle(labeled_dock.labels.areas, far)
+    add_rectangle(labeled_dock.labels.layers.areas, far)
     assert labeled_dock.start_rounds(1) is False
     assert "outside the raster" in labeled_dock.ui.warning.text()
 
 
 def test_draw_roads_edits_centerlines_and_triggers_add_feature(dock, iface, project):
     dock.ui.draw_roads.click()
-    layer = dock.labels.centerlines
+    layer = dock.labels.layers.centerlines
     assert layer.isEditable() and iface.activeLayer() is layer
     assert iface.add_feature_triggered
     settings = project.snappingConfig().individualLayerSettings(layer)
     assert project.snappingConfig().enabled() and settings.enabled()
 
 
-def test_train_round_adds_the_round_group_with_valid_layers(labeled_dock, project, qtbot):
-    labeled_dock.label_next_tile_px = 32
+def test_train_round_predicts_every_raster_into_named_layers(labeled_dock, project, qtbot,
+                                                             second_scene):
+    second = QgsRasterLayer(str(second_scene["image"]), "second")
+    project.addMapLayer(second)
+    labeled_dock.ui.unlabeled.set_checked([second.id()])
     t0 = time.monotonic()
     assert labeled_dock.start_rounds(1) is True
     assert labeled_dock.is_busy() and labeled_dock.ui.cancel.isEnabled()
     qtbot.waitUntil(lambda: not labeled_dock.is_busy(), timeout=240_000)
     print(f"tiny round inside QGIS: {time.monotonic() - t0:.1f} s")
-    assert not labeled_dock.labels.areas.isModified()  # committed before the round
+    assert not labeled_dock.labels.layers.areas.isModified()  # committed before the round
     group = project.layerTreeRoot().findGroup("Roads - round 1")
     assert group is not None, labeled_dock.ui.stage.text()
     layers = [node.layer() for node in group.findLayers()]
     names = {layer.name() for layer in layers}
-    assert {"road probability", "road polygons", "centerlines", "where to label next"} <= names
-    label_next = next(layer for layer in layers if layer.name() == "where to label next")
+    for raster in ("image", "second"):  # the training raster and the unlabeled one
+        assert {f"Road probability - round 1 - {raster}",
+                f"Predicted roads - round 1 - {raster}",
+                f"Predicted centerlines - round 1 - {raster}"} <= names
+    assert "Where to label next - round 1" in names
+    assert "road polygons" not in names  # the label layer's name, never an output's
+    label_next = next(la for la in layers if la.name() == "Where to label next - round 1")
     assert label_next.fields().names()[-2:] == ["disagreement", "rank"]
     features = sorted(label_next.getFeatures(), key=lambda f: f["rank"])
     assert features and [f["rank"] for f in features] == list(range(1, len(features) + 1))
     scores = [f["disagreement"] for f in features]
     assert scores == sorted(scores, reverse=True)
     assert all(layer.isValid() for layer in layers)
-    assert any(layer.type() == QgsMapLayer.RasterLayer for layer in layers)
-    assert labeled_dock.history and "iou" in labeled_dock.history[0]
-    assert labeled_dock.ui.use_model.isEnabled()
-    assert labeled_dock.last_model.name == "round_001.pt" and labeled_dock.last_model.exists()
+    assert sum(layer.type() == QgsMapLayer.LayerType.RasterLayer for layer in layers) == 2
+    assert [r.round_index for r in labeled_dock.results.history.rounds] == [1]
+    assert "iou" in labeled_dock.results.history.rounds[0].metrics
+    assert labeled_dock.ui.use_model.isEnabled() and labeled_dock.run_model().exists()
 
 
 def test_cancel_stops_the_round_and_returns_to_idle(labeled_dock, qtbot, tmp_path):
@@ -90,13 +99,18 @@ def test_cancel_stops_the_round_and_returns_to_idle(labeled_dock, qtbot, tmp_pat
     slow.write_text(json.dumps({**config, "steps_per_round": 5000}))
     labeled_dock.ui.config.setFilePath(str(slow))
     assert labeled_dock.start_rounds(1)
-    qtbot.waitUntil(lambda: labeled_dock.ui.progress.value() > 0, timeout=120_000)
+    statuses: list[int] = []
+    labeled_dock.task.statusChanged.connect(statuses.append)
+    qtbot.waitUntil(lambda: "training" in labeled_dock.ui.stage.text(), timeout=120_000)
     t0 = time.monotonic()
     labeled_dock.ui.cancel.click()
     qtbot.waitUntil(lambda: not labeled_dock.is_busy(), timeout=30_000)
     assert time.monotonic() - t0 < 15
     assert "Cancelled" in labeled_dock.ui.stage.text()
     assert labeled_dock.ui.train.isEnabled() and not labeled_dock.ui.cancel.isEnabled()
+    # QGIS tells "Task failed" for a terminated task; a cancel ends as a completed one.
+    assert QgsTask.TaskStatus.Terminated not in statuses
+    assert statuses[-1] == QgsTask.TaskStatus.Complete
 
 
 def test_label_next_args_run_the_engine_on_the_round_model_with_the_labels(tmp_path):

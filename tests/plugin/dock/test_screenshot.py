@@ -16,6 +16,7 @@ from qgis.core import QgsProject
 from qgis.gui import QgsMapCanvas
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QMainWindow
+from road_extraction.plugin.dock.dock_ui import DEFAULT_WIDTH_PX
 
 
 def visible_layers(project: QgsProject) -> list:
@@ -46,19 +47,21 @@ def test_two_rounds_then_screenshot_shows_dock_image_and_roads(labeled_dock, pro
     qtbot.addWidget(window)
     canvas = QgsMapCanvas()
     window.setCentralWidget(canvas)
-    window.addDockWidget(Qt.RightDockWidgetArea, labeled_dock)
-    window.resize(1280, 1080)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, labeled_dock)
+    window.resize(1000, 1080)
     window.show()
+    # The width QGIS gives the dock when it first shows it.
+    window.resizeDocks([labeled_dock], [DEFAULT_WIDTH_PX], Qt.Orientation.Horizontal)
     labeled_dock.ui.config.setFilePath(str(trained_config(labeled_dock, tmp_path)))
-    labeled_dock.label_next_tile_px = 48
     labeled_dock.ui.rounds.setValue(2)
     t0 = time.monotonic()
     labeled_dock.ui.run_rounds.click()
-    qtbot.waitUntil(lambda: len(labeled_dock.history) == 2 and not labeled_dock.is_busy(),
-                    timeout=400_000)
+    qtbot.waitUntil(lambda: len(labeled_dock.results.history.rounds) == 2
+                    and not labeled_dock.is_busy(), timeout=400_000)
     print(f"two tiny rounds inside QGIS: {time.monotonic() - t0:.1f} s")
     groups = [project.layerTreeRoot().findGroup(f"Roads - round {i}") for i in (1, 2)]
     assert all(groups) and not groups[0].isExpanded() and groups[1].isExpanded()
+    assert abs(labeled_dock.width() - DEFAULT_WIDTH_PX) <= 2
     assert not groups[0].isVisible() and groups[1].isVisible()
     render_canvas(canvas, visible_layers(project), qtbot)
     picture = tmp_path / "screenshot_dock.png"

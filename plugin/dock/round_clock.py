@@ -1,0 +1,105 @@
+"""How far a dock round is and how long it still takes.
+
+A round is a row of stages (the engine's start-up, pseudo-labels, training, validation, one
+prediction per raster, where to label next), each weighted by what it costs in seconds: as
+measured in the previous round, else a rough default. The current stage's own pace takes
+over from its cost as it advances; the bar is the elapsed share of the estimated total, so
+it moves during the start-up too and never goes back.
+"""
+
+from __future__ import annotations
+
+__all__ = ["DEFAULT_COST_S", "RoundClock", "stage_kind"]
+
+#: Rough seconds of each kind of stage with the fast profile on 2 CPU cores (a first round
+#: on a small raster), used until a round has measured them.
+DEFAULT_COST_S = {"start": 15.0, "pseudo-labels": 5.0, "training": 60.0, "validation": 3.0,
+                  "extract": 12.0, "label_next": 10.0}
+#: A stage's own pace replaces its cost gradually, fully from this fraction on.
+PACE_TRUSTED_AT = 0.3
+#: An overdue stage is still given this share of its cost.
+OVERDUE_SHARE = 0.1
+
+
+def stage_kind(stage: str) -> str:
+    """``extract:2`` -> ``extract``: the kind whose default cost a stage takes."""
+    return stage.split(":", 1)[0]
+
+
+class RoundClock:
+    """Tracks one round's stages; times are ``time.monotonic()`` seconds.
+
+    Parameters
+    ----------
+    stages : list of str
+        The stage keys in order (``start``, ``pseudo-labels``, ``training``, ``validation``,
+        ``extract:0``, ..., ``label_next``).
+    now : float
+        When the round started.
+    costs : dict, optional
+        Seconds per stage key measured in an earlier round (``durations`` of its clock).
+    """
+
+    def __init__(self, stages: list[str], now: float,
+                 costs: dict[str, float] | None = None) -> None:
+        if not stages:
+            raise ValueError("a round has at least one stage")
+        costs = costs or {}
+        self.stages = list(stages)
+        self.costs = {s: float(costs.get(s, DEFAULT_COST_S.get(stage_kind(s), 10.0)))
+                      for s in self.stages}
+        self.durations: dict[str, float] = {}  # measured seconds of the finished stages
+        self._index = 0
+        self._fraction = 0.0
+        self._t0 = now
+        self._stage_t0 = now
+        self._shown = 0.0
+
+    @property
+    def stage(self) -> str:
+        """The current stage's key."""
+        return self.stages[self._index]
+
+    def update(self, stage: str, fraction: float, now: float) -> None:
+        """The engine reports ``fraction`` (0-1) of ``stage``; earlier stages are ignored."""
+        index = self.stages.index(stage)
+        if index < self._index:
+            return
+        if index > self._index:
+            self._finish_until(index, now)
+        self._fraction = min(max(float(fraction), self._fraction if index == self._index
+                                 else 0.0), 1.0)
+
+    def _finish_until(self, index: int, now: float) -> None:
+        self.durations[self.stage] = now - self._stage_t0
+        for skipped in self.stages[self._index + 1:index]:
+            self.durations[skipped] = 0.0
+        self._index, self._fraction, self._stage_t0 = index, 0.0, now
+
+    def finish(self, now: float) -> None:
+        """The round ended: the current stage's duration is measured too."""
+        self.durations[self.stage] = now - self._stage_t0
+
+    def _stage_left_s(self, now: float) -> float:
+        cost, done = self.costs[self.stage], self._fraction
+        elapsed = now - self._stage_t0
+        by_cost = max(cost * (1.0 - done) - elapsed, OVERDUE_SHARE * cost * (1.0 - done))
+        if done <= 0.0:
+            return by_cost
+        by_pace = elapsed * (1.0 - done) / done
+        trust = min(done / PACE_TRUSTED_AT, 1.0)
+        return (1.0 - trust) * by_cost + trust * by_pace
+
+    def left_s(self, now: float) -> float:
+        """Estimated seconds until the round ends."""
+        later = sum(self.costs[s] for s in self.stages[self._index + 1:])
+        return self._stage_left_s(now) + later
+
+    def fraction(self, now: float) -> float:
+        """The share of the round done (0-1): elapsed over elapsed plus left; it never
+        decreases."""
+        elapsed = now - self._t0
+        left = self.left_s(now)
+        share = elapsed / (elapsed + left) if elapsed + left > 0 else 0.0
+        self._shown = max(self._shown, min(share, 0.99))
+        return self._shown
