@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import math
 import sys
 import time
@@ -16,7 +17,9 @@ __all__ = [
     "EventSink",
     "JsonLinesSink",
     "NullSink",
+    "WarningSink",
     "CollectingSink",
+    "WarningLogHandler",
     "Reporter",
     "parse_event",
 ]
@@ -62,6 +65,17 @@ class NullSink:
 
     def emit(self, event: Event) -> None:
         return None
+
+
+@dataclass
+class WarningSink:
+    """Prints only the warnings, one ``warning: ...`` line each (for ``--progress none``)."""
+
+    stream: TextIO = field(default_factory=lambda: sys.stderr)
+
+    def emit(self, event: Event) -> None:
+        if event["event"] == "warning":
+            print(f"warning: {event['message']}", file=self.stream, flush=True)
 
 
 @dataclass
@@ -127,6 +141,25 @@ class Reporter:
             from .errors import CancelledError
 
             raise CancelledError("the run was cancelled")
+
+
+class WarningLogHandler(logging.Handler):
+    """Turns the engine's logged warnings into warning events of a reporter.
+
+    Library code without a reporter (label rasterisation, file clean-up) warns through
+    :mod:`logging`; attached to the ``engine`` logger, this handler lets those warnings
+    reach the user as every other warning does: an event, a line on stderr.
+    """
+
+    def __init__(self, reporter: Reporter) -> None:
+        super().__init__(level=logging.WARNING)
+        self.reporter = reporter
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.reporter.warning(record.getMessage())
+        except Exception:  # logging's contract: a handler reports its failure, never raises
+            self.handleError(record)
 
 
 def parse_event(line: str) -> Event:

@@ -8,6 +8,7 @@ the tiles with the highest positive-pair disagreement come first.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 
 import numpy as np
@@ -15,6 +16,7 @@ import torch
 
 from .config import TrainConfig
 from .device import resolve_device
+from .errors import BadInputError
 from .events import Reporter
 from .io.raster import RasterInfo, Window, read_info
 from .labels import LabelSources, rasterize_labels
@@ -23,12 +25,25 @@ from .normalization import BandStats
 from .pseudo_labels import candidate_tiles, score_tiles
 from .training.sources import RasterSource
 
-__all__ = ["rank_tiles", "context_px_for", "tile_polygon"]
+__all__ = ["rank_tiles", "context_px_for", "check_tile_fits", "tile_polygon"]
+
+logger = logging.getLogger(__name__)
 
 
 def context_px_for(tile_px: int) -> int:
     """The context window of a tile: 1.5 x the tile, rounded up to a multiple of 32."""
     return max(tile_px, int(math.ceil(tile_px * 3 // 2 / 32)) * 32)
+
+
+def check_tile_fits(info: RasterInfo, tile_px: int, *, option: str = "tile_px") -> None:
+    """Refuse a tile side larger than the raster: no tile would be suggested.
+
+    ``option`` names the setting in the message (``--tile`` on the command line).
+    """
+    side = min(info.width, info.height)
+    if tile_px > side:
+        raise BadInputError(f"{option} {tile_px} is larger than the raster ({info.width} x "
+                            f"{info.height} px) {info.path}; choose {option} {side} or less")
 
 
 def tile_polygon(info: RasterInfo, window: Window) -> str:
@@ -49,7 +64,8 @@ def rank_tiles(model_path: str, image_path: str, *, tile_px: int = 256, top: int
     ----------
     model_path, image_path : str
     tile_px : int
-        Tile side in pixels; only full tiles are candidates.
+        Tile side in pixels, at most the raster's shorter side; only full tiles are
+        candidates.
     top : int
         Tiles returned.
     labels : LabelSources, optional
@@ -64,13 +80,17 @@ def rank_tiles(model_path: str, image_path: str, *, tile_px: int = 256, top: int
     -------
     list of (Window, disagreement), highest disagreement first.
     """
+    info = read_info(image_path)
+    check_tile_fits(info, tile_px)
     dev = resolve_device(device)
     model, meta = load_model(model_path, device=dev)
     config = TrainConfig.from_dict(meta.get("config", {}))
-    info = read_info(image_path)
     source = RasterSource(info, BandStats.from_dict(meta["normalization"]))
     human = rasterize_labels(info, labels) if labels is not None else None
     windows = candidate_tiles(source.shape, tile_px, human=human)
+    if not windows:
+        logger.warning("every %d px tile of %s is more than 10 %% labeled: no tile to "
+                       "suggest", tile_px, image_path)
     pseudo = dataclasses.replace(config.pseudo, tile_px=tile_px,
                                  context_px=context_px_for(tile_px))
 

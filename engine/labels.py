@@ -37,6 +37,10 @@ BACKGROUND = 0
 IGNORE = 255
 
 _POLYGON_TYPES = (ogr.wkbPolygon, ogr.wkbMultiPolygon)
+_POINT_TYPES = (ogr.wkbPoint, ogr.wkbMultiPoint)
+#: Road lines wider than this (metres) are used as given, with a warning: the width field
+#: probably holds another unit or a wrong value.
+MAX_ROAD_WIDTH_M = 100.0
 # Buffer quality: segments per quarter circle at line ends and bends.
 _QUAD_SEGMENTS = 8
 
@@ -156,7 +160,19 @@ def _read_roads(info: RasterInfo, sources: LabelSources) -> list[tuple[ogr.Geome
     if sources.width_field:
         names = {name.lower() for name in list_fields(sources.roads)}
         field = sources.width_field if sources.width_field.lower() in names else None
-    return read_features(sources.roads, target_crs_wkt=info.crs_wkt, field=field)
+    features = read_features(sources.roads, target_crs_wkt=info.crs_wkt, field=field)
+    lines = [f for f in features if ogr.GT_Flatten(f[0].GetGeometryType()) not in _POINT_TYPES]
+    if len(lines) < len(features):
+        logger.warning("%d point feature(s) in %s are not roads and are left out; draw road "
+                       "centerlines or polygons", len(features) - len(lines), sources.roads)
+    widths = [width_or_default(value, sources.road_width_m) for geometry, value in lines
+              if ogr.GT_Flatten(geometry.GetGeometryType()) not in _POLYGON_TYPES]
+    wide = [w for w in widths if w > MAX_ROAD_WIDTH_M]
+    if wide:
+        logger.warning("%d road line(s) in %s are wider than %g m (up to %g m); the %r field "
+                       "holds the width in metres: check it", len(wide), sources.roads,
+                       MAX_ROAD_WIDTH_M, max(wide), field or sources.width_field)
+    return lines
 
 
 def _read_areas(info: RasterInfo, path: str) -> list[ogr.Geometry]:

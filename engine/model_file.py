@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +12,11 @@ import torch
 
 from . import __version__
 from .config import ModelConfig
-from .errors import ModelLoadError
+from .errors import BadInputError, ModelLoadError
 from .io.atomic import atomic_output
+from .io.paths import check_input_file
 from .models import RoadNet, build_model
+from .normalization import BandStats
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "save_model", "read_model_file", "load_model"]
 
@@ -41,28 +44,96 @@ def save_model(path: str | Path, model: RoadNet, metadata: dict[str, Any]) -> No
         torch.save(payload, tmp)
 
 
+def _refusal(path: Path, err: BaseException) -> ModelLoadError:
+    """Why torch could not read ``path``, without torch's advice to load it unsafely."""
+    text = str(err)
+    blocked = sorted(set(re.findall(r"GLOBAL ([\w.]+)", text)))
+    if isinstance(err, pickle.UnpicklingError) and blocked:
+        return ModelLoadError(
+            f"{path} holds Python objects that a model file never contains "
+            f"({', '.join(blocked)}); it was not loaded, since loading them could run code. "
+            "Give a model file written by `train`")
+    first = next((line for line in text.splitlines() if line.strip()), type(err).__name__)
+    return ModelLoadError(f"{path} is not a readable model file: {first}")
+
+
+def _is_count(value: Any, low: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= low
+
+
+def _metadata_of(payload: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The checked metadata of a loaded payload; ModelLoadError naming what is wrong."""
+    text = payload.get("metadata_json")
+    if not text or not isinstance(text, str):
+        raise ModelLoadError(f"{path} has no metadata (metadata_json); it was not written by "
+                             "`train`")
+    try:
+        meta = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ModelLoadError(f"{path}: its metadata is not valid JSON ({err})") from err
+    if not isinstance(meta, dict):
+        raise ModelLoadError(f"{path}: its metadata is a {type(meta).__name__}, not a JSON "
+                             "object")
+    version = meta.get("format_version", 0)
+    if not _is_count(version, 0):
+        raise ModelLoadError(f"{path}: its format_version {version!r} is not a whole number")
+    if version > FORMAT_VERSION:
+        raise ModelLoadError(
+            f"{path} was written by a newer engine (format {version}, engine "
+            f"{meta.get('engine_version')}); update the plugin to read it")
+    _check_contents(meta, payload.get("state_dict"), path)
+    return meta
+
+
+def _check_contents(meta: dict[str, Any], state: Any, path: Path) -> None:
+    """Bands, normalisation, configuration and weights: what every reader relies on."""
+    bands = meta.get("bands")
+    count = bands.get("count") if isinstance(bands, dict) else None
+    if not _is_count(count, 1):
+        raise ModelLoadError(f"{path}: its bands.count {count!r} is not a whole number >= 1")
+    if "normalization" not in meta:
+        raise ModelLoadError(f"{path} has no normalization statistics in its metadata")
+    try:
+        stats = BandStats.from_dict(meta["normalization"])
+    except (BadInputError, TypeError, ValueError, AttributeError) as err:
+        raise ModelLoadError(f"{path}: its normalization is not usable ({err})") from err
+    if len(stats.low) != count:
+        raise ModelLoadError(f"{path}: its normalization has {len(stats.low)} band(s) for "
+                             f"bands.count {count}")
+    config = meta.get("config")
+    if not isinstance(config, dict) or not isinstance(config.get("model"), dict):
+        raise ModelLoadError(f"{path}: its config.model is not a table of the network's "
+                             "settings")
+    if not isinstance(state, dict) or not all(
+            isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items()):
+        raise ModelLoadError(f"{path}: its weights (state_dict) are not a table of tensors")
+
+
 def read_model_file(path: str | Path) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
-    """Load a model file safely (``weights_only=True``).
+    """Load a model file safely (``weights_only=True``) and check what it holds.
 
     Returns
     -------
     state_dict : dict of str to Tensor
     metadata : dict
+        With a whole-number ``bands.count``, usable ``normalization`` for that many bands
+        and a ``config.model`` table.
+
+    Raises
+    ------
+    ModelLoadError
+        A missing file or a folder, a file torch cannot read, one holding Python objects
+        (refused unread, since loading them could run code), or one whose metadata or
+        weights are missing or malformed; the message says which.
     """
-    p = Path(path)
-    if not p.is_file():
-        raise ModelLoadError(f"model file {str(p)!r} does not exist")
+    p = Path(check_input_file(path, "model file", error=ModelLoadError))
     try:
         payload = torch.load(p, map_location="cpu", weights_only=True)
     except (pickle.UnpicklingError, RuntimeError, EOFError, OSError, ValueError) as err:
-        raise ModelLoadError(f"{str(p)!r} is not a readable model file: {err}") from err
+        raise _refusal(p, err) from err
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise ModelLoadError(f"{str(p)!r} is not a road-extraction model file")
-    meta = json.loads(payload["metadata_json"])
-    if meta.get("format_version", 0) > FORMAT_VERSION:
-        raise ModelLoadError(
-            f"{str(p)!r} was written by a newer engine (format {meta['format_version']}, "
-            f"engine {meta.get('engine_version')}); update the plugin to read it")
+        raise ModelLoadError(f"{p} is not a road-extraction model file")
+    meta = _metadata_of(payload, p)
     return payload["state_dict"], meta
 
 

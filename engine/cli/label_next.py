@@ -42,7 +42,7 @@ def run_label_next(args: argparse.Namespace, reporter: Reporter) -> dict[str, An
     from ..io.paths import check_outputs
     from ..io.raster import read_info
     from ..io.vector import VectorLayer, write_layers
-    from ..label_next import rank_tiles, tile_polygon
+    from ..label_next import check_tile_fits, rank_tiles, tile_polygon
     from ..labels import LabelSources
 
     if args.tile < 16 or args.top < 1:
@@ -57,9 +57,10 @@ def run_label_next(args: argparse.Namespace, reporter: Reporter) -> dict[str, An
                   {"--model": args.model, "--image": args.image, "--roads": args.roads,
                    "--aoi": args.aoi, "--background": args.background},
                   overwrite=args.overwrite)
+    info = read_info(args.image)
+    check_tile_fits(info, args.tile, option="--tile")
     tiles = rank_tiles(args.model, args.image, tile_px=args.tile, top=args.top, labels=labels,
                        device=args.device, seed=args.seed, reporter=reporter)
-    info = read_info(args.image)
     write_layers(args.out, [VectorLayer(
         LAYER, "Polygon", info.crs_wkt, [tile_polygon(info, w) for w, _ in tiles],
         fields={"disagreement": [round(d, 6) for _, d in tiles],

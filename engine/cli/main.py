@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import signal
 import sys
 import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..errors import EngineError
-from ..events import EventSink, JsonLinesSink, NullSink, Reporter
+from ..events import EventSink, JsonLinesSink, NullSink, Reporter, WarningLogHandler, WarningSink
 from .common import Command
 from .evaluate import add_evaluate, add_labels, run_evaluate, run_labels
 from .label_next import add_label_next, run_label_next
@@ -57,7 +58,7 @@ def _sink(mode: str) -> EventSink:
         from ..progress_bar import BarSink
 
         return BarSink()
-    return NullSink()
+    return WarningSink()  # quiet, but warnings still reach stderr
 
 
 def _install_cancel() -> threading.Event:
@@ -73,6 +74,31 @@ def _install_cancel() -> threading.Event:
     return stop
 
 
+@contextlib.contextmanager
+def _warnings_as_events(reporter: Reporter, log_level: str) -> Iterator[None]:
+    """For the run, the engine's logged warnings become the reporter's warning events.
+
+    The ``engine`` logger stops passing records to the root logger meanwhile (they would
+    be printed twice); records below WARNING still go to stderr at ``--log-level``.
+    """
+    engine_log = logging.getLogger("engine")
+    bridge = WarningLogHandler(reporter)
+    diagnostics = logging.StreamHandler(sys.stderr)
+    diagnostics.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    diagnostics.addFilter(lambda record: record.levelno < logging.WARNING)
+    engine_log.setLevel(log_level)
+    engine_log.addHandler(bridge)
+    engine_log.addHandler(diagnostics)
+    engine_log.propagate = False
+    try:
+        yield
+    finally:
+        engine_log.propagate = True
+        engine_log.removeHandler(bridge)
+        engine_log.removeHandler(diagnostics)
+        engine_log.setLevel(logging.NOTSET)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return 0 on success, 2 on bad input, 1 on an internal failure."""
     args = build_parser().parse_args(argv)
@@ -83,6 +109,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     rank = int(os.environ.get("RANK", "0"))
     reporter = Reporter(_sink(args.progress) if rank == 0 else NullSink(),
                         should_stop=stop.is_set)
+    with _warnings_as_events(reporter, args.log_level):
+        return _run(args, reporter, rank)
+
+
+def _run(args: argparse.Namespace, reporter: Reporter, rank: int) -> int:
+    """Run the sub-command and turn its outcome into events and an exit code."""
     try:
         result = COMMANDS[args.command][1](args, reporter)
     except EngineError as err:

@@ -86,26 +86,29 @@ def input_files(path: str | Path) -> list[str]:
     return list(seen)
 
 
-def check_input_file(path: str | Path, what: str) -> None:
-    """Raise BadInputError unless ``path`` is a readable file (``what`` names it).
+def check_input_file(path: str | Path, what: str, *,
+                     error: type[BadInputError] = BadInputError) -> str:
+    """Raise ``error`` unless ``path`` is a readable file; return the file's path.
 
     Parameters
     ----------
     path : str or Path
-        A ``|layername=`` suffix is allowed; /vsi paths are left to GDAL.
+        A ``|layername=`` suffix is allowed (and dropped); /vsi paths are left to GDAL.
     what : str
-        How the message names the file, e.g. "model file" or "--config".
+        How the message names the file, e.g. "model file" or "raster".
+    error : subclass of BadInputError
+        The error raised, e.g. ModelLoadError.
     """
     file = split_layer(path)[0]
     if _is_virtual(file):
-        return
+        return file
     if not os.path.exists(file):
-        raise BadInputError(f"{what} {file} does not exist; check the path")
+        raise error(f"{what} {file} does not exist; check the path")
     if os.path.isdir(file):
-        raise BadInputError(f"{what} {file} is a folder, not a file; give the file itself")
+        raise error(f"{what} {file} is a folder, not a file; give the file itself")
     if not os.access(file, os.R_OK):
-        raise BadInputError(f"{what} {file} cannot be read (no permission); check its "
-                            "permissions")
+        raise error(f"{what} {file} cannot be read (no permission); check its permissions")
+    return file
 
 
 def exists_message(path: str | Path) -> str:

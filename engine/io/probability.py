@@ -7,8 +7,9 @@ import logging
 import numpy as np
 from osgeo import gdal
 
-from engine.errors import BadInputError, RasterReadError
+from engine.errors import BadInputError
 from engine.io.raster import RasterInfo, Window, open_raster, read_valid_mask
+from engine.io.windows import damaged_raster_error
 
 __all__ = ["BYTE_SCALE", "BYTE_NODATA", "PROBABILITY_TAG", "read_probability"]
 
@@ -44,7 +45,7 @@ def _read_band(ds: gdal.Dataset, dtype: str) -> np.ndarray:
         band = ds.GetRasterBand(1)
         return band.ReadAsArray() if buf_type is None else band.ReadAsArray(buf_type=buf_type)
     except RuntimeError as err:
-        raise RasterReadError(f"cannot read {ds.GetDescription()}: {err}") from err
+        raise damaged_raster_error(ds, err) from err
 
 
 def _integer_probability(data: np.ndarray, valid: np.ndarray, tagged: bool,

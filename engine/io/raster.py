@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 from dataclasses import asdict, dataclass
 
 from osgeo import gdal, osr
 
 from engine.errors import RasterReadError
 from engine.io.geotiff import write_raster
+from engine.io.paths import check_input_file
 from engine.io.windows import (
     Window,
     dataset_dtype,
@@ -18,6 +18,7 @@ from engine.io.windows import (
     read_valid_mask,
     read_window,
     sample_valid_pixels,
+    window_is_empty,
 )
 
 # Window and the pixel functions are re-exported: the whole raster API is importable from here.
@@ -31,6 +32,7 @@ __all__ = [
     "write_raster",
     "sample_valid_pixels",
     "raster_is_all_nodata",
+    "window_is_empty",
     "dataset_dtype",
 ]
 
@@ -62,11 +64,6 @@ class RasterInfo:
         return asdict(self)
 
 
-def _exists(path: str) -> bool:
-    # GDAL virtual file systems (/vsizip/, /vsicurl/, ...) are checked by GDAL itself.
-    return str(path).startswith("/vsi") or os.path.exists(path)
-
-
 def open_raster(path: str) -> gdal.Dataset:
     """Open a raster read-only.
 
@@ -85,8 +82,7 @@ def open_raster(path: str) -> gdal.Dataset:
     RasterReadError
         When the file is missing, unreadable, or has no band.
     """
-    if not _exists(path):
-        raise RasterReadError(f"raster {path} does not exist; check the path")
+    check_input_file(path, "raster", error=RasterReadError)
     try:
         ds = gdal.OpenEx(str(path), gdal.OF_RASTER | gdal.OF_READONLY)
     except RuntimeError as err:

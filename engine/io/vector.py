@@ -15,9 +15,10 @@ from osgeo import gdal, ogr, osr
 from engine.errors import BadInputError, VectorReadError
 from engine.io.atomic import atomic_output
 from engine.io.crs import spatial_reference
+from engine.io.paths import LAYER_OPTION, split_layer
 
 __all__ = ["GEOMETRY_TYPES", "VectorLayer", "write_layers", "read_features", "list_fields",
-           "width_or_default"]
+           "spatial_layers", "width_or_default"]
 
 gdal.UseExceptions()
 ogr.UseExceptions()
@@ -176,16 +177,45 @@ def _open_vector(path: str) -> gdal.Dataset:
     return ds
 
 
-def _get_layer(ds: gdal.Dataset, path: str, layer: str | None) -> ogr.Layer:
-    if layer is None:
-        if ds.GetLayerCount() > 1:
-            logger.info("%s has several layers; reading the first", path)
-        return ds.GetLayer(0)
-    found = ds.GetLayerByName(layer)
-    if found is None:
-        names = [ds.GetLayer(i).GetName() for i in range(ds.GetLayerCount())]
-        raise VectorReadError(f"{path} has no layer {layer!r}; its layers are {names}")
-    return found
+def spatial_layers(ds: gdal.Dataset) -> list[ogr.Layer]:
+    """The layers of a vector dataset that hold geometries (tables such as QGIS's
+    ``layer_styles`` do not)."""
+    layers = [ds.GetLayer(i) for i in range(ds.GetLayerCount())]
+    return [layer for layer in layers if layer.GetGeomType() != ogr.wkbNone]
+
+
+def _open_layer(path: str, layer: str | None) -> tuple[gdal.Dataset, ogr.Layer, str]:
+    """Open ``path`` (``file|layername=NAME`` allowed) and find its layer.
+
+    Without a layer name, the file must hold one layer with geometries; several are
+    refused with their names, since taking the first could read the wrong one.
+
+    Returns
+    -------
+    dataset, layer, file
+        Keep the dataset while the layer is used.
+    """
+    file, named = split_layer(path)
+    if layer is not None and named is not None and layer != named:
+        raise BadInputError(f"{path} names the layer {named!r} but {layer!r} is asked for")
+    layer = layer if layer is not None else named
+    ds = _open_vector(file)
+    if layer is not None:
+        found = ds.GetLayerByName(layer)
+        if found is None:
+            names = [ds.GetLayer(i).GetName() for i in range(ds.GetLayerCount())]
+            raise VectorReadError(f"{file} has no layer {layer!r}; its layers are {names}")
+        return ds, found, file
+    candidates = spatial_layers(ds)
+    if len(candidates) == 1:
+        return ds, candidates[0], file
+    if not candidates:
+        raise VectorReadError(f"{file} has no layer with geometries; give a vector file of "
+                              "roads or areas")
+    names = [candidate.GetName() for candidate in candidates]
+    raise VectorReadError(
+        f"{file} has several layers ({', '.join(names)}); name the one to read, e.g. "
+        f"{file}|{LAYER_OPTION}={names[0]} (in the plugin, choose the layer itself)")
 
 
 def width_or_default(value: object, default_m: float) -> float:
@@ -199,10 +229,13 @@ def width_or_default(value: object, default_m: float) -> float:
 
 
 def list_fields(path: str, *, layer: str | None = None) -> list[str]:
-    """Names of the attribute fields of a layer (the first layer when ``layer`` is None)."""
-    ds = _open_vector(path)
-    definition = _get_layer(ds, path, layer).GetLayerDefn()
-    return [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())]
+    """Names of the attribute fields of a layer (see :func:`read_features` for ``path``
+    and ``layer``)."""
+    ds, found, _ = _open_layer(path, layer)
+    definition = found.GetLayerDefn()
+    names = [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())]
+    del ds  # kept open until the layer was read
+    return names
 
 
 def read_features(
@@ -217,11 +250,13 @@ def read_features(
     Parameters
     ----------
     path : str
-        Any vector file OGR reads.
+        Any vector file OGR reads; ``file|layername=NAME`` names its layer (the OGR and
+        QGIS convention).
     target_crs_wkt : str
         CRS of the returned geometries; x is easting/longitude whatever the CRS's axis order.
     layer : str, optional
-        Layer name; the first layer when None.
+        Layer name; when None, the one named in ``path``, else the file's only layer with
+        geometries (a file with several is refused, listing them).
     field : str, optional
         Attribute returned with each geometry.
 
@@ -234,12 +269,11 @@ def read_features(
     Raises
     ------
     VectorReadError
-        Missing or unreadable file, no or unknown layer, a layer without CRS, an absent
-        field, or a geometry that cannot be reprojected.
+        Missing or unreadable file, no or unknown layer, several layers and none named, a
+        layer without CRS, an absent field, or a geometry that cannot be reprojected.
     """
     target = spatial_reference(target_crs_wkt, "the target CRS")
-    ds = _open_vector(path)
-    source_layer = _get_layer(ds, path, layer)
+    ds, source_layer, path = _open_layer(path, layer)
     source = source_layer.GetSpatialRef()
     if source is None:
         raise VectorReadError(

@@ -13,11 +13,14 @@ from engine.errors import BadInputError, RasterReadError
 
 __all__ = [
     "Window",
+    "damaged_raster_error",
     "dataset_dtype",
+    "nodata_only_error",
     "read_window",
     "read_valid_mask",
     "sample_valid_pixels",
     "raster_is_all_nodata",
+    "window_is_empty",
 ]
 
 gdal.UseExceptions()
@@ -72,12 +75,33 @@ def dataset_dtype(ds: gdal.Dataset) -> np.dtype:
     return np.dtype(numeric)
 
 
+def damaged_raster_error(ds: gdal.Dataset, err: RuntimeError,
+                         what: str = "pixels") -> RasterReadError:
+    """The error of a raster whose pixels GDAL could not read (a truncated or corrupt
+    file, a VRT whose source is gone): what failed, GDAL's words, and what to do."""
+    reason = " ".join(str(err).split()) or "GDAL gave no reason"
+    if "no such file" in reason.lower():
+        return RasterReadError(
+            f"{ds.GetDescription()}: its {what} cannot be read ({reason}); a file it is made "
+            "of is missing or was moved: restore it, or rebuild the raster")
+    return RasterReadError(
+        f"{ds.GetDescription()} is damaged or incomplete: its {what} cannot be read "
+        f"({reason}); copy or export it again (an interrupted copy or download leaves such "
+        "a file)")
+
+
+def nodata_only_error(path: str) -> RasterReadError:
+    """The error of a raster without a single valid pixel."""
+    return RasterReadError(f"{path} holds only nodata pixels; choose a raster with image "
+                           "data (or check its nodata value and mask)")
+
+
 def _read_clipped(ds: gdal.Dataset, part: Window) -> np.ndarray:
     """Read a window that lies inside the raster, always as (bands, rows, cols)."""
     try:
         data = ds.ReadAsArray(part.col_off, part.row_off, part.cols, part.rows)
     except RuntimeError as err:
-        raise RasterReadError(f"cannot read {part} of {ds.GetDescription()}: {err}") from err
+        raise damaged_raster_error(ds, err, f"pixels ({part})") from err
     return data.reshape(ds.RasterCount, part.rows, part.cols)
 
 
@@ -137,7 +161,11 @@ def _invalid_from_masks(ds: gdal.Dataset, part: Window) -> np.ndarray:
             if seen_per_dataset:
                 continue
             seen_per_dataset = True
-        mask = band.GetMaskBand().ReadAsArray(part.col_off, part.row_off, part.cols, part.rows)
+        try:
+            mask = band.GetMaskBand().ReadAsArray(part.col_off, part.row_off, part.cols,
+                                                  part.rows)
+        except RuntimeError as err:
+            raise damaged_raster_error(ds, err, f"mask of band {index}") from err
         invalid |= mask == 0
     return invalid
 
@@ -184,6 +212,51 @@ def read_valid_mask(
             invalid |= band_data == nodata
     valid[rows, cols] = ~invalid
     return valid
+
+
+def _fills_with_nodata(band: gdal.Band) -> bool:
+    """Whether the pixels GDAL fills in for missing data are invalid in this band: its
+    nodata value, or 0 in an alpha band."""
+    return (band.GetNoDataValue() is not None
+            or band.GetColorInterpretation() == gdal.GCI_AlphaBand)
+
+
+def window_is_empty(ds: gdal.Dataset, window: Window) -> bool:
+    """Whether GDAL knows, without reading pixels, that a window holds no valid pixel.
+
+    GDAL's data coverage (a VRT's area outside its sources, the missing blocks of a
+    sparse GeoTIFF) says where there is no data; such pixels read as the band's nodata
+    value, so they are invalid when the band has one (or is an alpha band). A window
+    outside the raster is empty. False when GDAL cannot tell: the pixels must be read.
+
+    Parameters
+    ----------
+    ds : gdal.Dataset
+        From :func:`open_raster`.
+    window : Window
+        May extend beyond the raster.
+
+    Returns
+    -------
+    bool
+    """
+    part = window.clip(ds.RasterXSize, ds.RasterYSize)
+    if part is None:
+        return True
+    for index in range(1, ds.RasterCount + 1):
+        band = ds.GetRasterBand(index)
+        if not _fills_with_nodata(band):
+            continue
+        try:
+            flags, _ = band.GetDataCoverageStatus(part.col_off, part.row_off, part.cols,
+                                                  part.rows)
+        except RuntimeError as err:  # e.g. a VRT source gone: reading the pixels says so
+            logger.debug("no data coverage of %s: %s", ds.GetDescription(), err)
+            return False
+        if flags & gdal.GDAL_DATA_COVERAGE_STATUS_EMPTY and not (
+                flags & gdal.GDAL_DATA_COVERAGE_STATUS_DATA):
+            return True
+    return False
 
 
 def _grid_windows(width: int, height: int) -> list[Window]:

@@ -15,9 +15,10 @@ from shapely.geometry.base import BaseGeometry
 
 from ..errors import BadInputError, RasterReadError, VectorReadError
 from ..io.crs import metres_per_unit, metric_frame
+from ..io.paths import LAYER_OPTION, split_layer
 from ..io.probability import read_probability
 from ..io.raster import RasterInfo, Window, open_raster, read_info, read_valid_mask, read_window
-from ..io.vector import list_fields, read_features, width_or_default
+from ..io.vector import list_fields, read_features, spatial_layers, width_or_default
 
 __all__ = ["Frame", "Source", "classify_source", "layer_crs", "read_lines", "lines_bounds",
            "metre_frame", "clip_lines", "burn_lines", "read_mask", "valid_area"]
@@ -52,34 +53,45 @@ class Source:
 def classify_source(path: str, role: str) -> Source:
     """Open a file as a raster, else as a vector file with a line layer.
 
-    The layer is "centerlines" when present, else the first layer of (Multi)LineStrings.
+    The layer is the one named by ``file|layername=NAME``, else "centerlines" when
+    present (what ``vectorize`` writes), else the only layer of (Multi)LineStrings.
 
     Raises
     ------
     BadInputError
-        A missing or unreadable file, or a vector file without a line layer.
+        A missing or unreadable file, a vector file without a line layer, or one with
+        several line layers and none named (their names are listed).
     """
-    if not (str(path).startswith("/vsi") or os.path.exists(path)):
-        raise BadInputError(f"the {role} file {path} does not exist; check the path")
+    file, named = split_layer(path)
+    if not (file.startswith("/vsi") or os.path.exists(file)):
+        raise BadInputError(f"the {role} file {file} does not exist; check the path")
     try:
-        ds = gdal.OpenEx(str(path), gdal.OF_RASTER | gdal.OF_VECTOR | gdal.OF_READONLY)
+        ds = gdal.OpenEx(file, gdal.OF_RASTER | gdal.OF_VECTOR | gdal.OF_READONLY)
     except RuntimeError as err:
-        logger.debug("GDAL cannot open %s: %s", path, err)
+        logger.debug("GDAL cannot open %s: %s", file, err)
         ds = None
-    if ds is not None and ds.RasterCount > 0:
-        return Source(str(path), role, "raster")
+    if ds is not None and ds.RasterCount > 0 and named is None:
+        return Source(file, role, "raster")
     if ds is None or ds.GetLayerCount() == 0:
-        raise BadInputError(f"cannot read the {role} file {path}; give a raster GDAL reads "
+        raise BadInputError(f"cannot read the {role} file {file}; give a raster GDAL reads "
                             "(e.g. GeoTIFF) or a vector file of road lines (e.g. GeoPackage)")
-    layers = [ds.GetLayer(i) for i in range(ds.GetLayerCount())]
-    names = [layer.GetName() for layer in layers]
-    if _LINE_LAYER in names:
-        return Source(str(path), role, "lines", _LINE_LAYER)
-    for layer in layers:
-        if ogr.GT_Flatten(layer.GetGeomType()) in (ogr.wkbLineString, ogr.wkbMultiLineString):
-            return Source(str(path), role, "lines", layer.GetName())
-    raise VectorReadError(f"the {role} file {path} has no line layer (its layers: {names}); "
-                          "give road centerlines as LineStrings")
+    layers = {layer.GetName(): layer for layer in spatial_layers(ds)}
+    lines = [name for name, layer in layers.items()
+             if ogr.GT_Flatten(layer.GetGeomType()) in (ogr.wkbLineString, ogr.wkbMultiLineString)]
+    if named is not None:
+        if named not in lines:
+            raise VectorReadError(f"layer {named!r} of {file} holds no lines (its line layers: "
+                                  f"{', '.join(lines) or 'none'}); give road centerlines")
+        return Source(file, role, "lines", named)
+    if _LINE_LAYER in lines:
+        return Source(file, role, "lines", _LINE_LAYER)
+    if len(lines) == 1:
+        return Source(file, role, "lines", lines[0])
+    if not lines:
+        raise VectorReadError(f"the {role} file {file} has no line layer (its layers: "
+                              f"{list(layers)}); give road centerlines as LineStrings")
+    raise VectorReadError(f"the {role} file {file} has several line layers ({', '.join(lines)}); "
+                          f"name the one to read, e.g. {file}|{LAYER_OPTION}={lines[0]}")
 
 
 def layer_crs(source: Source) -> str:

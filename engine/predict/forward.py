@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
+
 import numpy as np
 import torch
 
@@ -29,8 +32,8 @@ def _probability(model: torch.nn.Module, x: torch.Tensor, amp: bool) -> torch.Te
 
 
 def forward_probability(model: torch.nn.Module, batch: np.ndarray | torch.Tensor, *,
-                        device: torch.device, amp: bool = True, tta: bool = False
-                        ) -> np.ndarray:
+                        device: torch.device, amp: bool = True, tta: bool = False,
+                        check_cancelled: Callable[[], None] | None = None) -> np.ndarray:
     """Road probability of each window of a batch.
 
     Parameters
@@ -46,6 +49,11 @@ def forward_probability(model: torch.nn.Module, batch: np.ndarray | torch.Tensor
     tta : bool
         Average the probabilities of the 8 D4 transforms of each window (each undone
         before averaging), which makes the result equivariant to flips and quarter turns.
+    check_cancelled : callable, optional
+        Called before every layer of every forward pass; it raises to stop
+        (``Reporter.check_cancelled``), so a cancel waits for one layer at most. With it,
+        a CPU predicts one window at a time (batching gains little there); a GPU still
+        takes the whole batch.
 
     Returns
     -------
@@ -55,13 +63,38 @@ def forward_probability(model: torch.nn.Module, batch: np.ndarray | torch.Tensor
     x = torch.as_tensor(batch).to(device, non_blocking=True)
     if device.type == "cuda":
         x = x.contiguous(memory_format=torch.channels_last)
-    with torch.inference_mode():
-        if not tta:
-            prob = _probability(model, x, amp)
-        else:
-            prob = torch.zeros(x.shape[0], *x.shape[2:], device=device)
-            for transform in D4_ALL:
-                out = _probability(model, apply_d4(x, transform), amp)
-                prob += invert_d4(out, transform)
-            prob /= len(D4_ALL)
+    step = 1 if check_cancelled is not None and device.type == "cpu" else max(len(x), 1)
+    with torch.inference_mode(), _checking(model, check_cancelled):
+        parts = [_averaged(model, x[i:i + step], amp, tta) for i in range(0, len(x), step)]
+    prob = torch.cat(parts) if parts else torch.zeros(0, *x.shape[2:])
     return prob.cpu().numpy()
+
+
+@contextlib.contextmanager
+def _checking(model: torch.nn.Module, check: Callable[[], None] | None) -> Iterator[None]:
+    """Call ``check`` before every module of ``model`` runs, while in the block.
+
+    A forward pass of a large network on a CPU takes seconds; checking before each layer
+    lets a cancel (an exception raised by ``check``) stop it within one layer.
+    """
+    if check is None:
+        yield
+        return
+    handles = [module.register_forward_pre_hook(lambda _module, _inputs: check())
+               for module in model.modules()]
+    try:
+        yield
+    finally:
+        for handle in handles:
+            handle.remove()
+
+
+def _averaged(model: torch.nn.Module, x: torch.Tensor, amp: bool, tta: bool) -> torch.Tensor:
+    """Probabilities of windows ``x``, averaged over the 8 D4 transforms with ``tta``."""
+    if not tta:
+        return _probability(model, x, amp)
+    prob = torch.zeros(x.shape[0], *x.shape[2:], device=x.device)
+    for transform in D4_ALL:
+        out = _probability(model, apply_d4(x, transform), amp)
+        prob += invert_d4(out, transform)
+    return prob / len(D4_ALL)

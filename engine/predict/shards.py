@@ -67,10 +67,14 @@ def plan_shards(layout: WindowLayout, world_size: int) -> list[RowShard]:
     return shards
 
 
-def part_path(out_path: str | Path, rank: int) -> Path:
-    """The part file of process ``rank``, hidden beside the output."""
+def part_path(out_path: str | Path, rank: int, *, prefix: str | None = None) -> Path:
+    """The part file of process ``rank``, hidden beside the output.
+
+    ``prefix`` starts its name: rank 0's :func:`~engine.io.atomic.temporary_prefix`, so
+    that the parts of a killed run are recognised and removed by a later one.
+    """
     out = Path(out_path)
-    return out.with_name(f".{out.name}.part{rank:04d}.raw")
+    return out.with_name(f"{prefix or f'.{out.name}.'}part{rank:04d}.raw")
 
 
 class PartWriter:

@@ -16,9 +16,10 @@ from ..device import resolve_device
 from ..distributed import DistributedContext
 from ..errors import BadInputError, ModelLoadError
 from ..events import NullSink, Reporter
-from ..io.atomic import atomic_output
+from ..io.atomic import atomic_output, temporary_prefix
 from ..io.paths import check_outputs
-from ..io.raster import RasterInfo, read_info
+from ..io.raster import RasterInfo, Window, open_raster, read_info, window_is_empty
+from ..io.windows import nodata_only_error
 from ..model_file import load_model
 from ..normalization import BandStats
 from ..threshold import model_threshold
@@ -109,7 +110,8 @@ def predict_raster(model_path: str | Path, image_path: str | Path, out_path: str
         ``auto``, ``cpu``, ``cuda`` or ``cuda:N``.
     reporter : Reporter, optional
         Receives progress ("predicting", in windows) and warnings; its ``should_stop``
-        is polled once per batch.
+        is polled before every layer of every forward pass, while waiting for the
+        reader and between chunks of written rows.
     overwrite : bool
         Replace an existing ``out_path`` (never the input itself).
     dist : DistributedContext, optional
@@ -129,7 +131,7 @@ def predict_raster(model_path: str | Path, image_path: str | Path, out_path: str
     ModelLoadError
         An unreadable model, or one trained on another band count.
     RasterReadError
-        An unreadable raster, or one without a CRS.
+        An unreadable raster, one without a CRS, or one without a valid pixel.
     CancelledError
         ``reporter.should_stop()`` turned true; nothing is left under ``out_path``.
     """
@@ -145,6 +147,8 @@ def predict_raster(model_path: str | Path, image_path: str | Path, out_path: str
     dev = device if isinstance(device, torch.device) else resolve_device(device)
     model, meta = load_model(model_path, device=dev)
     info = read_info(str(image_path))
+    if window_is_empty(open_raster(info.path), Window.whole(info.width, info.height)):
+        raise nodata_only_error(info.path)
     _check_bands(info, meta, str(model_path))
     check_pixel_size(info, meta, reporter)
     stats = BandStats.from_dict(meta["normalization"])
@@ -157,6 +161,8 @@ def predict_raster(model_path: str | Path, image_path: str | Path, out_path: str
     else:
         with atomic_output(str(out_path), overwrite=overwrite, suffix=".tif") as tmp:
             skipped = _write_prediction(tmp, run)
+            if skipped == len(layout):  # no window held a valid pixel
+                raise nodata_only_error(info.path)
     result = PredictResult(str(out_path), len(layout), skipped, time.monotonic() - start,
                            info.width * info.height)
     logger.info("predicted %s: %s", image_path, result)
@@ -198,15 +204,21 @@ def _write_parts(run: _Run, out_path: str, dist: DistributedContext, overwrite: 
     """
     shards = plan_shards(run.layout, dist.world_size)
     shard = shards[dist.rank]
-    writer = PartWriter(part_path(out_path, dist.rank), len(shard.out_rows), run.info.width,
-                        run.config.output_dtype)
+    # Named after rank 0's process, so that a later run removes the parts of a killed one.
+    prefix = dist.broadcast_object(temporary_prefix(out_path))
+    own = part_path(out_path, dist.rank, prefix=prefix)
+    writer = PartWriter(own, len(shard.out_rows), run.info.width, run.config.output_dtype)
     try:
         skipped = _stream(run, writer, shard)
         writer.close()
     finally:
         writer.abort()
     skipped = sum(dist.all_gather_object(skipped))  # also waits until every part is written
-    parts = [(part_path(out_path, r), len(s.out_rows)) for r, s in enumerate(shards)]
+    if skipped == len(run.layout):  # no window held a valid pixel
+        own.unlink(missing_ok=True)
+        raise nodata_only_error(run.info.path)
+    parts = [(part_path(out_path, r, prefix=prefix), len(s.out_rows))
+             for r, s in enumerate(shards)]
     dist.run_on_main(lambda: merge_parts(parts, out_path, run.info, run.config,
                                          overwrite=overwrite, threshold=run.threshold))
     return skipped
@@ -225,30 +237,36 @@ def _stream(run: _Run, writer: RowWriter | PartWriter, shard: RowShard) -> int:
                       rows=shard.window_rows, counted=shard.owned_rows)
     total = shard.windows(layout)
     reporter.progress("predicting", 0, total)
-    with Prefetcher(produce, depth=config.prefetch) as batches:
+    # Cancel is checked while waiting for the reader, before every layer of the forward
+    # passes and between chunks of written rows: a cancel waits for one layer at most.
+    with Prefetcher(produce, depth=config.prefetch, on_wait=reporter.check_cancelled) as batches:
         for batch in batches:
             reporter.check_cancelled()
             if batch.offsets:
                 probs = forward_probability(run.model, batch.pixels, device=run.device,
-                                            amp=config.amp, tta=config.tta)
+                                            amp=config.amp, tta=config.tta,
+                                            check_cancelled=reporter.check_cancelled)
                 for (_, row, col), prob, valid in zip(batch.offsets, probs, batch.valid,
                                                       strict=True):
-                    _write_rows(band, row, shard, writer, config.output_dtype)
+                    _write_rows(band, row, shard, writer, run)
                     band.add(row, col, prob, valid)
+            # No later window starts above the reader's position: those rows are final.
+            _write_rows(band, batch.next_row, shard, writer, run)
             done += batch.windows_done
             skipped += batch.skipped
             reporter.progress("predicting", done, total)
-    _write_rows(band, shard.out_rows.stop, shard, writer, config.output_dtype)
+    _write_rows(band, shard.out_rows.stop, shard, writer, run)
     return skipped
 
 
 def _write_rows(band: RowBand, row: int, shard: RowShard, writer: RowWriter | PartWriter,
-                output_dtype: str) -> None:
+                run: _Run) -> None:
     """Advance ``band`` to ``row``; write the finished rows that fall in the shard's band."""
     at = band.top  # grid row of the next finished row
     for prob, valid in band.advance_to(row):
+        run.reporter.check_cancelled()  # a skipped empty area may give many rows
         lo = max(shard.out_rows.start - at, 0)
         hi = min(shard.out_rows.stop - at, len(prob))
         if hi > lo:
-            writer.write(encode_rows(prob[lo:hi], valid[lo:hi], output_dtype))
+            writer.write(encode_rows(prob[lo:hi], valid[lo:hi], run.config.output_dtype))
         at += len(prob)

@@ -30,9 +30,14 @@ class Prefetcher(Generic[T]):
         Called in the worker thread, so resources it opens (a GDAL dataset) belong to it.
     depth : int
         Most finished items waiting for the consumer, >= 1.
+    on_wait : callable, optional
+        Called every 0.1 s while the consumer waits for an item (a slow read); it may
+        raise to stop waiting, e.g. ``Reporter.check_cancelled``.
     """
 
-    def __init__(self, produce: Callable[[], Iterator[T]], *, depth: int) -> None:
+    def __init__(self, produce: Callable[[], Iterator[T]], *, depth: int,
+                 on_wait: Callable[[], None] | None = None) -> None:
+        self._on_wait = on_wait
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(produce,),
@@ -57,9 +62,17 @@ class Prefetcher(Generic[T]):
                 continue
         return False
 
+    def _get(self) -> tuple[str, object]:
+        while True:
+            try:
+                return self._queue.get(timeout=_POLL_S)
+            except queue.Empty:
+                if self._on_wait is not None:
+                    self._on_wait()
+
     def __iter__(self) -> Iterator[T]:
         while True:
-            kind, value = self._queue.get()
+            kind, value = self._get()
             if kind == "end":
                 return
             if kind == "error":

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from osgeo import gdal
 
 from .conftest import build_vrt
 
@@ -119,3 +120,33 @@ def test_cli_synth_into_a_read_only_folder_exits_2(run_cli, tmp_path):
     assert run.code == 2
     assert "not writable" in run.error
     assert list(folder.iterdir()) == []
+
+
+def test_cli_labels_refuses_a_geopackage_with_several_layers(run_cli, scene_files, tmp_path):
+    multi = tmp_path / "multi.gpkg"
+    _two_layer_copy(scene_files, multi)
+    run = run_cli("labels", "--image", scene_files["image"], "--roads", multi, "--aoi", multi,
+                  "--out", tmp_path / "labels.tif", "--progress", "json")
+    assert run.code == 2
+    assert "has several layers (roads, aoi)" in run.error and "|layername=" in run.error
+    assert not (tmp_path / "labels.tif").exists()
+
+
+def test_cli_labels_reads_the_layers_named_in_the_paths(run_cli, scene_files, tmp_path):
+    multi = tmp_path / "multi.gpkg"
+    _two_layer_copy(scene_files, multi)
+    named = run_cli("labels", "--image", scene_files["image"], "--roads",
+                    f"{multi}|layername=roads", "--aoi", f"{multi}|layername=aoi", "--out",
+                    tmp_path / "named.tif", "--progress", "json")
+    single = run_cli("labels", "--image", scene_files["image"], "--roads", scene_files["roads"],
+                     "--aoi", scene_files["aoi"], "--out", tmp_path / "single.tif",
+                     "--progress", "json")
+    assert named.code == 0 and single.code == 0, named.error
+    assert named.events[-1]["road_px"] == single.events[-1]["road_px"] > 0
+    assert named.events[-1]["background_px"] == single.events[-1]["background_px"] > 0
+
+
+def _two_layer_copy(files: dict[str, Path], multi: Path) -> None:
+    """``multi`` holds the scene's roads and labeled area as layers "roads" and "aoi"."""
+    gdal.VectorTranslate(str(multi), str(files["roads"]), layerName="roads")
+    gdal.VectorTranslate(str(multi), str(files["aoi"]), layerName="aoi", accessMode="update")

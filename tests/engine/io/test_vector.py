@@ -201,3 +201,43 @@ class TestReadFeatures:
         srs.ImportFromEPSG(4326)
         geometry, _ = read_features(path, target_crs_wkt=srs.ExportToWkt())[0]
         assert (geometry.GetX(), geometry.GetY()) == pytest.approx((3.0, 45.0), abs=1e-6)
+
+
+class TestLayerChoice:
+    """A file with several layers: ``path|layername=NAME``, else a refusal listing them."""
+
+    @pytest.fixture
+    def two_layers(self, tmp_path) -> str:
+        path = str(tmp_path / "multi.gpkg")
+        write_layers(path, [roads_layer(), VectorLayer("aoi", "Polygon", "EPSG:32631", [SQUARE])])
+        return path
+
+    def test_read_features_refuses_a_file_with_several_layers(self, two_layers):
+        with pytest.raises(VectorReadError, match=r"multi\.gpkg has several layers \(roads, aoi\)"
+                                                  r".*multi\.gpkg\|layername=roads"):
+            read_features(two_layers, target_crs_wkt="EPSG:32631")
+
+    def test_read_features_reads_the_layer_named_in_the_path(self, two_layers):
+        features = read_features(f"{two_layers}|layername=aoi", target_crs_wkt="EPSG:32631")
+        assert [g.GetGeometryName() for g, _ in features] == ["POLYGON"]
+
+    def test_list_fields_reads_the_layer_named_in_the_path(self, two_layers):
+        assert list_fields(f"{two_layers}|layername=roads") == ["width", "kind", "lanes"]
+
+    def test_read_features_names_an_unknown_layer_of_the_path(self, two_layers):
+        with pytest.raises(VectorReadError, match=r"no layer 'lines'; its layers are "
+                                                  r"\['roads', 'aoi'\]"):
+            read_features(f"{two_layers}|layername=lines", target_crs_wkt="EPSG:32631")
+
+    def test_read_features_rejects_other_options_after_the_bar(self, two_layers):
+        with pytest.raises(BadInputError, match=r"only 'layername=NAME' is understood"):
+            read_features(f"{two_layers}|layerid=1", target_crs_wkt="EPSG:32631")
+
+    def test_read_features_ignores_a_table_without_geometry(self, tmp_path):
+        # QGIS keeps layer styles in a GeoPackage as a table without geometry.
+        path = str(tmp_path / "styled.gpkg")
+        write_layers(path, [roads_layer()])
+        ds = ogr.Open(path, 1)
+        ds.CreateLayer("layer_styles", None, ogr.wkbNone)
+        ds = None
+        assert len(read_features(path, target_crs_wkt="EPSG:32631")) == 2

@@ -11,8 +11,7 @@ from osgeo import gdal
 
 from engine.errors import CancelledError, ModelLoadError, OutputWriteError, RasterReadError
 from engine.events import CollectingSink, Reporter
-from engine.io.raster import open_raster
-from engine.predict import NODATA, PredictConfig, predict_raster
+from engine.predict import PredictConfig, predict_raster
 
 from .conftest import write_image
 
@@ -103,13 +102,12 @@ def test_predict_raster_cancel_leaves_no_file(model_rgb, image_150x200, tmp_path
     assert not [t for t in threading.enumerate() if t.name.startswith("predict-")]
 
 
-def test_predict_raster_skips_everything_on_an_all_nan_raster(model_rgb, tmp_path):
+def test_predict_raster_refuses_an_all_nan_raster(model_rgb, tmp_path):
     image = write_image(tmp_path / "nan.tif", np.full((3, 64, 64), np.nan, np.float32),
                         nodata=None)
-    result = predict_raster(model_rgb, image, tmp_path / "prob.tif", TILE, device="cpu")
-    assert result.windows_skipped_nodata == result.windows_total == 1
-    got = open_raster(str(tmp_path / "prob.tif")).ReadAsArray()
-    assert np.all(got == NODATA["byte"])
+    with pytest.raises(RasterReadError, match=r"nan\.tif holds only nodata pixels"):
+        predict_raster(model_rgb, image, tmp_path / "prob.tif", TILE, device="cpu")
+    assert sorted(os.listdir(tmp_path)) == ["nan.tif"]
 
 
 def test_predict_raster_passes_on_a_read_error_of_the_reader_thread(model_rgb, image_150x200,
@@ -119,7 +117,8 @@ def test_predict_raster_passes_on_a_read_error_of_the_reader_thread(model_rgb, i
     image_150x200.unlink()  # the header opens; reading the pixels fails in the reader thread
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    with pytest.raises(RasterReadError, match=r"cannot read Window\("):
+    with pytest.raises(RasterReadError, match=r"mosaic\.vrt: its pixels .* cannot be read.*"
+                                              r"a file it is made of is missing"):
         predict_raster(model_rgb, vrt, out_dir / "prob.tif", TILE, device="cpu")
     assert os.listdir(out_dir) == []
     assert not [t for t in threading.enumerate() if t.name.startswith("predict-")]
