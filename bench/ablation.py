@@ -14,15 +14,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from .ablation_data import DataConfig, build_scenes, label_block
+from .grid import GridRun, run_grid
 
 __all__ = ["CONFIGS", "FRACTIONS", "bench_overrides", "run_one", "main"]
 
@@ -36,6 +35,9 @@ CONFIGS: dict[str, dict[str, Any]] = {
 }
 #: Shares of the training area inside the labeled block.
 FRACTIONS = (0.05, 0.02, 0.10, 1.0)
+#: What each round's record keeps in the run record (diagnostics of the method).
+ROUND_KEYS = ("threshold", "losses", "contrastive_weight", "pseudo", "candidate_tiles",
+              "pseudo_seconds", "seconds")
 #: Metrics kept per test scene (keys of engine.evaluate).
 METRICS = ("iou", "f1", "relaxed_f1", "apls", "completeness", "correctness")
 
@@ -80,8 +82,11 @@ def run_one(root: Path, fraction: float, config_name: str, seed: int, *, steps: 
     labels = label_block(scenes, fraction, seed, work)
     config = profile_config("fast").updated(bench_overrides(steps, rounds))
     config = config.updated(CONFIGS[config_name]).updated(extra or {}).updated({"seed": seed})
+    # The generated truth scores each round's pseudo-labels in its record; never trained on.
+    truth = {str(f / "image.tif"): str(f / "truth.tif") for f in scenes.train}
     job = TrainJob(images=labels.images, roads=labels.roads, aoi=labels.aoi,
-                   unlabeled=labels.unlabeled, out=str(work / "model.pt"), overwrite=True)
+                   unlabeled=labels.unlabeled, out=str(work / "model.pt"), overwrite=True,
+                   diagnostic_truth=truth)
     torch.manual_seed(seed)
     np.random.seed(seed)
     start = time.perf_counter()
@@ -102,6 +107,7 @@ def run_one(root: Path, fraction: float, config_name: str, seed: int, *, steps: 
         "total_px": labels.total_px, "best_round": result.best_round,
         "validation": [r["metrics"] for r in result.rounds],
         "pseudo_tiles": [r["pseudo_tiles"] for r in result.rounds],
+        "rounds_detail": [{k: r.get(k) for k in ROUND_KEYS} for r in result.rounds],
         "train_seconds": train_s, "scores": scores, "data": asdict(data),
         "train_config": config.to_dict(),
         "date": time.strftime("%Y-%m-%d"), "torch_threads": torch.get_num_threads(),
@@ -124,22 +130,15 @@ def _grid(args: argparse.Namespace) -> list[tuple[float, str, int]]:
     return [(f, c, s) for f in args.fractions for s in args.seeds for c in args.configs]
 
 
-def _child(args: argparse.Namespace, fraction: float, config: str, seed: int) -> str:
+def _child(args: argparse.Namespace, fraction: float, config: str, seed: int) -> GridRun:
     name = _run_name(fraction, config, seed) + _tag(args.extra)
-    if (args.out / "runs" / f"{name}.json").exists():
-        return f"{name}: done before"
     cmd = [sys.executable, "-m", "bench.ablation", "one", "--out", str(args.out),
            "--fraction", str(fraction), "--config", config, "--seed", str(seed),
            "--steps", str(args.steps), "--rounds", str(args.rounds),
            "--threads", str(args.threads)]
     if args.extra:
         cmd += ["--extra", json.dumps(args.extra)]
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    took = time.perf_counter() - start
-    if proc.returncode != 0:
-        return f"{name}: FAILED in {took:.0f} s\n{proc.stderr[-2000:]}"
-    return f"{name}: {took:.0f} s"
+    return GridRun(name, args.out / "runs" / f"{name}.json", cmd)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -150,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("bench-output/ablation"))
     parser.add_argument("--fractions", type=float, nargs="+", default=list(FRACTIONS))
     parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--fraction", type=float, help="(one) labeled fraction")
     parser.add_argument("--config", choices=list(CONFIGS), help="(one) configuration")
     parser.add_argument("--seed", type=int, help="(one) training seed")
@@ -177,9 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     grid = _grid(args)
     print(f"{len(grid)} runs, {args.jobs} at once, {args.threads} torch thread(s) each",
           flush=True)
-    with ThreadPoolExecutor(args.jobs) as pool:
-        for line in pool.map(lambda g: _child(args, *g), grid):
-            print(line, flush=True)
+    for line in run_grid([_child(args, *g) for g in grid], args.jobs):
+        print(line, flush=True)
     return 0
 
 

@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 from osgeo import gdal
 
-__all__ = ["load_runs", "split_means", "aggregate", "paired_differences", "markdown",
+__all__ = ["load_runs", "split_means", "aggregate", "paired_differences", "paired_interval",
+           "markdown",
            "variant_table", "median_gain_seed", "main"]
 
 SPLITS = {"in_style": "test scenes, training style", "heldout_style": "held-out style"}
@@ -70,7 +71,8 @@ def aggregate(runs: list[dict[str, Any]]) -> dict[tuple[float, str], dict[str, A
 
 def paired_differences(runs: list[dict[str, Any]], config: str, baseline: str = "supervised"
                        ) -> dict[tuple[float, str, str], tuple[float, float, int, int]]:
-    """(fraction, split, metric) -> (mean, std, wins, n) of ``config`` - ``baseline`` by seed."""
+    """(fraction, split, metric) -> (mean, std, wins, n, low, high) of ``config`` -
+    ``baseline`` paired by seed; (low, high) is the 95 % t-interval of the mean."""
     means = {(r["fraction"], r["config"], r["seed"]): split_means(r) for r in runs}
     diffs: dict[tuple[float, str, str], list[float]] = defaultdict(list)
     for (fraction, name, seed), scores in means.items():
@@ -81,7 +83,21 @@ def paired_differences(runs: list[dict[str, Any]], config: str, baseline: str = 
             for metric, value in metrics.items():
                 diffs[(fraction, split, metric)].append(value - base[split][metric])
     return {k: (statistics.fmean(v), statistics.stdev(v) if len(v) > 1 else 0.0,
-                sum(d > 0 for d in v), len(v)) for k, v in diffs.items()}
+                sum(d > 0 for d in v), len(v), *paired_interval(v)[1:])
+            for k, v in diffs.items()}
+
+
+def paired_interval(differences: list[float], level: float = 0.95
+                    ) -> tuple[float, float, float]:
+    """Mean of paired differences and its two-sided t-interval (NaN bounds for n < 2)."""
+    from scipy import stats
+
+    n = len(differences)
+    mean = statistics.fmean(differences)
+    if n < 2:
+        return mean, float("nan"), float("nan")
+    half = stats.t.ppf(0.5 + level / 2, n - 1) * statistics.stdev(differences) / np.sqrt(n)
+    return mean, mean - half, mean + half
 
 
 def _cell(stats: tuple[float, float, int] | None) -> str:
@@ -102,8 +118,9 @@ def markdown(agg: dict, diffs: dict, configs: list[str], fractions: list[float])
                          for c in configs), default=0)
                 lines.append(f"| {f:.0%} (n={n}) | " + " | ".join(cells) + " |")
             lines.append("")
-    lines += ["**full - supervised, paired by seed** (mean ± std; wins = seeds where full is "
-              "higher)", "", "| labeled | split | IoU | relaxed F1 | APLS |",
+    lines += ["**full - supervised, paired by seed** (mean ± std [95 % t-interval of the "
+              "mean]; wins = seeds where full is higher)", "",
+              "| labeled | split | IoU | relaxed F1 | APLS |",
               "| --- | --- | --- | --- | --- |"]
     for f in fractions:
         for split in SPLITS:
@@ -111,7 +128,8 @@ def markdown(agg: dict, diffs: dict, configs: list[str], fractions: list[float])
             for metric in TABLE_METRICS:
                 d = diffs.get((f, split, metric))
                 cells.append("-" if d is None else
-                             f"{d[0]:+.3f} ± {d[1]:.3f} ({d[2]}/{d[3]})")
+                             f"{d[0]:+.3f} ± {d[1]:.3f} [{d[4]:+.3f}, {d[5]:+.3f}] "
+                             f"({d[2]}/{d[3]})")
             lines.append(f"| {f:.0%} | {split} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

@@ -38,10 +38,12 @@ def test_aggregate_gives_mean_and_sample_spread_over_seeds():
 def test_paired_differences_count_wins_per_seed():
     runs = [_record("supervised", s, 0.5) for s in range(3)]
     runs += [_record("full", 0, 0.6), _record("full", 1, 0.7), _record("full", 2, 0.4)]
-    mean, std, wins, n = paired_differences(runs, "full")[(0.05, "in_style", "iou")]
+    mean, std, wins, n, low, high = paired_differences(runs, "full")[(0.05, "in_style", "iou")]
     assert (wins, n) == (2, 3)
     assert mean == pytest.approx((0.1 + 0.2 - 0.1) / 3)
     assert std == pytest.approx(0.1527525, abs=1e-6)
+    # t(0.975, 2) = 4.303: the interval of three seeds is wide.
+    assert (high - low) / 2 == pytest.approx(4.302653 * 0.1527525 / 3 ** 0.5, rel=1e-4)
 
 
 def test_markdown_shows_every_config_and_a_dash_for_missing_cells():
@@ -51,7 +53,7 @@ def test_markdown_shows_every_config_and_a_dash_for_missing_cells():
                     ["supervised", "full"], [0.05, 1.0])
     assert "| 5% (n=1) | 0.600 ± 0.000 | 0.700 ± 0.000 |" in text
     assert "| 100% (n=1) | 0.900 ± 0.000 | - |" in text
-    assert "+0.100 ± 0.000 (1/1)" in text
+    assert "+0.100 ± 0.000 [+nan, +nan] (1/1)" in text
 
 
 def test_load_runs_keeps_one_variant(tmp_path):

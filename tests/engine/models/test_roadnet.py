@@ -57,6 +57,18 @@ def test_roadnet_without_embedding_returns_none() -> None:
     assert out.embedding is None and out.logits.shape == (1, 1, 16, 16)
 
 
+@pytest.mark.parametrize("arch", ["unet", "resnet18"])  # both backbones' features
+def test_roadnet_project_of_chosen_pixels_equals_the_embedding_map(arch: str) -> None:
+    model = build_model(ModelConfig(arch=arch, base_width=4, depth=2, embed_dim=6),
+                        in_channels=3, seed=0).eval()
+    x = torch.rand(2, 3, 32, 32, generator=torch.Generator().manual_seed(0))
+    out = model(x, with_features=True)
+    pixels = torch.tensor([0, 17, 500, 1023])
+    rows = out.features[1].flatten(1)[:, pixels].T
+    expected = out.embedding[1].flatten(1)[:, pixels].T
+    torch.testing.assert_close(model.project(rows), expected, rtol=1e-5, atol=1e-5)
+
+
 def test_roadnet_exposes_in_channels_and_config() -> None:
     model = build_model(TINY, 4)
     assert (model.in_channels, model.config) == (4, TINY)

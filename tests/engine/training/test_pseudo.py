@@ -59,3 +59,27 @@ def test_without_calibration_the_configured_thresholds_stay(data_and_model, tiny
     config = tiny_config.updated({"pseudo": {"calibrate_precision": 0.0}})
     assert pseudo_thresholds(constant(model, 3.0), data, config,
                              torch.device("cpu")) == (0.9, 0.1)
+
+
+def test_pseudo_diagnostics_score_the_pseudo_labels_against_a_reference():
+    import numpy as np
+
+    from engine.io.raster import Window
+    from engine.labels import BACKGROUND, IGNORE, ROAD
+    from engine.pseudo_labels import TileScore
+    from engine.training.pseudo import pseudo_diagnostics
+
+    pseudo = np.full((4, 4), IGNORE, np.uint8)
+    pseudo[0, :] = ROAD  # 4 road pseudo-pixels, 3 of them right
+    pseudo[3, :] = BACKGROUND  # 4 background, all right
+    truth = np.full((4, 4), BACKGROUND, np.uint8)
+    truth[0, :3] = ROAD
+    truth[1, :3] = ROAD  # 6 true road pixels in all
+    tile = TileScore(0, Window(0, 0, 4, 4), 0.0, 0.25, 0.0, 1.0, 1.0, pseudo)
+    out = pseudo_diagnostics([tile, tile], [tile], [pseudo], [truth])
+    assert out["pseudo_road_px"] == 4 and out["pseudo_background_px"] == 4
+    assert out["road_precision"] == 0.75 and out["road_recall"] == 0.5
+    assert out["background_precision"] == 1.0 and out["background_recall"] == 0.4
+    assert out["selected_road_tiles"] == 1 and out["selected_road_share"] == 0.25
+    without = pseudo_diagnostics([tile], [tile], [pseudo], [None])
+    assert "road_precision" not in without  # no reference, no made-up score

@@ -255,3 +255,86 @@ def test_pseudo_label_thresholds_are_recorded_per_round(tmp_path, scene_files, t
     result = train(job_for(scene_files, tmp_path / "fixed.pt"), config, device="cpu")
     assert result.rounds[0]["pseudo_thresholds"] is None  # round 1 has no pseudo-labels
     assert tuple(result.rounds[1]["pseudo_thresholds"]) == (0.9, 0.1)
+
+
+def test_the_threshold_stored_in_the_model_is_the_one_outputs_use(trained, scene_files,
+                                                                  tmp_path):
+    from engine.cli.main import main as cli_main
+    from engine.predict import predict_raster
+    from engine.threshold import raster_threshold
+
+    result, _, out, _ = trained
+    _, meta = load_model(out)
+    chosen = result.rounds[result.best_round - 1]["threshold"]
+    assert meta["decision_threshold"] == chosen and chosen["rule"] == "f1"
+    prob = tmp_path / "prob.tif"
+    predict_raster(out, scene_files["image"], prob, device="cpu")
+    assert raster_threshold(str(prob)) == pytest.approx(chosen["value"])
+    import contextlib
+    import io
+    import json
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert cli_main(["vectorize", "--prob", str(prob), "--out", str(tmp_path / "r.gpkg"),
+                         "--progress", "json"]) == 0
+    done = [json.loads(line) for line in buffer.getvalue().splitlines()
+            if '"done"' in line][-1]
+    assert done["threshold"] == pytest.approx(chosen["value"])
+
+
+def test_round_records_hold_the_calibration_and_the_contrastive_share(trained):
+    result, sink, _, config = trained
+    first = result.rounds[0]
+    assert 0.0 < first["threshold"]["value"] < 1.0
+    assert set(first["metrics_at_0.5"]) == set(first["metrics"])
+    assert 0.0 < first["losses"]["contrastive_step_share"] <= 1.0
+    assert 0.0 < first["losses"]["contrastive_anchor_share"] <= 1.0
+    # A quarter of the scene is unlabeled, so lambda_c is scaled down, not off.
+    assert 0.0 < first["contrastive_weight"] < config.contrastive.weight
+    second = result.rounds[1]["pseudo"]
+    assert {"candidate_road_share", "selected_road_share", "selected_road_tiles",
+            "pseudo_road_px", "pseudo_background_px"} <= set(second)
+    assert 0.0 < second["candidate_road_share"] < 1.0
+
+
+def test_a_fully_labeled_run_turns_the_contrastive_branch_off_and_says_so(tmp_path, scene_factory,
+                                                                          tiny_config):
+    files = scene_factory(tmp_path / "scene", aoi_fraction=1.0)
+    sink = CollectingSink()
+    config = tiny_config.updated({"max_rounds": 1, "steps_per_round": 4})
+    result = train(job_for(files, tmp_path / "m.pt"), config, device="cpu",
+                   reporter=Reporter(sink))
+    assert any("every valid pixel is labeled" in w["message"] for w in sink.of_kind("warning"))
+    assert result.rounds[0]["contrastive_weight"] == 0.0
+    assert all(e.get("loss_contrastive") is None for e in sink.of_kind("progress"))
+
+
+def test_the_teacher_of_soft_negatives_runs_in_eval_mode(tmp_path, scene_files, tiny_config,
+                                                        monkeypatch):
+    from engine.training import loop
+
+    modes = []
+    original = loop.contrastive_loss
+
+    def watched(model, teacher, *args, **kwargs):
+        modes.append(teacher.training)
+        return original(model, teacher, *args, **kwargs)
+
+    monkeypatch.setattr(loop, "contrastive_loss", watched)
+    config = tiny_config.updated({"max_rounds": 1, "steps_per_round": 3,
+                                  "contrastive": {"negatives_mode": "soft",
+                                                  "rampup_fraction": 0.0}})
+    train(job_for(scene_files, tmp_path / "m.pt"), config, device="cpu")
+    assert modes and not any(modes)
+
+
+def test_round_streams_spawned_from_one_seed_all_differ():
+    from engine.distributed import DistributedContext
+    from engine.training.ranks import round_seeds
+
+    seeds = round_seeds(0, 0, DistributedContext())
+    draws = [seeds.rng(name).integers(1 << 40) for name in ("crops", "pairs", "pseudo")]
+    assert len(set(draws)) == 3
+    torch_seeds = {seeds.train_torch, seeds.pairs_torch, seeds.pseudo_torch}
+    assert len(torch_seeds) == 3

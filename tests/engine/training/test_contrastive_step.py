@@ -1,0 +1,123 @@
+"""Tests of engine.training.contrastive_step: where negatives come from, what a step carries."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from engine.config import AugmentConfig, ContrastiveConfig, ModelConfig
+from engine.losses.contrastive import cell_index
+from engine.models import build_model
+from engine.training.contrastive_step import NegativeRule, contrastive_loss, negative_groups
+from engine.training.pair_batch import PairBatch
+
+RULE = NegativeRule(hog_filter=True, hog_threshold=0.5, cell_px=16, drop_same_class=False,
+                    road_threshold=0.9, background_threshold=0.1)
+
+
+def road_columns(size: int, columns: slice, p_road: float = 0.97,
+                 p_other: float = 0.03) -> np.ndarray:
+    prob = np.full((size, size), p_other, np.float32)
+    prob[:, columns] = p_road
+    return prob
+
+
+def test_negatives_come_only_from_cells_the_hog_rule_keeps():
+    # R: a vertical road in its left cell column. N: the same vertical road (look-alike
+    # cells, dropped) in its left cells, and a horizontal road in its right-hand cells.
+    prob_r = road_columns(32, slice(4, 10))
+    prob_n = road_columns(48, slice(4, 10))
+    prob_n[36:42, 16:] = 0.97
+    anchors = torch.arange(32 * 32)
+    negs, member, _ = negative_groups(anchors, prob_r, prob_n, np.ones((48, 48), bool), RULE,
+                                      count=64, generator=torch.Generator().manual_seed(0))
+    from engine.training.contrastive_step import _cell_keep
+
+    keep = _cell_keep(prob_r, prob_n, RULE)
+    anchor_cells = cell_index(anchors, width=32, cell_px=16).numpy()
+    neg_cells = cell_index(negs, width=48, cell_px=16).numpy()
+    rows, cols = np.nonzero(member.numpy())
+    assert len(rows) > 0
+    assert keep[anchor_cells[rows], neg_cells[cols]].all()
+    assert not keep.all()  # the rule did drop look-alike cells
+
+
+def test_every_anchor_gets_k_negatives_when_its_kept_cells_hold_that_many():
+    prob_r = road_columns(32, slice(4, 10))
+    prob_n = road_columns(48, slice(20, 26))
+    anchors = torch.tensor([0, 5, 600, 1000])
+    _, member, _ = negative_groups(anchors, prob_r, prob_n, np.ones((48, 48), bool), RULE,
+                                   count=32, generator=torch.Generator().manual_seed(0))
+    assert member.sum(dim=1).tolist() == [32, 32, 32, 32]
+
+
+def test_negatives_the_model_confidently_gives_the_anchor_class_are_dropped():
+    prob_r = road_columns(32, slice(4, 10))
+    prob_n = road_columns(48, slice(20, 26))
+    rule = NegativeRule(False, 0.5, 16, True, 0.9, 0.1)
+    anchors = torch.tensor([0, 6])  # a background and a road anchor
+    negs, member, _ = negative_groups(anchors, prob_r, prob_n, np.ones((48, 48), bool), rule,
+                                      count=500, generator=torch.Generator().manual_seed(0))
+    p = prob_n.ravel()[negs.numpy()]
+    background_negs, road_negs = p[member[0].numpy()], p[member[1].numpy()]
+    assert np.all(background_negs > 0.1) and np.all(road_negs < 0.9)
+
+
+def test_a_flat_unsure_prediction_keeps_negatives():
+    # An untrained network predicts about 0.5 everywhere: HOG cannot call cells alike.
+    flat_r, flat_n = np.full((32, 32), 0.5, np.float32), np.full((48, 48), 0.52, np.float32)
+    _, member, keep = negative_groups(torch.arange(10), flat_r, flat_n, np.ones((48, 48), bool),
+                                      RULE, count=8, generator=torch.Generator().manual_seed(0))
+    assert keep == 1.0 and bool(member.all(dim=1).all())
+
+
+def batch_of(size: int = 48, core: int = 32) -> PairBatch:
+    g = torch.Generator().manual_seed(0)
+    view = torch.rand((1, 3, size, size), generator=g)
+    return PairBatch(view, view.clone(), torch.rand((1, 3, size, size), generator=g),
+                     torch.ones((1, core, core), dtype=torch.bool),
+                     torch.ones((1, size, size), dtype=torch.bool), [(8, 8)], [(8, 8)], core, [])
+
+
+def test_contrastive_loss_reports_the_anchors_that_carried_a_loss():
+    model = build_model(ModelConfig(base_width=4, depth=2, embed_dim=4), in_channels=3, seed=0)
+    config = ContrastiveConfig(core_px=32, view_px=48, negative_px=48, cell_px=16, anchors=20,
+                               negatives=16, hog_filter=False)
+    out = contrastive_loss(model, None, batch_of(), config, AugmentConfig(),
+                           rule=NegativeRule(False, 0.5, 16, False, 0.9, 0.1),
+                           generator=torch.Generator().manual_seed(0))
+    assert out.anchors == 20 and out.anchors_used == 20
+    assert out.loss is not None and torch.isfinite(out.loss) and out.loss.requires_grad
+
+
+def test_contrastive_loss_without_any_usable_negative_has_no_loss():
+    model = build_model(ModelConfig(base_width=4, depth=2, embed_dim=4), in_channels=3, seed=0)
+    config = ContrastiveConfig(core_px=32, view_px=48, negative_px=48, cell_px=16, anchors=20,
+                               negatives=16)
+    batch = batch_of()
+    batch.valid_negative[:] = False  # nothing in N may be a negative, and no redraw
+    out = contrastive_loss(model, None, batch, config, AugmentConfig(),
+                           rule=NegativeRule(False, 0.5, 16, False, 0.9, 0.1),
+                           generator=torch.Generator().manual_seed(0))
+    assert out.loss is None and out.anchors == 20 and out.anchors_used == 0
+
+
+def test_the_negative_region_gets_no_gradient_by_default():
+    model = build_model(ModelConfig(base_width=4, depth=2, embed_dim=4), in_channels=3, seed=0)
+    seen = []
+    model.backbone.register_forward_hook(lambda m, i, o: seen.append(o.requires_grad))
+    config = ContrastiveConfig(core_px=32, view_px=48, negative_px=48, cell_px=16, anchors=8,
+                               negatives=8, hog_filter=False)
+    contrastive_loss(model, None, batch_of(), config, AugmentConfig(),
+                     rule=NegativeRule(False, 0.5, 16, False, 0.9, 0.1),
+                     generator=torch.Generator().manual_seed(0))
+    assert seen == [True, False]  # the two views, then N
+
+
+@pytest.mark.parametrize("geometric", [True, False])
+def test_random_d4_is_the_identity_without_geometric_augmentation(geometric):
+    from engine.augment import random_d4
+
+    draws = {random_d4(torch.Generator().manual_seed(s), enabled=geometric) for s in range(40)}
+    assert (draws == {(0, False)}) is (not geometric)
