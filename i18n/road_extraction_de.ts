@@ -4,17 +4,22 @@
   <context>
     <name>RoadExtraction</name>
     <message>
-      <location filename="../plugin/plugin.py" line="46" />
+      <location filename="../plugin/dock/dock_ui.py" line="153" />
+      <source> rounds</source>
+      <translation> Runden</translation>
+    </message>
+    <message>
+      <location filename="../plugin/plugin.py" line="47" />
       <source>&amp;Road extraction</source>
       <translation>&amp;Straßenextraktion</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="59" />
-      <source>Applies a road model to a raster: a road probability raster on the input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m). The raster is read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, so memory does not grow with the raster. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Threshold are road. The raster must have the model's bands.</source>
-      <translation>Wendet ein Straßenmodell auf ein Raster an: ein Raster der Straßenwahrscheinlichkeit auf genau dem Gitter und KBS der Eingabe (GeoTIFF, Byte 0-254, 255 = NoData), Straßenpolygone und Straßenmittellinien (mit length_m). Das Raster wird in Fenstern von Kachel Pixeln gelesen, die sich um Überlappung (ein Anteil) überlappen und überblendet werden, sodass der Speicherbedarf nicht mit dem Raster wächst. TTA mittelt die 8 Spiegelungen/Drehungen (8-mal langsamer). Pixel mit einer Wahrscheinlichkeit über dem Schwellenwert sind Straße. Das Raster muss die Bänder des Modells haben.</translation>
+      <location filename="../plugin/algorithms/extract_roads.py" line="58" />
+      <source>Applies a road model to a raster: a road probability raster on the input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m). The raster is read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, so memory does not grow with the raster. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Road threshold are road; empty = the threshold calibrated on the model's hold-out, stored in the model. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. The raster must have the model's bands.</source>
+      <translation>Wendet ein Straßenmodell auf ein Raster an: ein Raster der Straßenwahrscheinlichkeit auf genau dem Gitter und KBS der Eingabe (GeoTIFF, Byte 0-254, 255 = NoData), Straßenpolygone und Straßenmittellinien (mit length_m). Das Raster wird in Fenstern von Kachel Pixeln gelesen, die sich um Überlappung (ein Anteil) überlappen und überblendet werden, sodass der Speicherbedarf nicht mit dem Raster wächst. TTA mittelt die 8 Spiegelungen/Drehungen (8-mal langsamer). Pixel mit einer Wahrscheinlichkeit über dem Straßen-Schwellenwert sind Straße; leer = der auf dem zurückgehaltenen Teil des Modells kalibrierte Schwellenwert, im Modell gespeichert. Gerät: auto, cpu, cuda oder cuda:N; leer = das Gerät der Plugin-Einstellungen. Das Raster muss die Bänder des Modells haben.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="90" />
+      <location filename="../plugin/algorithms/train_model.py" line="92" />
       <source>Background (polygons)</source>
       <translation>Hintergrund (Polygone)</translation>
     </message>
@@ -24,47 +29,67 @@
       <translation>Beste Runde</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="103" />
+      <location filename="../plugin/dock/run_results.py" line="91" />
+      <source>Best: round {} (its model is the one Extract uses)</source>
+      <translation>Beste: Runde {} (ihr Modell verwendet Extrahieren)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="140" />
       <source>Cancel</source>
       <translation>Abbrechen</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="115" />
+      <location filename="../plugin/algorithms/base.py" line="157" />
       <source>Cancelled ({}); the engine left no partial output.</source>
       <translation>Abgebrochen ({}); die Engine hat keine unvollständige Ausgabe hinterlassen.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/install_engine.py" line="99" />
+      <location filename="../plugin/algorithms/install_engine.py" line="101" />
       <source>Cancelled before {}</source>
       <translation>Abgebrochen vor {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/install_engine.py" line="80" />
+      <location filename="../plugin/algorithms/install_engine.py" line="82" />
       <source>Cancelled during: {}. Run Install / repair engine again to finish the environment.</source>
       <translation>Abgebrochen während: {}. Führen Sie „Engine installieren / reparieren“ erneut aus, um die Umgebung fertigzustellen.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="191" />
+      <location filename="../plugin/algorithms/base.py" line="233" />
       <source>Cancelled while writing {}</source>
       <translation>Abgebrochen beim Schreiben von {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="256" />
+      <location filename="../plugin/dock/dock_widget.py" line="280" />
       <source>Cancelled; the engine left no partial output.</source>
       <translation>Abgebrochen; die Engine hat keine unvollständige Ausgabe hinterlassen.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_layers.py" line="114" />
+      <location filename="../plugin/dock/label_location.py" line="49" />
+      <source>Cannot copy {} to {}: {}</source>
+      <translation>{} kann nicht nach {} kopiert werden: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_location.py" line="55" />
+      <source>Cannot move the labels: {} exist(s) already; move or delete it first.</source>
+      <translation>Die Labels können nicht verschoben werden: {} existiert bereits; verschieben oder löschen Sie es zuerst.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_layers.py" line="128" />
       <source>Cannot open the layer {} of {}</source>
       <translation>Der Layer {} von {} kann nicht geöffnet werden</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="53" />
+      <location filename="../plugin/dock/round_layers.py" line="82" />
       <source>Cannot open the round's output(s): {}</source>
       <translation>Die Ausgabe(n) der Runde können nicht geöffnet werden: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="178" />
+      <location filename="../plugin/dock/run_results.py" line="72" />
+      <source>Cannot read the earlier rounds: {}</source>
+      <translation>Die früheren Runden können nicht gelesen werden: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_session.py" line="236" />
       <source>Cannot save the edits of {}: {}</source>
       <translation>Die Änderungen an {} können nicht gespeichert werden: {}</translation>
     </message>
@@ -74,7 +99,7 @@
       <translation>{} kann nicht geschrieben werden: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/evaluate_extraction.py" line="78" />
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="81" />
       <source>Centerline buffer (metres)</source>
       <translation>Puffer um Mittellinien (Meter)</translation>
     </message>
@@ -84,37 +109,37 @@
       <translation>Prüfen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="185" />
+      <location filename="../plugin/dock/dock_widget.py" line="190" />
       <source>Check at least one training raster.</source>
       <translation>Wählen Sie mindestens ein Trainingsraster aus.</translation>
     </message>
     <message>
-      <location filename="../plugin/settings_dialog.py" line="94" />
+      <location filename="../plugin/settings_dialog.py" line="95" />
       <source>Check road extraction engine</source>
       <translation>Engine der Straßenextraktion prüfen</translation>
     </message>
     <message>
-      <location filename="../plugin/settings_dialog.py" line="89" />
+      <location filename="../plugin/settings_dialog.py" line="90" />
       <source>Checking {}…</source>
       <translation>Prüfe {}…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="96" />
+      <location filename="../plugin/dock/dock_widget.py" line="137" />
       <source>Choose a raster first: the labels take its CRS.</source>
       <translation>Wählen Sie zuerst ein Raster: die Labels übernehmen sein KBS.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="94" />
+      <location filename="../plugin/dock/dock_ui.py" line="132" />
       <source>Continue from model</source>
       <translation>Fortsetzen mit Modell</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="58" />
+      <location filename="../plugin/dock/dock_ui.py" line="90" />
       <source>Create label layers</source>
       <translation>Label-Layer anlegen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="145" />
+      <location filename="../plugin/dock/label_session.py" line="217" />
       <source>Create the label layers on a raster first.</source>
       <translation>Legen Sie zuerst die Label-Layer auf einem Raster an.</translation>
     </message>
@@ -124,29 +149,39 @@
       <translation>Legt die Python-Umgebung an (oder repariert sie), in der die Engine der Straßenextraktion läuft: eine virtuelle Umgebung aus dem Python von QGIS mit --system-site-packages (damit sie die GDAL-Bindings sieht), dann die festgelegten Pakete der Anforderungen des Plugins (PyTorch mit CUDA, torchvision, scikit-image, ...: etwa 3 GB Download). Die Umgebung kommt in den QGIS-Profilordner (road_extraction/venv), sofern Umgebungsordner nichts anderes angibt. Abbrechen stoppt pip; ein erneuter Lauf des Algorithmus repariert eine halbfertige Installation.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="85" />
+      <location filename="../plugin/algorithms/base.py" line="127" />
       <source>DEVICE is {!r}; use auto, cpu, cuda or cuda:N (for example cuda:0)</source>
       <translation>DEVICE ist {!r}; verwenden Sie auto, cpu, cuda oder cuda:N (zum Beispiel cuda:0)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="87" />
+      <location filename="../plugin/algorithms/base.py" line="99" />
       <source>Device</source>
       <translation>Gerät</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="86" />
-      <source>Device (auto, cpu, cuda or cuda:N; empty = plugin settings)</source>
-      <translation>Gerät (auto, cpu, cuda oder cuda:N; leer = Plugin-Einstellungen)</translation>
-    </message>
-    <message>
-      <location filename="../plugin/dock/dock_widget.py" line="187" />
+      <location filename="../plugin/dock/dock_widget.py" line="192" />
       <source>Device must be auto, cpu, cuda or cuda:N.</source>
       <translation>Das Gerät muss auto, cpu, cuda oder cuda:N sein.</translation>
     </message>
     <message>
-      <location filename="../plugin/settings_dialog.py" line="80" />
+      <location filename="../plugin/settings_dialog.py" line="81" />
       <source>Device {!r}: use auto, cpu, cuda or cuda:N.</source>
       <translation>Gerät {!r}: verwenden Sie auto, cpu, cuda oder cuda:N.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="98" />
+      <source>Drag a rectangle: inside it, what is not road is background</source>
+      <translation>Ein Rechteck aufziehen: darin ist, was keine Straße ist, Hintergrund</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="94" />
+      <source>Draw road centerlines (QGIS's Add Feature tool)</source>
+      <translation>Straßenmittellinien zeichnen (Werkzeug Objekt hinzufügen von QGIS)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="96" />
+      <source>Draw road polygons (QGIS's Add Feature tool)</source>
+      <translation>Straßenpolygone zeichnen (Werkzeug Objekt hinzufügen von QGIS)</translation>
     </message>
     <message>
       <location filename="../plugin/settings_dialog.py" line="59" />
@@ -154,14 +189,14 @@
       <translation>Python der Engine (leer = automatisch)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/install_engine.py" line="63" />
+      <location filename="../plugin/algorithms/install_engine.py" line="65" />
       <source>Engine interpreter</source>
       <translation>Interpreter der Engine</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/install_engine.py" line="55" />
-      <source>Environment folder (empty = the plugin's own)</source>
-      <translation>Umgebungsordner (leer = der eigene des Plugins)</translation>
+      <source>Environment folder</source>
+      <translation>Umgebungsordner</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/evaluate_extraction.py" line="55" />
@@ -169,27 +204,32 @@
       <translation>Straßenextraktion bewerten</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="56" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="55" />
       <source>Extract roads</source>
       <translation>Straßen extrahieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/metrics_plot.py" line="82" />
+      <location filename="../plugin/dock/dock_ui.py" line="170" />
+      <source>Extract roads…</source>
+      <translation>Straßen extrahieren…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/scores.py" line="16" />
       <source>F1</source>
       <translation>F1</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="79" />
+      <location filename="../plugin/dock/dock_ui.py" line="117" />
       <source>Filter training rasters</source>
       <translation>Trainingsraster filtern</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="81" />
+      <location filename="../plugin/dock/dock_ui.py" line="119" />
       <source>Filter unlabeled rasters</source>
       <translation>Ungelabelte Raster filtern</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="101" />
+      <location filename="../plugin/dock/dock_ui.py" line="139" />
       <source>Idle</source>
       <translation>Bereit</translation>
     </message>
@@ -204,27 +244,27 @@
       <translation>Engine installieren / reparieren</translation>
     </message>
     <message>
-      <location filename="../plugin/plugin.py" line="67" />
+      <location filename="../plugin/plugin.py" line="66" />
       <source>Install / repair engine…</source>
       <translation>Engine installieren / reparieren…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/metrics_plot.py" line="82" />
+      <location filename="../plugin/dock/scores.py" line="16" />
       <source>IoU</source>
       <translation>IoU</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="63" />
+      <location filename="../plugin/dock/dock_ui.py" line="97" />
       <source>Labeled area</source>
       <translation>Gelabelte Fläche</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="87" />
+      <location filename="../plugin/algorithms/train_model.py" line="89" />
       <source>Labeled area (polygons)</source>
       <translation>Gelabelte Fläche (Polygone)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="148" />
+      <location filename="../plugin/dock/label_session.py" line="219" />
       <source>Labeled area: {:.4f} km² ({} px of {}) · road length: {:.0f} m · road polygons: {}</source>
       <translation>Gelabelte Fläche: {:.4f} km² ({} px von {}) · Straßenlänge: {:.0f} m · Straßenpolygone: {}</translation>
     </message>
@@ -234,9 +274,14 @@
       <translation>Gelabelte Raster</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="48" />
+      <location filename="../plugin/dock/dock_ui.py" line="77" />
       <source>Labels</source>
       <translation>Labels</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_location.py" line="24" />
+      <source>Labels: {}</source>
+      <translation>Labels: {}</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/train_model.py" line="113" />
@@ -244,7 +289,12 @@
       <translation>Modell</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="67" />
+      <location filename="../plugin/dock/label_session.py" line="143" />
+      <source>Moved, but these old files could not be removed: {}</source>
+      <translation>Verschoben, aber diese alten Dateien konnten nicht entfernt werden: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="104" />
       <source>No label layers yet.</source>
       <translation>Noch keine Label-Layer.</translation>
     </message>
@@ -259,22 +309,37 @@
       <translation>Keine Straße gelabelt: zeichnen Sie Straßenmittellinien oder Straßenpolygone.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/metrics_plot.py" line="69" />
+      <location filename="../plugin/dock/metrics_plot.py" line="84" />
       <source>No round yet</source>
       <translation>Noch keine Runde</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="100" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="99" />
       <source>OUTPUT_PROBABILITY must be a GeoTIFF (.tif), not {}</source>
       <translation>OUTPUT_PROBABILITY muss ein GeoTIFF (.tif) sein, nicht {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="75" />
+      <location filename="../plugin/dock/dock_ui.py" line="171" />
+      <source>Open Extract roads with the run's best model and the raster above</source>
+      <translation>Straßen extrahieren mit dem besten Modell des Laufs und dem Raster oben öffnen</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="77" />
       <source>Overlap (fraction of a tile)</source>
       <translation>Überlappung (Anteil einer Kachel)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/evaluate_extraction.py" line="70" />
+      <location filename="../plugin/dock/round_layers.py" line="37" />
+      <source>Predicted centerlines</source>
+      <translation>Vorhergesagte Mittellinien</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="40" />
+      <source>Predicted roads</source>
+      <translation>Vorhergesagte Straßen</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="73" />
       <source>Prediction (raster or roads)</source>
       <translation>Vorhersage (Raster oder Straßen)</translation>
     </message>
@@ -284,7 +349,7 @@
       <translation>Drücken Sie Prüfen, um die Umgebung der Engine zu testen.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="99" />
+      <location filename="../plugin/algorithms/train_model.py" line="101" />
       <source>Profile</source>
       <translation>Profil</translation>
     </message>
@@ -294,37 +359,37 @@
       <translation>RASTERS ist leer; geben Sie mindestens ein Raster an</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="70" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="72" />
       <source>Raster</source>
       <translation>Raster</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/evaluate_extraction.py" line="72" />
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="75" />
       <source>Reference (mask raster or centerlines)</source>
       <translation>Referenz (Maskenraster oder Mittellinien)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/evaluate_extraction.py" line="75" />
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="78" />
       <source>Relaxed tolerance rho (pixels)</source>
       <translation>Toleranz rho (Pixel)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/install_engine.py" line="58" />
-      <source>Requirements file (empty = the plugin's pinned set)</source>
-      <translation>Anforderungsdatei (leer = die festgelegten Pakete des Plugins)</translation>
+      <location filename="../plugin/algorithms/install_engine.py" line="59" />
+      <source>Requirements file</source>
+      <translation>Anforderungsdatei</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="123" />
+      <location filename="../plugin/dock/dock_ui.py" line="162" />
       <source>Results</source>
       <translation>Ergebnisse</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="93" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="91" />
       <source>Road centerlines</source>
       <translation>Straßenmittellinien</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="45" />
+      <location filename="../plugin/algorithms/base.py" line="58" />
       <source>Road extraction</source>
       <translation>Straßenextraktion</translation>
     </message>
@@ -334,7 +399,7 @@
       <translation>Straßenextraktion (halbüberwacht, PyTorch-Engine)</translation>
     </message>
     <message>
-      <location filename="../plugin/plugin.py" line="89" />
+      <location filename="../plugin/plugin.py" line="88" />
       <source>Road extraction dock</source>
       <translation>Straßenextraktion-Panel</translation>
     </message>
@@ -344,14 +409,19 @@
       <translation>Einstellungen der Straßenextraktion</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="59" />
+      <location filename="../plugin/dock/run_history.py" line="82" />
+      <source>Road extraction: reading the rounds</source>
+      <translation>Straßenextraktion: Runden werden gelesen</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_task.py" line="55" />
       <source>Road extraction: round {}</source>
       <translation>Straßenextraktion: Runde {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="59" />
-      <source>Road labels</source>
-      <translation>Straßen-Labels</translation>
+      <location filename="../plugin/dock/round_task.py" line="152" />
+      <source>Road extraction: round {} (cancelled)</source>
+      <translation>Straßenextraktion: Runde {} (abgebrochen)</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/train_model.py" line="77" />
@@ -359,12 +429,12 @@
       <translation>Straßen-Labels (Linien oder Polygone)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="69" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="71" />
       <source>Road model</source>
       <translation>Straßenmodell</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="93" />
+      <location filename="../plugin/dock/dock_ui.py" line="131" />
       <source>Road model (*.pt)</source>
       <translation>Straßenmodell (*.pt)</translation>
     </message>
@@ -374,14 +444,19 @@
       <translation>Training des Straßenmodells</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="62" />
+      <location filename="../plugin/dock/dock_ui.py" line="95" />
       <source>Road polygons</source>
-      <translation>Straßenpolygone</translation>
+      <translation>Polygone</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="89" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="87" />
       <source>Road probability</source>
       <translation>Straßenwahrscheinlichkeit</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/base.py" line="111" />
+      <source>Road probability above which a pixel is road; empty = the threshold calibrated on the model's hold-out, stored in the model / the probability raster</source>
+      <translation>Straßenwahrscheinlichkeit, über der ein Pixel Straße ist; leer = der auf dem zurückgehaltenen Teil des Modells kalibrierte Schwellenwert, im Modell / im Wahrscheinlichkeitsraster gespeichert</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/vectorize_probability.py" line="50" />
@@ -389,12 +464,12 @@
       <translation>Raster der Straßenwahrscheinlichkeit</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/evaluate_extraction.py" line="81" />
-      <source>Road probability threshold</source>
-      <translation>Schwellenwert der Straßenwahrscheinlichkeit</translation>
+      <location filename="../plugin/algorithms/base.py" line="109" />
+      <source>Road threshold</source>
+      <translation>Straßen-Schwellenwert</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="57" />
+      <location filename="../plugin/dock/dock_ui.py" line="89" />
       <source>Road width</source>
       <translation>Straßenbreite</translation>
     </message>
@@ -404,137 +479,162 @@
       <translation>Straßenbreite (Meter, für Linien)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="91" />
+      <location filename="../plugin/algorithms/train_model.py" line="86" />
+      <source>Road width of each line in metres; overrides Road width</source>
+      <translation>Straßenbreite jeder Linie in Metern; ersetzt Straßenbreite</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="89" />
       <source>Roads</source>
       <translation>Straßen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="15" />
+      <location filename="../plugin/dock/round_layers.py" line="23" />
       <source>Roads - round {}</source>
       <translation>Straßen - Runde {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="273" />
+      <location filename="../plugin/dock/dock_widget.py" line="293" />
       <source>Round {} finished in {:.0f} s.</source>
       <translation>Runde {} fertig in {:.0f} s.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="225" />
-      <source>Round {}: starting the engine…</source>
-      <translation>Runde {}: Engine wird gestartet…</translation>
-    </message>
-    <message>
-      <location filename="../plugin/dock/dock_widget.py" line="272" />
+      <location filename="../plugin/dock/round_task.py" line="84" />
       <source>Round {}: {}</source>
       <translation>Runde {}: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="77" />
+      <location filename="../plugin/dock/dock_ui.py" line="115" />
       <source>Rounds</source>
       <translation>Runden</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="96" />
+      <location filename="../plugin/algorithms/train_model.py" line="98" />
       <source>Rounds (at most)</source>
       <translation>Runden (höchstens)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="116" />
-      <source>Run N rounds</source>
-      <translation>N Runden ausführen</translation>
+      <location filename="../plugin/dock/dock_ui.py" line="154" />
+      <source>Run</source>
+      <translation>Ausführen</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/evaluate_extraction.py" line="86" />
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="87" />
       <source>Scores (JSON)</source>
       <translation>Kennzahlen (JSON)</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/evaluate_extraction.py" line="58" />
-      <source>Scores a road extraction against a reference. Prediction: a probability raster (cut at Threshold), a 0/1 mask, or road vectors. Reference: a mask raster (1 road, 0 background, 255 not counted) or road centerlines. Gives pixel precision, recall, F1 and IoU; relaxed precision, recall and F1 within Rho pixels; completeness, correctness and quality of centerlines within Buffer metres; and APLS between the centerline graphs. Each score is also an output number (PRECISION, RECALL, ..., APLS) for models; undefined scores are empty.</source>
-      <translation>Bewertet eine Straßenextraktion gegen eine Referenz. Vorhersage: ein Wahrscheinlichkeitsraster (am Schwellenwert geschnitten), eine 0/1-Maske oder Straßenvektoren. Referenz: ein Maskenraster (1 Straße, 0 Hintergrund, 255 zählt nicht) oder Straßenmittellinien. Liefert Pixel-Präzision, Recall, F1 und IoU; tolerante Präzision, Recall und F1 innerhalb von Rho Pixeln; Vollständigkeit, Korrektheit und Qualität der Mittellinien innerhalb von Puffer Metern; und APLS zwischen den Mittelliniengraphen. Jede Kennzahl ist auch eine Ausgabezahl (PRECISION, RECALL, ..., APLS) für Modelle; undefinierte Kennzahlen sind leer.</translation>
+      <source>Scores a road extraction against a reference. Prediction: a probability raster (cut at Road threshold; empty = the threshold calibrated on the model's hold-out, recorded in the probability raster), a 0/1 mask, or road vectors. Reference: a mask raster (1 road, 0 background, 255 not counted) or road centerlines. Gives pixel precision, recall, F1 and IoU; relaxed precision, recall and F1 within Rho pixels; completeness, correctness and quality of centerlines within Buffer metres; and APLS between the centerline graphs. Each score is also an output number (PRECISION, RECALL, ..., APLS) for models; undefined scores are empty.</source>
+      <translation>Bewertet eine Straßenextraktion gegen eine Referenz. Vorhersage: ein Wahrscheinlichkeitsraster (am Straßen-Schwellenwert geschnitten; leer = der auf dem zurückgehaltenen Teil des Modells kalibrierte Schwellenwert, im Wahrscheinlichkeitsraster vermerkt), eine 0/1-Maske oder Straßenvektoren. Referenz: ein Maskenraster (1 Straße, 0 Hintergrund, 255 zählt nicht) oder Straßenmittellinien. Liefert Pixel-Präzision, Recall, F1 und IoU; tolerante Präzision, Recall und F1 innerhalb von Rho Pixeln; Vollständigkeit, Korrektheit und Qualität der Mittellinien innerhalb von Puffer Metern; und APLS zwischen den Mittelliniengraphen. Jede Kennzahl ist auch eine Ausgabezahl (PRECISION, RECALL, ..., APLS) für Modelle; undefinierte Kennzahlen sind leer.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/evaluate_extraction.py" line="84" />
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="85" />
       <source>Scores table</source>
       <translation>Kennzahlentabelle</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="96" />
+      <location filename="../plugin/dock/dock_ui.py" line="134" />
       <source>Settings (*.json *.toml)</source>
       <translation>Einstellungen (*.json *.toml)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="97" />
+      <location filename="../plugin/dock/dock_ui.py" line="135" />
       <source>Settings file (advanced)</source>
-      <translation>Einstellungsdatei (erweitert)</translation>
+      <translation>Einstellungen (erweitert)</translation>
     </message>
     <message>
-      <location filename="../plugin/plugin.py" line="69" />
+      <location filename="../plugin/plugin.py" line="68" />
       <source>Settings…</source>
       <translation>Einstellungen…</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="81" />
-      <source>Test-time augmentation (8 flips/rotations)</source>
-      <translation>Test-Time-Augmentation (8 Spiegelungen/Drehungen)</translation>
+      <location filename="../plugin/algorithms/extract_roads.py" line="83" />
+      <source>Test-time augmentation (TTA)</source>
+      <translation>Test-Time-Augmentation (TTA)</translation>
     </message>
     <message>
-      <location filename="../plugin/settings_dialog.py" line="103" />
+      <location filename="../plugin/settings_dialog.py" line="104" />
       <source>The check failed: {}</source>
       <translation>Die Prüfung ist fehlgeschlagen: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="131" />
+      <location filename="../plugin/algorithms/base.py" line="173" />
       <source>The engine failed: {} (the full report is in the log)</source>
       <translation>Die Engine ist fehlgeschlagen: {} (der vollständige Bericht steht im Protokoll)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="129" />
+      <location filename="../plugin/algorithms/base.py" line="171" />
       <source>The engine refused the input: {}</source>
       <translation>Die Engine hat die Eingabe abgelehnt: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="183" />
+      <location filename="../plugin/algorithms/base.py" line="225" />
       <source>The engine's output {} has no valid layer {!r}</source>
       <translation>Die Ausgabe {} der Engine hat keinen gültigen Layer {!r}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/install_engine.py" line="108" />
+      <location filename="../plugin/dock/label_session.py" line="140" />
+      <source>The labels and rounds are now in {}</source>
+      <translation>Die Labels und Runden liegen jetzt in {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_session.py" line="132" />
+      <source>The labels are kept in {}. Move them, and the rounds trained on them, to {}?</source>
+      <translation>Die Labels liegen in {}. Sollen sie und die damit trainierten Runden nach {} verschoben werden?</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="110" />
       <source>The plugin runs the engine with {}; choose {} in Plugins &gt; Road extraction &gt; Settings to use this environment.</source>
       <translation>Das Plugin führt die Engine mit {} aus; wählen Sie {} unter Erweiterungen &gt; Straßenextraktion &gt; Einstellungen, um diese Umgebung zu verwenden.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="214" />
+      <location filename="../plugin/dock/label_location.py" line="26" />
+      <source>The project is not saved, so they are kept in QGIS's profile folder; save the project to keep them beside it.</source>
+      <translation>Das Projekt ist nicht gespeichert, daher liegen sie im Profilordner von QGIS; speichern Sie das Projekt, um sie daneben abzulegen.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="222" />
       <source>The round cannot start: {}</source>
       <translation>Die Runde kann nicht starten: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="258" />
+      <location filename="../plugin/dock/dock_widget.py" line="282" />
       <source>The round failed.</source>
       <translation>Die Runde ist fehlgeschlagen.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="259" />
+      <location filename="../plugin/dock/dock_widget.py" line="283" />
       <source>The round failed: {}</source>
       <translation>Die Runde ist fehlgeschlagen: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="72" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="74" />
       <source>Tile (pixels)</source>
       <translation>Kachel (Pixel)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="57" />
+      <location filename="../plugin/dock/dock_ui.py" line="149" />
+      <source>Train one round</source>
+      <translation>Eine Runde trainieren</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="56" />
       <source>Train road model</source>
       <translation>Straßenmodell trainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="112" />
+      <location filename="../plugin/dock/dock_ui.py" line="149" />
       <source>Train round</source>
       <translation>Runde trainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="80" />
+      <location filename="../plugin/dock/dock_ui.py" line="155" />
+      <source>Train this many rounds, one after the other</source>
+      <translation>So viele Runden nacheinander trainieren</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="118" />
       <source>Training rasters</source>
       <translation>Trainingsraster</translation>
     </message>
@@ -546,42 +646,52 @@
     <message>
       <location filename="../plugin/algorithms/train_model.py" line="107" />
       <source>Training settings (JSON or TOML)</source>
-      <translation>Trainingseinstellungen (JSON oder TOML)</translation>
+      <translation>Trainingseinstellungen (JSON/TOML)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="60" />
-      <source>Trains a road segmentation model (U-Net) on a few labeled roads plus all the unlabeled imagery, with a pixel-wise contrastive loss and rounds of pseudo-labels.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;b&gt;Unlabeled rasters&lt;/b&gt; feed the contrastive branch and the pseudo-labels.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model.</source>
-      <translation>Trainiert ein Modell zur Straßensegmentierung (U-Net) mit wenigen gelabelten Straßen und allen ungelabelten Bildern, mit einem pixelweisen kontrastiven Verlust und Runden von Pseudo-Labels.&lt;br&gt;&lt;b&gt;Raster&lt;/b&gt;: die gelabelten Bilder (gleiche Bänder). &lt;b&gt;Straßen&lt;/b&gt;: Mittellinien (gepuffert um die Straßenbreite in Metern oder um das Breitenfeld) oder Straßenpolygone. &lt;b&gt;Gelabelte Fläche&lt;/b&gt;: darin ist jedes Pixel, das keine Straße ist, Hintergrund; &lt;b&gt;Hintergrund&lt;/b&gt;-Polygone sind ebenfalls Hintergrund; alles andere ist ungelabelt. &lt;b&gt;Ungelabelte Raster&lt;/b&gt; speisen den kontrastiven Zweig und die Pseudo-Labels.&lt;br&gt;Das Modell behält die beste Runde (Validierungs-IoU auf einem zurückgehaltenen Teil der gelabelten Fläche); der Bericht listet die Kennzahlen jeder Runde. Das Profil „fast“ passt zu einer CPU, „full“ zu einer GPU. Konfiguration (erweitert) ist eine JSON- oder TOML-Datei mit Trainingseinstellungen; Ausgangsmodell trainiert ein vorhandenes Modell nach.</translation>
+      <location filename="../plugin/algorithms/train_model.py" line="59" />
+      <source>Trains a road segmentation model (U-Net) on a few labeled roads plus all the unlabeled imagery, with a pixel-wise contrastive loss and rounds of pseudo-labels.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;b&gt;Unlabeled rasters&lt;/b&gt; feed the contrastive branch and the pseudo-labels.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model.</source>
+      <translation>Trainiert ein Modell zur Straßensegmentierung (U-Net) mit wenigen gelabelten Straßen und allen ungelabelten Bildern, mit einem pixelweisen kontrastiven Verlust und Runden von Pseudo-Labels.&lt;br&gt;&lt;b&gt;Raster&lt;/b&gt;: die gelabelten Bilder (gleiche Bänder). &lt;b&gt;Straßen&lt;/b&gt;: Mittellinien (gepuffert um die Straßenbreite in Metern oder um das Breitenfeld) oder Straßenpolygone. &lt;b&gt;Gelabelte Fläche&lt;/b&gt;: darin ist jedes Pixel, das keine Straße ist, Hintergrund; &lt;b&gt;Hintergrund&lt;/b&gt;-Polygone sind ebenfalls Hintergrund; alles andere ist ungelabelt. &lt;b&gt;Ungelabelte Raster&lt;/b&gt; speisen den kontrastiven Zweig und die Pseudo-Labels.&lt;br&gt;Das Modell behält die beste Runde (Validierungs-IoU auf einem zurückgehaltenen Teil der gelabelten Fläche); der Bericht listet die Kennzahlen jeder Runde. Das Profil „fast“ passt zu einer CPU, „full“ zu einer GPU. Gerät: auto, cpu, cuda oder cuda:N; leer = das Gerät der Plugin-Einstellungen. Konfiguration (erweitert) ist eine JSON- oder TOML-Datei mit Trainingseinstellungen; Ausgangsmodell trainiert ein vorhandenes Modell nach.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/vectorize_probability.py" line="41" />
-      <source>Turns a road probability raster (as written by Extract roads: Byte 0-254 with 255 as nodata, or Float32 0-1) into road polygons (threshold, small objects and holes removed, simplified) and road centerlines (skeleton graph, short spurs pruned, gaps joined, simplified; fields length_m, start_degree, end_degree). Lengths and areas are in metres.</source>
-      <translation>Wandelt ein Raster der Straßenwahrscheinlichkeit (wie von Straßen extrahieren geschrieben: Byte 0-254 mit 255 als NoData, oder Float32 0-1) in Straßenpolygone (Schwellenwert, kleine Objekte und Löcher entfernt, vereinfacht) und Straßenmittellinien (Skelettgraph, kurze Ausläufer entfernt, Lücken geschlossen, vereinfacht; Felder length_m, start_degree, end_degree) um. Längen und Flächen sind in Metern.</translation>
+      <location filename="../plugin/algorithms/vectorize_probability.py" line="40" />
+      <source>Turns a road probability raster (as written by Extract roads: Byte 0-254 with 255 as nodata, or Float32 0-1) into road polygons (threshold, small objects and holes removed, simplified) and road centerlines (skeleton graph, short spurs pruned, gaps joined, simplified; fields length_m, start_degree, end_degree). Lengths and areas are in metres. Road threshold: empty = the threshold calibrated on the model's hold-out, recorded in the probability raster.</source>
+      <translation>Wandelt ein Raster der Straßenwahrscheinlichkeit (wie von Straßen extrahieren geschrieben: Byte 0-254 mit 255 als NoData, oder Float32 0-1) in Straßenpolygone (Schwellenwert, kleine Objekte und Löcher entfernt, vereinfacht) und Straßenmittellinien (Skelettgraph, kurze Ausläufer entfernt, Lücken geschlossen, vereinfacht; Felder length_m, start_degree, end_degree) um. Längen und Flächen sind in Metern. Straßen-Schwellenwert: leer = der auf dem zurückgehaltenen Teil des Modells kalibrierte Schwellenwert, im Wahrscheinlichkeitsraster vermerkt.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="93" />
+      <location filename="../plugin/algorithms/train_model.py" line="95" />
       <source>Unlabeled rasters</source>
       <translation>Ungelabelte Raster</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="131" />
-      <source>Use this model for Extract</source>
-      <translation>Dieses Modell für Extrahieren verwenden</translation>
-    </message>
-    <message>
-      <location filename="../plugin/dock/dock_ui.py" line="125" />
+      <location filename="../plugin/dock/dock_ui.py" line="165" />
       <source>Validation scores per round</source>
       <translation>Validierungskennzahlen je Runde</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/vectorize_probability.py" line="38" />
+      <location filename="../plugin/algorithms/vectorize_probability.py" line="37" />
       <source>Vectorize road probability</source>
       <translation>Straßenwahrscheinlichkeit vektorisieren</translation>
     </message>
     <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="56" />
+      <source>Where the environment goes; empty = the plugin's own, in the QGIS profile folder</source>
+      <translation>Wohin die Umgebung kommt; leer = die eigene des Plugins, im QGIS-Profilordner</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="52" />
+      <source>Where to label next</source>
+      <translation>Wo als Nächstes labeln</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="295" />
+      <source>Where to label next: no tile of {} px is less than 10 % labeled, so there is nothing to suggest; label next wherever the predicted roads are wrong.</source>
+      <translation>Wo als Nächstes labeln: keine Kachel von {} px ist zu weniger als 10 % gelabelt, es gibt also keinen Vorschlag; labeln Sie als Nächstes dort, wo die vorhergesagten Straßen falsch sind.</translation>
+    </message>
+    <message>
       <location filename="../plugin/algorithms/train_model.py" line="83" />
-      <source>Width field (metres, overrides Road width)</source>
-      <translation>Breitenfeld (Meter, ersetzt Straßenbreite)</translation>
+      <source>Width field (metres)</source>
+      <translation>Breitenfeld (Meter)</translation>
     </message>
     <message>
       <location filename="../plugin/settings_dialog.py" line="61" />
@@ -589,69 +699,109 @@
       <translation>Arbeitsordner</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="235" />
+      <location filename="../plugin/dock/dock_widget.py" line="242" />
       <source>about {} s left</source>
       <translation>noch etwa {} s</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="21" />
-      <source>centerlines</source>
-      <translation>Mittellinien</translation>
+      <location filename="../plugin/algorithms/base.py" line="101" />
+      <source>auto, cpu, cuda or cuda:N; empty = the device of the plugin settings</source>
+      <translation>auto, cpu, cuda oder cuda:N; leer = das Gerät der Plugin-Einstellungen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="89" />
+      <location filename="../plugin/dock/metrics_plot.py" line="93" />
+      <source>best</source>
+      <translation>beste</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="127" />
       <source>fast (CPU)</source>
       <translation>fast (CPU)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="90" />
+      <location filename="../plugin/dock/dock_ui.py" line="128" />
       <source>full (GPU)</source>
       <translation>full (GPU)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_layers.py" line="111" />
+      <location filename="../plugin/dock/label_layers.py" line="125" />
       <source>labeled areas</source>
       <translation>gelabelte Flächen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="233" />
+      <location filename="../plugin/dock/dock_widget.py" line="240" />
       <source>loss {:.3f}</source>
       <translation>Verlust {:.3f}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/metrics_plot.py" line="82" />
+      <location filename="../plugin/algorithms/install_engine.py" line="61" />
+      <source>pip requirements; empty = the plugin's pinned set</source>
+      <translation>pip-Anforderungen; leer = die festgelegten Pakete des Plugins</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_task.py" line="78" />
+      <source>predicting {} ({}/{})</source>
+      <translation>Vorhersage für {} ({}/{})</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_task.py" line="81" />
+      <source>pseudo-labels</source>
+      <translation>Pseudo-Labels</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/scores.py" line="16" />
       <source>relaxed F1</source>
       <translation>toleranter F1</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_layers.py" line="110" />
+      <location filename="../plugin/dock/label_layers.py" line="124" />
       <source>road centerlines</source>
       <translation>Straßenmittellinien</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_layers.py" line="110" />
+      <location filename="../plugin/dock/label_layers.py" line="124" />
       <source>road polygons</source>
       <translation>Straßenpolygone</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="25" />
-      <source>road probability</source>
-      <translation>Straßenwahrscheinlichkeit</translation>
+      <location filename="../plugin/dock/round_task.py" line="81" />
+      <source>starting the engine</source>
+      <translation>Engine wird gestartet</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="28" />
+      <location filename="../plugin/dock/round_task.py" line="82" />
+      <source>training</source>
+      <translation>Training</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_task.py" line="82" />
+      <source>validation</source>
+      <translation>Validierung</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_task.py" line="83" />
       <source>where to label next</source>
       <translation>wo als Nächstes labeln</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/install_engine.py" line="85" />
+      <location filename="../plugin/dock/round_layers.py" line="28" />
+      <source>{} - round {}</source>
+      <translation>{} - Runde {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="29" />
+      <source>{} - round {} - {}</source>
+      <translation>{} - Runde {} - {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="87" />
       <source>{} failed with exit status {}:
 {}</source>
       <translation>{} ist mit Exit-Status {} fehlgeschlagen:
 {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="171" />
+      <location filename="../plugin/algorithms/base.py" line="213" />
       <source>{} is not a layer QGIS can open</source>
       <translation>{} ist kein Layer, den QGIS öffnen kann</translation>
     </message>
@@ -661,7 +811,7 @@
       <translation>{} Label-Objekt(e) liegen außerhalb des Rasters: verschieben oder löschen Sie sie.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="150" />
+      <location filename="../plugin/algorithms/base.py" line="192" />
       <source>{}: {}</source>
       <translation>{}: {}</translation>
     </message>

@@ -4,17 +4,22 @@
   <context>
     <name>RoadExtraction</name>
     <message>
-      <location filename="../plugin/plugin.py" line="46" />
+      <location filename="../plugin/dock/dock_ui.py" line="153" />
+      <source> rounds</source>
+      <translation> rounds</translation>
+    </message>
+    <message>
+      <location filename="../plugin/plugin.py" line="47" />
       <source>&amp;Road extraction</source>
       <translation>&amp;Road extraction</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="59" />
-      <source>Applies a road model to a raster: a road probability raster on the input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m). The raster is read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, so memory does not grow with the raster. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Threshold are road. The raster must have the model's bands.</source>
-      <translation>Applies a road model to a raster: a road probability raster on the input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m). The raster is read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, so memory does not grow with the raster. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Threshold are road. The raster must have the model's bands.</translation>
+      <location filename="../plugin/algorithms/extract_roads.py" line="58" />
+      <source>Applies a road model to a raster: a road probability raster on the input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m). The raster is read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, so memory does not grow with the raster. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Road threshold are road; empty = the threshold calibrated on the model's hold-out, stored in the model. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. The raster must have the model's bands.</source>
+      <translation>Applies a road model to a raster: a road probability raster on the input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m). The raster is read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, so memory does not grow with the raster. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Road threshold are road; empty = the threshold calibrated on the model's hold-out, stored in the model. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. The raster must have the model's bands.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="90" />
+      <location filename="../plugin/algorithms/train_model.py" line="92" />
       <source>Background (polygons)</source>
       <translation>Background (polygons)</translation>
     </message>
@@ -24,47 +29,67 @@
       <translation>Best round</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="103" />
+      <location filename="../plugin/dock/run_results.py" line="91" />
+      <source>Best: round {} (its model is the one Extract uses)</source>
+      <translation>Best: round {} (its model is the one Extract uses)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="140" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="115" />
+      <location filename="../plugin/algorithms/base.py" line="157" />
       <source>Cancelled ({}); the engine left no partial output.</source>
       <translation>Cancelled ({}); the engine left no partial output.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/install_engine.py" line="99" />
+      <location filename="../plugin/algorithms/install_engine.py" line="101" />
       <source>Cancelled before {}</source>
       <translation>Cancelled before {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/install_engine.py" line="80" />
+      <location filename="../plugin/algorithms/install_engine.py" line="82" />
       <source>Cancelled during: {}. Run Install / repair engine again to finish the environment.</source>
       <translation>Cancelled during: {}. Run Install / repair engine again to finish the environment.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="191" />
+      <location filename="../plugin/algorithms/base.py" line="233" />
       <source>Cancelled while writing {}</source>
       <translation>Cancelled while writing {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="256" />
+      <location filename="../plugin/dock/dock_widget.py" line="280" />
       <source>Cancelled; the engine left no partial output.</source>
       <translation>Cancelled; the engine left no partial output.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_layers.py" line="114" />
+      <location filename="../plugin/dock/label_location.py" line="49" />
+      <source>Cannot copy {} to {}: {}</source>
+      <translation>Cannot copy {} to {}: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_location.py" line="55" />
+      <source>Cannot move the labels: {} exist(s) already; move or delete it first.</source>
+      <translation>Cannot move the labels: {} exist(s) already; move or delete it first.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_layers.py" line="128" />
       <source>Cannot open the layer {} of {}</source>
       <translation>Cannot open the layer {} of {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="53" />
+      <location filename="../plugin/dock/round_layers.py" line="82" />
       <source>Cannot open the round's output(s): {}</source>
       <translation>Cannot open the round's output(s): {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="178" />
+      <location filename="../plugin/dock/run_results.py" line="72" />
+      <source>Cannot read the earlier rounds: {}</source>
+      <translation>Cannot read the earlier rounds: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_session.py" line="236" />
       <source>Cannot save the edits of {}: {}</source>
       <translation>Cannot save the edits of {}: {}</translation>
     </message>
@@ -74,7 +99,7 @@
       <translation>Cannot write {}: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/evaluate_extraction.py" line="78" />
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="81" />
       <source>Centerline buffer (metres)</source>
       <translation>Centerline buffer (metres)</translation>
     </message>
@@ -84,37 +109,37 @@
       <translation>Check</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="185" />
+      <location filename="../plugin/dock/dock_widget.py" line="190" />
       <source>Check at least one training raster.</source>
       <translation>Check at least one training raster.</translation>
     </message>
     <message>
-      <location filename="../plugin/settings_dialog.py" line="94" />
+      <location filename="../plugin/settings_dialog.py" line="95" />
       <source>Check road extraction engine</source>
       <translation>Check road extraction engine</translation>
     </message>
     <message>
-      <location filename="../plugin/settings_dialog.py" line="89" />
+      <location filename="../plugin/settings_dialog.py" line="90" />
       <source>Checking {}…</source>
       <translation>Checking {}…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="96" />
+      <location filename="../plugin/dock/dock_widget.py" line="137" />
       <source>Choose a raster first: the labels take its CRS.</source>
       <translation>Choose a raster first: the labels take its CRS.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="94" />
+      <location filename="../plugin/dock/dock_ui.py" line="132" />
       <source>Continue from model</source>
       <translation>Continue from model</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="58" />
+      <location filename="../plugin/dock/dock_ui.py" line="90" />
       <source>Create label layers</source>
       <translation>Create label layers</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="145" />
+      <location filename="../plugin/dock/label_session.py" line="217" />
       <source>Create the label layers on a raster first.</source>
       <translation>Create the label layers on a raster first.</translation>
     </message>
@@ -124,29 +149,39 @@
       <translation>Creates (or repairs) the Python environment that runs the road extraction engine: a virtual environment made from QGIS's Python with --system-site-packages (so it sees GDAL's bindings), then the pinned packages of the plugin's requirements (PyTorch with CUDA, torchvision, scikit-image, ...: about 3 GB to download). The environment goes into the QGIS profile folder (road_extraction/venv) unless Environment folder says otherwise. Cancel stops pip; running the algorithm again repairs a half-done install.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="85" />
+      <location filename="../plugin/algorithms/base.py" line="127" />
       <source>DEVICE is {!r}; use auto, cpu, cuda or cuda:N (for example cuda:0)</source>
       <translation>DEVICE is {!r}; use auto, cpu, cuda or cuda:N (for example cuda:0)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="87" />
+      <location filename="../plugin/algorithms/base.py" line="99" />
       <source>Device</source>
       <translation>Device</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="86" />
-      <source>Device (auto, cpu, cuda or cuda:N; empty = plugin settings)</source>
-      <translation>Device (auto, cpu, cuda or cuda:N; empty = plugin settings)</translation>
-    </message>
-    <message>
-      <location filename="../plugin/dock/dock_widget.py" line="187" />
+      <location filename="../plugin/dock/dock_widget.py" line="192" />
       <source>Device must be auto, cpu, cuda or cuda:N.</source>
       <translation>Device must be auto, cpu, cuda or cuda:N.</translation>
     </message>
     <message>
-      <location filename="../plugin/settings_dialog.py" line="80" />
+      <location filename="../plugin/settings_dialog.py" line="81" />
       <source>Device {!r}: use auto, cpu, cuda or cuda:N.</source>
       <translation>Device {!r}: use auto, cpu, cuda or cuda:N.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="98" />
+      <source>Drag a rectangle: inside it, what is not road is background</source>
+      <translation>Drag a rectangle: inside it, what is not road is background</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="94" />
+      <source>Draw road centerlines (QGIS's Add Feature tool)</source>
+      <translation>Draw road centerlines (QGIS's Add Feature tool)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="96" />
+      <source>Draw road polygons (QGIS's Add Feature tool)</source>
+      <translation>Draw road polygons (QGIS's Add Feature tool)</translation>
     </message>
     <message>
       <location filename="../plugin/settings_dialog.py" line="59" />
@@ -154,14 +189,14 @@
       <translation>Engine Python (empty = automatic)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/install_engine.py" line="63" />
+      <location filename="../plugin/algorithms/install_engine.py" line="65" />
       <source>Engine interpreter</source>
       <translation>Engine interpreter</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/install_engine.py" line="55" />
-      <source>Environment folder (empty = the plugin's own)</source>
-      <translation>Environment folder (empty = the plugin's own)</translation>
+      <source>Environment folder</source>
+      <translation>Environment folder</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/evaluate_extraction.py" line="55" />
@@ -169,27 +204,32 @@
       <translation>Evaluate road extraction</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="56" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="55" />
       <source>Extract roads</source>
       <translation>Extract roads</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/metrics_plot.py" line="82" />
+      <location filename="../plugin/dock/dock_ui.py" line="170" />
+      <source>Extract roads…</source>
+      <translation>Extract roads…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/scores.py" line="16" />
       <source>F1</source>
       <translation>F1</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="79" />
+      <location filename="../plugin/dock/dock_ui.py" line="117" />
       <source>Filter training rasters</source>
       <translation>Filter training rasters</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="81" />
+      <location filename="../plugin/dock/dock_ui.py" line="119" />
       <source>Filter unlabeled rasters</source>
       <translation>Filter unlabeled rasters</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="101" />
+      <location filename="../plugin/dock/dock_ui.py" line="139" />
       <source>Idle</source>
       <translation>Idle</translation>
     </message>
@@ -204,27 +244,27 @@
       <translation>Install / repair engine</translation>
     </message>
     <message>
-      <location filename="../plugin/plugin.py" line="67" />
+      <location filename="../plugin/plugin.py" line="66" />
       <source>Install / repair engine…</source>
       <translation>Install / repair engine…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/metrics_plot.py" line="82" />
+      <location filename="../plugin/dock/scores.py" line="16" />
       <source>IoU</source>
       <translation>IoU</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="63" />
+      <location filename="../plugin/dock/dock_ui.py" line="97" />
       <source>Labeled area</source>
       <translation>Labeled area</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="87" />
+      <location filename="../plugin/algorithms/train_model.py" line="89" />
       <source>Labeled area (polygons)</source>
       <translation>Labeled area (polygons)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="148" />
+      <location filename="../plugin/dock/label_session.py" line="219" />
       <source>Labeled area: {:.4f} km² ({} px of {}) · road length: {:.0f} m · road polygons: {}</source>
       <translation>Labeled area: {:.4f} km² ({} px of {}) · road length: {:.0f} m · road polygons: {}</translation>
     </message>
@@ -234,9 +274,14 @@
       <translation>Labeled rasters</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="48" />
+      <location filename="../plugin/dock/dock_ui.py" line="77" />
       <source>Labels</source>
       <translation>Labels</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_location.py" line="24" />
+      <source>Labels: {}</source>
+      <translation>Labels: {}</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/train_model.py" line="113" />
@@ -244,7 +289,12 @@
       <translation>Model</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="67" />
+      <location filename="../plugin/dock/label_session.py" line="143" />
+      <source>Moved, but these old files could not be removed: {}</source>
+      <translation>Moved, but these old files could not be removed: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="104" />
       <source>No label layers yet.</source>
       <translation>No label layers yet.</translation>
     </message>
@@ -259,22 +309,37 @@
       <translation>No road is labeled: draw road centerlines or road polygons.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/metrics_plot.py" line="69" />
+      <location filename="../plugin/dock/metrics_plot.py" line="84" />
       <source>No round yet</source>
       <translation>No round yet</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="100" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="99" />
       <source>OUTPUT_PROBABILITY must be a GeoTIFF (.tif), not {}</source>
       <translation>OUTPUT_PROBABILITY must be a GeoTIFF (.tif), not {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="75" />
+      <location filename="../plugin/dock/dock_ui.py" line="171" />
+      <source>Open Extract roads with the run's best model and the raster above</source>
+      <translation>Open Extract roads with the run's best model and the raster above</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="77" />
       <source>Overlap (fraction of a tile)</source>
       <translation>Overlap (fraction of a tile)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/evaluate_extraction.py" line="70" />
+      <location filename="../plugin/dock/round_layers.py" line="37" />
+      <source>Predicted centerlines</source>
+      <translation>Predicted centerlines</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="40" />
+      <source>Predicted roads</source>
+      <translation>Predicted roads</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="73" />
       <source>Prediction (raster or roads)</source>
       <translation>Prediction (raster or roads)</translation>
     </message>
@@ -284,7 +349,7 @@
       <translation>Press Check to test the engine's environment.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="99" />
+      <location filename="../plugin/algorithms/train_model.py" line="101" />
       <source>Profile</source>
       <translation>Profile</translation>
     </message>
@@ -294,37 +359,37 @@
       <translation>RASTERS is empty; give at least one raster</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="70" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="72" />
       <source>Raster</source>
       <translation>Raster</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/evaluate_extraction.py" line="72" />
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="75" />
       <source>Reference (mask raster or centerlines)</source>
       <translation>Reference (mask raster or centerlines)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/evaluate_extraction.py" line="75" />
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="78" />
       <source>Relaxed tolerance rho (pixels)</source>
       <translation>Relaxed tolerance rho (pixels)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/install_engine.py" line="58" />
-      <source>Requirements file (empty = the plugin's pinned set)</source>
-      <translation>Requirements file (empty = the plugin's pinned set)</translation>
+      <location filename="../plugin/algorithms/install_engine.py" line="59" />
+      <source>Requirements file</source>
+      <translation>Requirements file</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="123" />
+      <location filename="../plugin/dock/dock_ui.py" line="162" />
       <source>Results</source>
       <translation>Results</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="93" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="91" />
       <source>Road centerlines</source>
       <translation>Road centerlines</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="45" />
+      <location filename="../plugin/algorithms/base.py" line="58" />
       <source>Road extraction</source>
       <translation>Road extraction</translation>
     </message>
@@ -334,7 +399,7 @@
       <translation>Road extraction (semi-supervised, PyTorch engine)</translation>
     </message>
     <message>
-      <location filename="../plugin/plugin.py" line="89" />
+      <location filename="../plugin/plugin.py" line="88" />
       <source>Road extraction dock</source>
       <translation>Road extraction dock</translation>
     </message>
@@ -344,14 +409,19 @@
       <translation>Road extraction settings</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="59" />
+      <location filename="../plugin/dock/run_history.py" line="82" />
+      <source>Road extraction: reading the rounds</source>
+      <translation>Road extraction: reading the rounds</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_task.py" line="55" />
       <source>Road extraction: round {}</source>
       <translation>Road extraction: round {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="59" />
-      <source>Road labels</source>
-      <translation>Road labels</translation>
+      <location filename="../plugin/dock/round_task.py" line="152" />
+      <source>Road extraction: round {} (cancelled)</source>
+      <translation>Road extraction: round {} (cancelled)</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/train_model.py" line="77" />
@@ -359,12 +429,12 @@
       <translation>Road labels (lines or polygons)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="69" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="71" />
       <source>Road model</source>
       <translation>Road model</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="93" />
+      <location filename="../plugin/dock/dock_ui.py" line="131" />
       <source>Road model (*.pt)</source>
       <translation>Road model (*.pt)</translation>
     </message>
@@ -374,14 +444,19 @@
       <translation>Road model training</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="62" />
+      <location filename="../plugin/dock/dock_ui.py" line="95" />
       <source>Road polygons</source>
       <translation>Road polygons</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="89" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="87" />
       <source>Road probability</source>
       <translation>Road probability</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/base.py" line="111" />
+      <source>Road probability above which a pixel is road; empty = the threshold calibrated on the model's hold-out, stored in the model / the probability raster</source>
+      <translation>Road probability above which a pixel is road; empty = the threshold calibrated on the model's hold-out, stored in the model / the probability raster</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/vectorize_probability.py" line="50" />
@@ -389,12 +464,12 @@
       <translation>Road probability raster</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/evaluate_extraction.py" line="81" />
-      <source>Road probability threshold</source>
-      <translation>Road probability threshold</translation>
+      <location filename="../plugin/algorithms/base.py" line="109" />
+      <source>Road threshold</source>
+      <translation>Road threshold</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="57" />
+      <location filename="../plugin/dock/dock_ui.py" line="89" />
       <source>Road width</source>
       <translation>Road width</translation>
     </message>
@@ -404,137 +479,162 @@
       <translation>Road width (metres, for lines)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="91" />
+      <location filename="../plugin/algorithms/train_model.py" line="86" />
+      <source>Road width of each line in metres; overrides Road width</source>
+      <translation>Road width of each line in metres; overrides Road width</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="89" />
       <source>Roads</source>
       <translation>Roads</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="15" />
+      <location filename="../plugin/dock/round_layers.py" line="23" />
       <source>Roads - round {}</source>
       <translation>Roads - round {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="273" />
+      <location filename="../plugin/dock/dock_widget.py" line="293" />
       <source>Round {} finished in {:.0f} s.</source>
       <translation>Round {} finished in {:.0f} s.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="225" />
-      <source>Round {}: starting the engine…</source>
-      <translation>Round {}: starting the engine…</translation>
-    </message>
-    <message>
-      <location filename="../plugin/dock/dock_widget.py" line="272" />
+      <location filename="../plugin/dock/round_task.py" line="84" />
       <source>Round {}: {}</source>
       <translation>Round {}: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="77" />
+      <location filename="../plugin/dock/dock_ui.py" line="115" />
       <source>Rounds</source>
       <translation>Rounds</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="96" />
+      <location filename="../plugin/algorithms/train_model.py" line="98" />
       <source>Rounds (at most)</source>
       <translation>Rounds (at most)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="116" />
-      <source>Run N rounds</source>
-      <translation>Run N rounds</translation>
+      <location filename="../plugin/dock/dock_ui.py" line="154" />
+      <source>Run</source>
+      <translation>Run</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/evaluate_extraction.py" line="86" />
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="87" />
       <source>Scores (JSON)</source>
       <translation>Scores (JSON)</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/evaluate_extraction.py" line="58" />
-      <source>Scores a road extraction against a reference. Prediction: a probability raster (cut at Threshold), a 0/1 mask, or road vectors. Reference: a mask raster (1 road, 0 background, 255 not counted) or road centerlines. Gives pixel precision, recall, F1 and IoU; relaxed precision, recall and F1 within Rho pixels; completeness, correctness and quality of centerlines within Buffer metres; and APLS between the centerline graphs. Each score is also an output number (PRECISION, RECALL, ..., APLS) for models; undefined scores are empty.</source>
-      <translation>Scores a road extraction against a reference. Prediction: a probability raster (cut at Threshold), a 0/1 mask, or road vectors. Reference: a mask raster (1 road, 0 background, 255 not counted) or road centerlines. Gives pixel precision, recall, F1 and IoU; relaxed precision, recall and F1 within Rho pixels; completeness, correctness and quality of centerlines within Buffer metres; and APLS between the centerline graphs. Each score is also an output number (PRECISION, RECALL, ..., APLS) for models; undefined scores are empty.</translation>
+      <source>Scores a road extraction against a reference. Prediction: a probability raster (cut at Road threshold; empty = the threshold calibrated on the model's hold-out, recorded in the probability raster), a 0/1 mask, or road vectors. Reference: a mask raster (1 road, 0 background, 255 not counted) or road centerlines. Gives pixel precision, recall, F1 and IoU; relaxed precision, recall and F1 within Rho pixels; completeness, correctness and quality of centerlines within Buffer metres; and APLS between the centerline graphs. Each score is also an output number (PRECISION, RECALL, ..., APLS) for models; undefined scores are empty.</source>
+      <translation>Scores a road extraction against a reference. Prediction: a probability raster (cut at Road threshold; empty = the threshold calibrated on the model's hold-out, recorded in the probability raster), a 0/1 mask, or road vectors. Reference: a mask raster (1 road, 0 background, 255 not counted) or road centerlines. Gives pixel precision, recall, F1 and IoU; relaxed precision, recall and F1 within Rho pixels; completeness, correctness and quality of centerlines within Buffer metres; and APLS between the centerline graphs. Each score is also an output number (PRECISION, RECALL, ..., APLS) for models; undefined scores are empty.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/evaluate_extraction.py" line="84" />
+      <location filename="../plugin/algorithms/evaluate_extraction.py" line="85" />
       <source>Scores table</source>
       <translation>Scores table</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="96" />
+      <location filename="../plugin/dock/dock_ui.py" line="134" />
       <source>Settings (*.json *.toml)</source>
       <translation>Settings (*.json *.toml)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="97" />
+      <location filename="../plugin/dock/dock_ui.py" line="135" />
       <source>Settings file (advanced)</source>
       <translation>Settings file (advanced)</translation>
     </message>
     <message>
-      <location filename="../plugin/plugin.py" line="69" />
+      <location filename="../plugin/plugin.py" line="68" />
       <source>Settings…</source>
       <translation>Settings…</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="81" />
-      <source>Test-time augmentation (8 flips/rotations)</source>
-      <translation>Test-time augmentation (8 flips/rotations)</translation>
+      <location filename="../plugin/algorithms/extract_roads.py" line="83" />
+      <source>Test-time augmentation (TTA)</source>
+      <translation>Test-time augmentation (TTA)</translation>
     </message>
     <message>
-      <location filename="../plugin/settings_dialog.py" line="103" />
+      <location filename="../plugin/settings_dialog.py" line="104" />
       <source>The check failed: {}</source>
       <translation>The check failed: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="131" />
+      <location filename="../plugin/algorithms/base.py" line="173" />
       <source>The engine failed: {} (the full report is in the log)</source>
       <translation>The engine failed: {} (the full report is in the log)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="129" />
+      <location filename="../plugin/algorithms/base.py" line="171" />
       <source>The engine refused the input: {}</source>
       <translation>The engine refused the input: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="183" />
+      <location filename="../plugin/algorithms/base.py" line="225" />
       <source>The engine's output {} has no valid layer {!r}</source>
       <translation>The engine's output {} has no valid layer {!r}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/install_engine.py" line="108" />
+      <location filename="../plugin/dock/label_session.py" line="140" />
+      <source>The labels and rounds are now in {}</source>
+      <translation>The labels and rounds are now in {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/label_session.py" line="132" />
+      <source>The labels are kept in {}. Move them, and the rounds trained on them, to {}?</source>
+      <translation>The labels are kept in {}. Move them, and the rounds trained on them, to {}?</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="110" />
       <source>The plugin runs the engine with {}; choose {} in Plugins &gt; Road extraction &gt; Settings to use this environment.</source>
       <translation>The plugin runs the engine with {}; choose {} in Plugins &gt; Road extraction &gt; Settings to use this environment.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="214" />
+      <location filename="../plugin/dock/label_location.py" line="26" />
+      <source>The project is not saved, so they are kept in QGIS's profile folder; save the project to keep them beside it.</source>
+      <translation>The project is not saved, so they are kept in QGIS's profile folder; save the project to keep them beside it.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="222" />
       <source>The round cannot start: {}</source>
       <translation>The round cannot start: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="258" />
+      <location filename="../plugin/dock/dock_widget.py" line="282" />
       <source>The round failed.</source>
       <translation>The round failed.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="259" />
+      <location filename="../plugin/dock/dock_widget.py" line="283" />
       <source>The round failed: {}</source>
       <translation>The round failed: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="72" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="74" />
       <source>Tile (pixels)</source>
       <translation>Tile (pixels)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="57" />
+      <location filename="../plugin/dock/dock_ui.py" line="149" />
+      <source>Train one round</source>
+      <translation>Train one round</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="56" />
       <source>Train road model</source>
       <translation>Train road model</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="112" />
+      <location filename="../plugin/dock/dock_ui.py" line="149" />
       <source>Train round</source>
       <translation>Train round</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="80" />
+      <location filename="../plugin/dock/dock_ui.py" line="155" />
+      <source>Train this many rounds, one after the other</source>
+      <translation>Train this many rounds, one after the other</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="118" />
       <source>Training rasters</source>
       <translation>Training rasters</translation>
     </message>
@@ -549,39 +649,49 @@
       <translation>Training settings (JSON or TOML)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="60" />
-      <source>Trains a road segmentation model (U-Net) on a few labeled roads plus all the unlabeled imagery, with a pixel-wise contrastive loss and rounds of pseudo-labels.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;b&gt;Unlabeled rasters&lt;/b&gt; feed the contrastive branch and the pseudo-labels.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model.</source>
-      <translation>Trains a road segmentation model (U-Net) on a few labeled roads plus all the unlabeled imagery, with a pixel-wise contrastive loss and rounds of pseudo-labels.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;b&gt;Unlabeled rasters&lt;/b&gt; feed the contrastive branch and the pseudo-labels.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model.</translation>
+      <location filename="../plugin/algorithms/train_model.py" line="59" />
+      <source>Trains a road segmentation model (U-Net) on a few labeled roads plus all the unlabeled imagery, with a pixel-wise contrastive loss and rounds of pseudo-labels.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;b&gt;Unlabeled rasters&lt;/b&gt; feed the contrastive branch and the pseudo-labels.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model.</source>
+      <translation>Trains a road segmentation model (U-Net) on a few labeled roads plus all the unlabeled imagery, with a pixel-wise contrastive loss and rounds of pseudo-labels.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;b&gt;Unlabeled rasters&lt;/b&gt; feed the contrastive branch and the pseudo-labels.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/vectorize_probability.py" line="41" />
-      <source>Turns a road probability raster (as written by Extract roads: Byte 0-254 with 255 as nodata, or Float32 0-1) into road polygons (threshold, small objects and holes removed, simplified) and road centerlines (skeleton graph, short spurs pruned, gaps joined, simplified; fields length_m, start_degree, end_degree). Lengths and areas are in metres.</source>
-      <translation>Turns a road probability raster (as written by Extract roads: Byte 0-254 with 255 as nodata, or Float32 0-1) into road polygons (threshold, small objects and holes removed, simplified) and road centerlines (skeleton graph, short spurs pruned, gaps joined, simplified; fields length_m, start_degree, end_degree). Lengths and areas are in metres.</translation>
+      <location filename="../plugin/algorithms/vectorize_probability.py" line="40" />
+      <source>Turns a road probability raster (as written by Extract roads: Byte 0-254 with 255 as nodata, or Float32 0-1) into road polygons (threshold, small objects and holes removed, simplified) and road centerlines (skeleton graph, short spurs pruned, gaps joined, simplified; fields length_m, start_degree, end_degree). Lengths and areas are in metres. Road threshold: empty = the threshold calibrated on the model's hold-out, recorded in the probability raster.</source>
+      <translation>Turns a road probability raster (as written by Extract roads: Byte 0-254 with 255 as nodata, or Float32 0-1) into road polygons (threshold, small objects and holes removed, simplified) and road centerlines (skeleton graph, short spurs pruned, gaps joined, simplified; fields length_m, start_degree, end_degree). Lengths and areas are in metres. Road threshold: empty = the threshold calibrated on the model's hold-out, recorded in the probability raster.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="93" />
+      <location filename="../plugin/algorithms/train_model.py" line="95" />
       <source>Unlabeled rasters</source>
       <translation>Unlabeled rasters</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="131" />
-      <source>Use this model for Extract</source>
-      <translation>Use this model for Extract</translation>
-    </message>
-    <message>
-      <location filename="../plugin/dock/dock_ui.py" line="125" />
+      <location filename="../plugin/dock/dock_ui.py" line="165" />
       <source>Validation scores per round</source>
       <translation>Validation scores per round</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/vectorize_probability.py" line="38" />
+      <location filename="../plugin/algorithms/vectorize_probability.py" line="37" />
       <source>Vectorize road probability</source>
       <translation>Vectorize road probability</translation>
     </message>
     <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="56" />
+      <source>Where the environment goes; empty = the plugin's own, in the QGIS profile folder</source>
+      <translation>Where the environment goes; empty = the plugin's own, in the QGIS profile folder</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="52" />
+      <source>Where to label next</source>
+      <translation>Where to label next</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="295" />
+      <source>Where to label next: no tile of {} px is less than 10 % labeled, so there is nothing to suggest; label next wherever the predicted roads are wrong.</source>
+      <translation>Where to label next: no tile of {} px is less than 10 % labeled, so there is nothing to suggest; label next wherever the predicted roads are wrong.</translation>
+    </message>
+    <message>
       <location filename="../plugin/algorithms/train_model.py" line="83" />
-      <source>Width field (metres, overrides Road width)</source>
-      <translation>Width field (metres, overrides Road width)</translation>
+      <source>Width field (metres)</source>
+      <translation>Width field (metres)</translation>
     </message>
     <message>
       <location filename="../plugin/settings_dialog.py" line="61" />
@@ -589,69 +699,109 @@
       <translation>Working folder</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="235" />
+      <location filename="../plugin/dock/dock_widget.py" line="242" />
       <source>about {} s left</source>
       <translation>about {} s left</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="21" />
-      <source>centerlines</source>
-      <translation>centerlines</translation>
+      <location filename="../plugin/algorithms/base.py" line="101" />
+      <source>auto, cpu, cuda or cuda:N; empty = the device of the plugin settings</source>
+      <translation>auto, cpu, cuda or cuda:N; empty = the device of the plugin settings</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="89" />
+      <location filename="../plugin/dock/metrics_plot.py" line="93" />
+      <source>best</source>
+      <translation>best</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="127" />
       <source>fast (CPU)</source>
       <translation>fast (CPU)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="90" />
+      <location filename="../plugin/dock/dock_ui.py" line="128" />
       <source>full (GPU)</source>
       <translation>full (GPU)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_layers.py" line="111" />
+      <location filename="../plugin/dock/label_layers.py" line="125" />
       <source>labeled areas</source>
       <translation>labeled areas</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="233" />
+      <location filename="../plugin/dock/dock_widget.py" line="240" />
       <source>loss {:.3f}</source>
       <translation>loss {:.3f}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/metrics_plot.py" line="82" />
+      <location filename="../plugin/algorithms/install_engine.py" line="61" />
+      <source>pip requirements; empty = the plugin's pinned set</source>
+      <translation>pip requirements; empty = the plugin's pinned set</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_task.py" line="78" />
+      <source>predicting {} ({}/{})</source>
+      <translation>predicting {} ({}/{})</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_task.py" line="81" />
+      <source>pseudo-labels</source>
+      <translation>pseudo-labels</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/scores.py" line="16" />
       <source>relaxed F1</source>
       <translation>relaxed F1</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_layers.py" line="110" />
+      <location filename="../plugin/dock/label_layers.py" line="124" />
       <source>road centerlines</source>
       <translation>road centerlines</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_layers.py" line="110" />
+      <location filename="../plugin/dock/label_layers.py" line="124" />
       <source>road polygons</source>
       <translation>road polygons</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="25" />
-      <source>road probability</source>
-      <translation>road probability</translation>
+      <location filename="../plugin/dock/round_task.py" line="81" />
+      <source>starting the engine</source>
+      <translation>starting the engine</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="28" />
+      <location filename="../plugin/dock/round_task.py" line="82" />
+      <source>training</source>
+      <translation>training</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_task.py" line="82" />
+      <source>validation</source>
+      <translation>validation</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_task.py" line="83" />
       <source>where to label next</source>
       <translation>where to label next</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/install_engine.py" line="85" />
+      <location filename="../plugin/dock/round_layers.py" line="28" />
+      <source>{} - round {}</source>
+      <translation>{} - round {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="29" />
+      <source>{} - round {} - {}</source>
+      <translation>{} - round {} - {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/install_engine.py" line="87" />
       <source>{} failed with exit status {}:
 {}</source>
       <translation>{} failed with exit status {}:
 {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="171" />
+      <location filename="../plugin/algorithms/base.py" line="213" />
       <source>{} is not a layer QGIS can open</source>
       <translation>{} is not a layer QGIS can open</translation>
     </message>
@@ -661,7 +811,7 @@
       <translation>{} label feature(s) lie outside the raster: move or delete them.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="150" />
+      <location filename="../plugin/algorithms/base.py" line="192" />
       <source>{}: {}</source>
       <translation>{}: {}</translation>
     </message>

@@ -69,7 +69,7 @@ def vector_file(layer: QgsVectorLayer, context: QgsProcessingContext) -> str:
     options.layerName = "layer"
     error, message, _, _ = QgsVectorFileWriter.writeAsVectorFormatV3(
         layer, str(out), context.transformContext(), options)
-    if error != QgsVectorFileWriter.NoError:
+    if error != QgsVectorFileWriter.WriterError.NoError:
         raise LayerFileError(f"cannot write the layer {layer.name()!r} to {out}: {message}")
     return str(out)
 

@@ -11,6 +11,7 @@ from qgis.PyQt.QtGui import QIcon
 from .algorithms.base import icon_path
 from .i18n import install_translator, remove_translator
 from .provider import RoadExtractionProvider
+from .qt_compat import QAction
 
 __all__ = ["RoadExtractionPlugin"]
 
@@ -61,8 +62,6 @@ class RoadExtractionPlugin:
         self.initProcessing()
         if self.iface is None:
             return
-        from qgis.PyQt.QtWidgets import QAction
-
         parent = self.iface.mainWindow()
         entries = ((QIcon(str(icon_path())), self.tr("Install / repair engine…"),
                     self.open_install_dialog),
@@ -82,7 +81,7 @@ class RoadExtractionPlugin:
         from .dock.dock_widget import RoadDock
 
         self.dock = RoadDock(self.iface)
-        self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
         action = self.dock.toggleViewAction()
         action.setIcon(dock_icon("dock"))
@@ -102,7 +101,7 @@ class RoadExtractionPlugin:
         from .settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.iface.mainWindow())
-        dialog.exec_()
+        dialog.exec()
 
     def unload(self) -> None:
         """Remove everything initGui and initProcessing added."""

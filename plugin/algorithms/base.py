@@ -231,6 +231,6 @@ class EngineAlgorithm(QgsProcessingAlgorithm):
         for feature in layer.getFeatures():
             if feedback.isCanceled():
                 raise QgsProcessingException(self.tr("Cancelled while writing {}").format(key))
-            if not sink.addFeature(feature, QgsFeatureSink.FastInsert):
+            if not sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert):
                 raise QgsProcessingException(self.writeFeatureError(sink, parameters, key))
         return dest_id

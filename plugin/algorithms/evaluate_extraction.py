@@ -23,9 +23,9 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
 
 from ..feedback_bridge import StageProgress
+from ..qt_compat import FIELD_DOUBLE, FIELD_STRING
 from .base import EngineAlgorithm
 
 __all__ = ["EvaluateExtraction", "METRICS"]
@@ -67,7 +67,8 @@ class EvaluateExtraction(EngineAlgorithm):
             "undefined scores are empty.")
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
-        layer_types = [QgsProcessing.TypeRaster, QgsProcessing.TypeVectorAnyGeometry]
+        source = QgsProcessing.SourceType
+        layer_types = [source.TypeRaster, source.TypeVectorAnyGeometry]
         self.addParameter(QgsProcessingParameterMapLayer(
             self.PREDICTION, self.tr("Prediction (raster or roads)"), types=layer_types))
         self.addParameter(QgsProcessingParameterMapLayer(
@@ -75,13 +76,13 @@ class EvaluateExtraction(EngineAlgorithm):
             types=layer_types))
         self.addParameter(QgsProcessingParameterNumber(
             self.RHO, self.tr("Relaxed tolerance rho (pixels)"),
-            QgsProcessingParameterNumber.Double, 3.0, minValue=0.0))
+            QgsProcessingParameterNumber.Type.Double, 3.0, minValue=0.0))
         self.addParameter(QgsProcessingParameterNumber(
             self.BUFFER_M, self.tr("Centerline buffer (metres)"),
-            QgsProcessingParameterNumber.Double, 3.0, minValue=0.0))
+            QgsProcessingParameterNumber.Type.Double, 3.0, minValue=0.0))
         self.addParameter(self.threshold_parameter())
         self.addParameter(QgsProcessingParameterFeatureSink(
-            self.OUTPUT_TABLE, self.tr("Scores table"), QgsProcessing.TypeVector))
+            self.OUTPUT_TABLE, self.tr("Scores table"), QgsProcessing.SourceType.TypeVector))
         self.addParameter(QgsProcessingParameterFileDestination(
             self.OUTPUT_JSON, self.tr("Scores (JSON)"), fileFilter="JSON files (*.json)",
             optional=True, createByDefault=True))
@@ -91,17 +92,17 @@ class EvaluateExtraction(EngineAlgorithm):
     def _write_table(self, scores: dict[str, Any], parameters: dict[str, Any],
                      context: QgsProcessingContext) -> str:
         fields = QgsFields()
-        fields.append(QgsField("metric", QVariant.String))
-        fields.append(QgsField("value", QVariant.Double))
+        fields.append(QgsField("metric", FIELD_STRING))
+        fields.append(QgsField("value", FIELD_DOUBLE))
         sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT_TABLE, context, fields,
-                                             QgsWkbTypes.NoGeometry,
+                                             QgsWkbTypes.Type.NoGeometry,
                                              QgsCoordinateReferenceSystem())
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT_TABLE))
         for name, value in scores.items():
             feature = QgsFeature(fields)
             feature.setAttributes([name, value])
-            if not sink.addFeature(feature, QgsFeatureSink.FastInsert):
+            if not sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert):
                 raise QgsProcessingException(
                     self.writeFeatureError(sink, parameters, self.OUTPUT_TABLE))
         return dest_id

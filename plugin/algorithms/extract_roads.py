@@ -71,13 +71,13 @@ class ExtractRoads(EngineAlgorithm):
             self.MODEL, self.tr("Road model"), extension="pt"))
         self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Raster")))
         tile = QgsProcessingParameterNumber(
-            self.TILE, self.tr("Tile (pixels)"), QgsProcessingParameterNumber.Integer, 512,
+            self.TILE, self.tr("Tile (pixels)"), QgsProcessingParameterNumber.Type.Integer, 512,
             minValue=32, maxValue=8192)
         overlap = QgsProcessingParameterNumber(
             self.OVERLAP, self.tr("Overlap (fraction of a tile)"),
-            QgsProcessingParameterNumber.Double, 0.25, minValue=0.0, maxValue=0.9)
+            QgsProcessingParameterNumber.Type.Double, 0.25, minValue=0.0, maxValue=0.9)
         for param in (tile, overlap):
-            param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            param.setFlags(param.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
             self.addParameter(param)
         self.addParameter(QgsProcessingParameterBoolean(
             self.TTA, self.tr("Test-time augmentation (TTA)"), False))
@@ -86,9 +86,10 @@ class ExtractRoads(EngineAlgorithm):
         self.addParameter(QgsProcessingParameterRasterDestination(
             self.OUTPUT_PROBABILITY, self.tr("Road probability")))
         self.addParameter(QgsProcessingParameterFeatureSink(
-            self.OUTPUT_ROADS, self.tr("Roads"), QgsProcessing.TypeVectorPolygon))
+            self.OUTPUT_ROADS, self.tr("Roads"), QgsProcessing.SourceType.TypeVectorPolygon))
         self.addParameter(QgsProcessingParameterFeatureSink(
-            self.OUTPUT_CENTERLINES, self.tr("Road centerlines"), QgsProcessing.TypeVectorLine))
+            self.OUTPUT_CENTERLINES, self.tr("Road centerlines"),
+            QgsProcessing.SourceType.TypeVectorLine))
 
     def _probability_path(self, parameters: dict[str, Any],
                           context: QgsProcessingContext) -> str:

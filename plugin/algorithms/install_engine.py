@@ -60,7 +60,7 @@ class InstallEngine(EngineAlgorithm):
             fileFilter="Requirements (*.txt)")
         requirements.setHelp(self.tr("pip requirements; empty = the plugin's pinned set"))
         for param in (folder, requirements):
-            param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            param.setFlags(param.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
             self.addParameter(param)
         self.addOutput(QgsProcessingOutputFile(self.PYTHON, self.tr("Engine interpreter")))
 

@@ -66,18 +66,19 @@ class TrainModel(EngineAlgorithm):
             "<b>Unlabeled rasters</b> feed the contrastive branch and the pseudo-labels."
             "<br>The model keeps the best round (validation IoU on a held-out part of the "
             "labeled area); the report lists the scores of every round. Profile 'fast' suits "
-            "a CPU, 'full' a GPU. Config (advanced) is a JSON or TOML file of training "
+            "a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the "
+            "plugin settings. Config (advanced) is a JSON or TOML file of training "
             "settings; Initial model fine-tunes an existing model.")
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         self.addParameter(QgsProcessingParameterMultipleLayers(
-            self.RASTERS, self.tr("Labeled rasters"), QgsProcessing.TypeRaster))
+            self.RASTERS, self.tr("Labeled rasters"), QgsProcessing.SourceType.TypeRaster))
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.ROADS, self.tr("Road labels (lines or polygons)"),
-            [QgsProcessing.TypeVectorLine, QgsProcessing.TypeVectorPolygon]))
+            [QgsProcessing.SourceType.TypeVectorLine, QgsProcessing.SourceType.TypeVectorPolygon]))
         self.addParameter(QgsProcessingParameterNumber(
             self.ROAD_WIDTH, self.tr("Road width (metres, for lines)"),
-            QgsProcessingParameterNumber.Double, 6.0, minValue=0.01))
+            QgsProcessingParameterNumber.Type.Double, 6.0, minValue=0.01))
         width_field = QgsProcessingParameterField(
             self.WIDTH_FIELD, self.tr("Width field (metres)"),
             parentLayerParameterName=self.ROADS,
@@ -85,16 +86,16 @@ class TrainModel(EngineAlgorithm):
         width_field.setHelp(self.tr("Road width of each line in metres; overrides Road width"))
         self.addParameter(width_field)
         self.addParameter(QgsProcessingParameterFeatureSource(
-            self.AOI, self.tr("Labeled area (polygons)"), [QgsProcessing.TypeVectorPolygon],
-            optional=True))
+            self.AOI, self.tr("Labeled area (polygons)"),
+            [QgsProcessing.SourceType.TypeVectorPolygon], optional=True))
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.BACKGROUND, self.tr("Background (polygons)"),
-            [QgsProcessing.TypeVectorPolygon], optional=True))
+            [QgsProcessing.SourceType.TypeVectorPolygon], optional=True))
         self.addParameter(QgsProcessingParameterMultipleLayers(
-            self.UNLABELED, self.tr("Unlabeled rasters"), QgsProcessing.TypeRaster,
+            self.UNLABELED, self.tr("Unlabeled rasters"), QgsProcessing.SourceType.TypeRaster,
             optional=True))
         self.addParameter(QgsProcessingParameterNumber(
-            self.ROUNDS, self.tr("Rounds (at most)"), QgsProcessingParameterNumber.Integer,
+            self.ROUNDS, self.tr("Rounds (at most)"), QgsProcessingParameterNumber.Type.Integer,
             3, minValue=1, maxValue=50))
         self.addParameter(QgsProcessingParameterEnum(
             self.PROFILE, self.tr("Profile"), options=list(PROFILES), defaultValue=0))
@@ -106,7 +107,7 @@ class TrainModel(EngineAlgorithm):
             self.CONFIG, self.tr("Training settings (JSON or TOML)"), optional=True,
             fileFilter="Settings (*.json *.toml)")
         config_param.setFlags(config_param.flags()
-                              | QgsProcessingParameterDefinition.FlagAdvanced)
+                              | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
         self.addParameter(config_param)
         self.addParameter(QgsProcessingParameterFileDestination(
             self.OUTPUT_MODEL, self.tr("Model"), fileFilter="Road model (*.pt)"))

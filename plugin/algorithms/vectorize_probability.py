@@ -50,9 +50,10 @@ class VectorizeProbability(EngineAlgorithm):
             self.INPUT, self.tr("Road probability raster")))
         self.addParameter(self.threshold_parameter())
         self.addParameter(QgsProcessingParameterFeatureSink(
-            self.OUTPUT_ROADS, self.tr("Roads"), QgsProcessing.TypeVectorPolygon))
+            self.OUTPUT_ROADS, self.tr("Roads"), QgsProcessing.SourceType.TypeVectorPolygon))
         self.addParameter(QgsProcessingParameterFeatureSink(
-            self.OUTPUT_CENTERLINES, self.tr("Road centerlines"), QgsProcessing.TypeVectorLine))
+            self.OUTPUT_CENTERLINES, self.tr("Road centerlines"),
+            QgsProcessing.SourceType.TypeVectorLine))
 
     def processAlgorithm(self, parameters: dict[str, Any], context: QgsProcessingContext,
                          feedback: QgsProcessingFeedback) -> dict[str, Any]:

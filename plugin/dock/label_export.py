@@ -15,8 +15,8 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
 
+from ..qt_compat import FIELD_STRING
 from .common import tr
 from .label_layers import LabelLayers
 
@@ -29,10 +29,10 @@ M_PER_DEGREE = 111_320.0
 def _writer(path: Path, layer: QgsVectorLayer, fields: QgsFields, geometry: int):
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
-    options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteFile
+    options.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteFile
     writer = QgsVectorFileWriter.create(str(path), fields, geometry, layer.crs(),
                                         layer.transformContext(), options)
-    if writer.hasError() != QgsVectorFileWriter.NoError:
+    if writer.hasError() != QgsVectorFileWriter.WriterError.NoError:
         raise OSError(tr("Cannot write {}: {}").format(path, writer.errorMessage()))
     return writer
 
@@ -47,16 +47,16 @@ def _copy(layer: QgsVectorLayer, path: Path) -> str:
 
 def _metres_to_units(layer: QgsVectorLayer) -> float:
     units = layer.crs().mapUnits()
-    if units == QgsUnitTypes.DistanceDegrees:
+    if units == QgsUnitTypes.DistanceUnit.DistanceDegrees:
         return 1.0 / M_PER_DEGREE
-    return QgsUnitTypes.fromUnitToUnitFactor(QgsUnitTypes.DistanceMeters, units)
+    return QgsUnitTypes.fromUnitToUnitFactor(QgsUnitTypes.DistanceUnit.DistanceMeters, units)
 
 
 def _road_polygons(layers: LabelLayers, path: Path, road_width_m: float) -> str:
     """Road polygons plus the centerlines buffered by their width, as one polygon file."""
     fields = QgsFields()
-    fields.append(QgsField("source", QVariant.String))
-    writer = _writer(path, layers.polygons, fields, QgsWkbTypes.MultiPolygon)
+    fields.append(QgsField("source", FIELD_STRING))
+    writer = _writer(path, layers.polygons, fields, QgsWkbTypes.Type.MultiPolygon)
     factor = _metres_to_units(layers.centerlines)
     for source, layer in (("polygon", layers.polygons), ("line", layers.centerlines)):
         for feature in layer.getFeatures():

@@ -28,10 +28,11 @@ def enable_snapping(project: QgsProject, layer: QgsVectorLayer) -> None:
     """Snap new vertices to the vertices and segments of ``layer`` (the road centerlines)."""
     config = QgsSnappingConfig(project.snappingConfig())
     config.setEnabled(True)
-    config.setMode(QgsSnappingConfig.AdvancedConfiguration)
+    config.setMode(QgsSnappingConfig.SnappingMode.AdvancedConfiguration)
     settings = QgsSnappingConfig.IndividualLayerSettings(
-        True, QgsSnappingConfig.VertexFlag | QgsSnappingConfig.SegmentFlag, SNAP_TOLERANCE_PX,
-        QgsTolerance.Pixels, 0.0, 0.0)
+        True, QgsSnappingConfig.SnappingTypes.VertexFlag
+        | QgsSnappingConfig.SnappingTypes.SegmentFlag, SNAP_TOLERANCE_PX,
+        QgsTolerance.UnitType.Pixels, 0.0, 0.0)
     config.setIndividualLayerSettings(layer, settings)
     project.setSnappingConfig(config)
 
