@@ -5,11 +5,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import tomllib
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .config_types import checked_value, field_types, wrong_type
 from .errors import BadInputError
+from .io.paths import check_input_file
 
 __all__ = [
     "ModelConfig",
@@ -31,7 +33,8 @@ def _check(condition: bool, name: str, value: Any, allowed: str) -> None:
 
 
 def _from_dict(cls: type[T], data: dict[str, Any], prefix: str = "") -> T:
-    """Build a (nested) config dataclass from a dict, rejecting unknown keys by name."""
+    """Build a (nested) config dataclass from a dict, rejecting unknown keys by name and
+    values of the wrong type by key, value and the type the field's annotation asks for."""
     known = {f.name: f for f in fields(cls)}
     unknown = sorted(set(data) - set(known))
     if unknown:
@@ -39,16 +42,16 @@ def _from_dict(cls: type[T], data: dict[str, Any], prefix: str = "") -> T:
             f"unknown configuration key(s) {', '.join(prefix + k for k in unknown)}; "
             f"known keys: {', '.join(prefix + k for k in sorted(known))}"
         )
+    annotations = field_types(cls)
     kwargs: dict[str, Any] = {}
     for name, value in data.items():
-        factory = known[name].default_factory
-        nested = factory() if factory is not MISSING else None
-        if dataclasses.is_dataclass(nested) and isinstance(value, dict):
-            kwargs[name] = _from_dict(type(nested), value, prefix=f"{prefix}{name}.")
-        elif isinstance(value, list):
-            kwargs[name] = tuple(value)
+        kind, key = annotations[name], prefix + name
+        if dataclasses.is_dataclass(kind):
+            if not isinstance(value, dict):
+                raise wrong_type(key, value, kind)
+            kwargs[name] = _from_dict(kind, value, prefix=f"{key}.")
         else:
-            kwargs[name] = value
+            kwargs[name] = checked_value(value, kind, key)
     return cls(**kwargs)
 
 
@@ -339,12 +342,18 @@ def load_config_file(path: str | Path) -> dict[str, Any]:
     Returns
     -------
     dict
-        The overrides, to be applied with :meth:`TrainConfig.updated`.
+        The overrides, to be applied with :meth:`TrainConfig.updated` (which checks each
+        key and the type of each value).
     """
-    p = Path(path)
-    if not p.is_file():
-        raise BadInputError(f"configuration file {str(p)!r} does not exist")
-    text = p.read_text(encoding="utf-8")
+    p = Path(check_input_file(path, "configuration file"))
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise BadInputError(f"configuration file {str(p)!r} is not a text file (UTF-8); give "
+                            "a JSON or TOML file") from err
+    except OSError as err:
+        raise BadInputError(f"configuration file {str(p)!r} cannot be read: "
+                            f"{err.strerror}") from err
     try:
         if p.suffix.lower() == ".toml":
             data = tomllib.loads(text)
@@ -357,4 +366,3 @@ def load_config_file(path: str | Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise BadInputError(f"configuration file {str(p)!r} must hold a table/object")
     return data
-

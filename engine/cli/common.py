@@ -10,7 +10,8 @@ from typing import Any
 
 from ..events import Reporter
 
-__all__ = ["Command", "add_common", "add_distributed", "distributed_run"]
+__all__ = ["Command", "add_common", "add_distributed", "distributed_run", "label_files",
+           "label_sources"]
 
 #: A sub-command: registers its parser, then runs with the parsed arguments.
 Command = tuple[Callable[[Any], argparse.ArgumentParser],
@@ -47,3 +48,19 @@ def distributed_run(args: argparse.Namespace) -> Iterator[tuple[Any, str]]:
     device = str(rank_device(ctx, args.device)) if ctx.is_distributed else args.device
     with process_group(ctx, timeout_min=args.dist_timeout_min) as joined:
         yield joined, device
+
+
+def label_files(args: argparse.Namespace) -> dict[str, str | None]:
+    """The label files given (``--roads``, ``--aoi``, ``--background``), by option."""
+    return {"--roads": args.roads, "--aoi": args.aoi, "--background": args.background}
+
+
+def label_sources(args: argparse.Namespace) -> Any:
+    """The :class:`~engine.labels.LabelSources` of the label options (checked now), or None
+    without ``--roads``."""
+    from ..labels import LabelSources
+
+    if not args.roads:
+        return None
+    return LabelSources(roads=args.roads, aoi=args.aoi, background=args.background,
+                        road_width_m=args.road_width, width_field=args.width_field or None)

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..errors import BadInputError
 from ..events import Reporter
-from .common import add_common
+from .common import add_common, label_files, label_sources
 
 __all__ = ["add_evaluate", "run_evaluate", "add_labels", "run_labels", "holdout_only"]
 
@@ -99,14 +99,12 @@ def run_labels(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     """Rasterise the labels (optionally only the hold-out) and write them."""
     from ..io.paths import check_outputs
     from ..io.raster import read_info, write_raster
-    from ..labels import IGNORE, LabelSources, count_labels, rasterize_labels
+    from ..labels import IGNORE, count_labels, rasterize_labels
     from ..model_file import read_model_file
 
-    sources = LabelSources(roads=args.roads, aoi=args.aoi, background=args.background,
-                           road_width_m=args.road_width, width_field=args.width_field or None)
-    check_outputs({"--out": args.out},
-                  {"--image": args.image, "--roads": args.roads, "--aoi": args.aoi,
-                   "--background": args.background, "--holdout-of": args.holdout_of},
+    sources = label_sources(args)
+    check_outputs({"--out": args.out}, {"--image": args.image, **label_files(args),
+                                        "--holdout-of": args.holdout_of},
                   overwrite=args.overwrite)
     meta = read_model_file(args.holdout_of)[1] if args.holdout_of else None
     info = read_info(args.image)

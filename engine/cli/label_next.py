@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import BadInputError
 from ..events import Reporter
-from .common import add_common
+from .common import add_common, label_files, label_sources
 
 __all__ = ["add_label_next", "run_label_next"]
 
@@ -43,19 +43,14 @@ def run_label_next(args: argparse.Namespace, reporter: Reporter) -> dict[str, An
     from ..io.raster import read_info
     from ..io.vector import VectorLayer, write_layers
     from ..label_next import check_tile_fits, rank_tiles, tile_polygon
-    from ..labels import LabelSources
 
     if args.tile < 16 or args.top < 1:
         raise BadInputError(f"--tile must be >= 16 and --top >= 1; got {args.tile}, {args.top}")
     if (args.aoi or args.background) and not args.roads:
         raise BadInputError("--aoi and --background need --roads")
-    labels = None
-    if args.roads:
-        labels = LabelSources(roads=args.roads, aoi=args.aoi, background=args.background,
-                              road_width_m=args.road_width, width_field=args.width_field or None)
+    labels = label_sources(args)
     check_outputs({"--out": args.out},
-                  {"--model": args.model, "--image": args.image, "--roads": args.roads,
-                   "--aoi": args.aoi, "--background": args.background},
+                  {"--model": args.model, "--image": args.image, **label_files(args)},
                   overwrite=args.overwrite)
     info = read_info(args.image)
     check_tile_fits(info, args.tile, option="--tile")

@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from ..errors import BadInputError
 from ..events import Reporter
 from .common import add_common, add_distributed, distributed_run
 
@@ -51,7 +52,10 @@ def _train_config(args: argparse.Namespace) -> Any:
 
     config = profile_config(args.profile)
     if args.config:
-        config = config.updated(load_config_file(args.config))
+        try:
+            config = config.updated(load_config_file(args.config))
+        except BadInputError as err:
+            raise BadInputError(f"--config {args.config}: {err}") from err
     flags = {"max_rounds": args.rounds, "steps_per_round": args.steps, "seed": args.seed,
              "road_width_m": args.road_width}
     return config.updated({k: v for k, v in flags.items() if v is not None})

@@ -33,8 +33,8 @@ TEMPORARY_MARK = "partial"
 _FULL_DISK_BYTES = 1 << 20
 _FULL_DISK_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
 _FULL_DISK_TEXTS = ("no space left", "disk is full", "disk full", "quota exceeded")
-# Longer GDAL messages (a whole SQL script) are cut to their start and end.
-_MAX_REASON_CHARS = 240
+# Longer GDAL messages (a whole SQL script) are cut to their end.
+_MAX_REASON_CHARS = 160
 
 
 def temporary_prefix(final: str) -> str:
@@ -103,9 +103,8 @@ def _reason(err: BaseException) -> str:
     text = " ".join(text.split())
     if not text:
         return f"GDAL gave no reason ({type(err).__name__})"
-    if len(text) > _MAX_REASON_CHARS:
-        keep = _MAX_REASON_CHARS // 2
-        text = f"{text[:keep]} ... {text[-keep:]}"
+    if len(text) > _MAX_REASON_CHARS:  # GDAL ends with the cause: "... failed: disk is full"
+        text = f"... {text[-_MAX_REASON_CHARS:]}"
     return text
 
 

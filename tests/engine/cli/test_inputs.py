@@ -115,21 +115,25 @@ def test_cli_labels_warns_of_an_implausible_road_width(run_cli, scene_files, tmp
     assert any("1 road line(s)" in w and "1e+09 m" in w and "width" in w for w in warnings)
 
 
-def test_cli_labels_warns_that_points_are_not_roads(run_cli, scene_files, tmp_path):
+@pytest.fixture
+def point_roads(scene_files, tmp_path) -> Path:
+    """A road layer holding one point in the middle of the scene."""
     info = read_info(str(scene_files["image"]))
     x, y = _centre(info)
-    roads = _roads(tmp_path / "points.gpkg", info.crs_wkt, [f"POINT ({x} {y})"], "Point", [6.0])
-    run = run_cli("labels", "--image", scene_files["image"], "--roads", roads, "--out",
+    return _roads(tmp_path / "points.gpkg", info.crs_wkt, [f"POINT ({x} {y})"], "Point", [6.0])
+
+
+def test_cli_labels_warns_that_points_are_not_roads(run_cli, scene_files, point_roads,
+                                                    tmp_path):
+    run = run_cli("labels", "--image", scene_files["image"], "--roads", point_roads, "--out",
                   tmp_path / "labels.tif", "--progress", "json")
     warnings = [e["message"] for e in run.events if e["event"] == "warning"]
     assert any("1 point feature(s)" in w and "left out" in w for w in warnings), run.out
 
 
-def test_cli_progress_none_still_prints_warnings_on_stderr(run_cli, scene_files, tmp_path):
-    info = read_info(str(scene_files["image"]))
-    x, y = _centre(info)
-    roads = _roads(tmp_path / "points.gpkg", info.crs_wkt, [f"POINT ({x} {y})"], "Point", [6.0])
-    run = run_cli("labels", "--image", scene_files["image"], "--roads", roads, "--out",
+def test_cli_progress_none_still_prints_warnings_on_stderr(run_cli, scene_files, point_roads,
+                                                           tmp_path):
+    run = run_cli("labels", "--image", scene_files["image"], "--roads", point_roads, "--out",
                   tmp_path / "labels.tif", "--progress", "none")
     assert "warning: 1 point feature(s)" in run.err
     assert run.out == ""
@@ -151,3 +155,15 @@ def test_cli_existing_output_names_the_overwrite_option(run_cli, scene_files, tm
     assert "already exists; pass --overwrite" in run.error
     assert "overwrite=True" not in run.error.split("(")[0]
     assert out.read_bytes() == b"mine"
+
+
+def test_cli_train_names_the_config_file_with_a_wrong_type(run_cli, scene_files, tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text('steps_per_round = "300"\n[contrastive]\nweight = 0.1\n')
+    run = run_cli("train", "--image", scene_files["image"], "--roads", scene_files["roads"],
+                  "--aoi", scene_files["aoi"], "--out", tmp_path / "m.pt", "--config", config,
+                  "--device", "cpu", "--progress", "json")
+    assert run.code == 2
+    assert "bad.toml" in run.error and "steps_per_round = '300'" in run.error
+    assert "a whole number" in run.error
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml"]
