@@ -4,7 +4,7 @@
   <context>
     <name>RoadExtraction</name>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="153" />
+      <location filename="../plugin/dock/dock_ui.py" line="178" />
       <source> rounds</source>
       <translation> Runden</translation>
     </message>
@@ -12,6 +12,11 @@
       <location filename="../plugin/plugin.py" line="47" />
       <source>&amp;Road extraction</source>
       <translation>&amp;Straßenextraktion</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="161" />
+      <source>Advanced</source>
+      <translation>Erweitert</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/extract_roads.py" line="58" />
@@ -34,7 +39,7 @@
       <translation>Beste: Runde {} (ihr Modell verwendet Extrahieren)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="140" />
+      <location filename="../plugin/dock/dock_ui.py" line="153" />
       <source>Cancel</source>
       <translation>Abbrechen</translation>
     </message>
@@ -129,12 +134,12 @@
       <translation>Wählen Sie zuerst ein Raster: die Labels übernehmen sein KBS.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="132" />
+      <location filename="../plugin/dock/dock_ui.py" line="165" />
       <source>Continue from model</source>
       <translation>Fortsetzen mit Modell</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="90" />
+      <location filename="../plugin/dock/dock_ui.py" line="102" />
       <source>Create label layers</source>
       <translation>Label-Layer anlegen</translation>
     </message>
@@ -169,17 +174,17 @@
       <translation>Gerät {!r}: verwenden Sie auto, cpu, cuda oder cuda:N.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="98" />
+      <location filename="../plugin/dock/dock_ui.py" line="110" />
       <source>Drag a rectangle: inside it, what is not road is background</source>
       <translation>Ein Rechteck aufziehen: darin ist, was keine Straße ist, Hintergrund</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="94" />
+      <location filename="../plugin/dock/dock_ui.py" line="106" />
       <source>Draw road centerlines (QGIS's Add Feature tool)</source>
       <translation>Straßenmittellinien zeichnen (Werkzeug Objekt hinzufügen von QGIS)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="96" />
+      <location filename="../plugin/dock/dock_ui.py" line="108" />
       <source>Draw road polygons (QGIS's Add Feature tool)</source>
       <translation>Straßenpolygone zeichnen (Werkzeug Objekt hinzufügen von QGIS)</translation>
     </message>
@@ -209,7 +214,7 @@
       <translation>Straßen extrahieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="170" />
+      <location filename="../plugin/dock/dock_ui.py" line="195" />
       <source>Extract roads…</source>
       <translation>Straßen extrahieren…</translation>
     </message>
@@ -219,17 +224,12 @@
       <translation>F1</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="117" />
-      <source>Filter training rasters</source>
-      <translation>Trainingsraster filtern</translation>
+      <location filename="../plugin/dock/dock_ui.py" line="135" />
+      <source>Filter</source>
+      <translation>Filter</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="119" />
-      <source>Filter unlabeled rasters</source>
-      <translation>Ungelabelte Raster filtern</translation>
-    </message>
-    <message>
-      <location filename="../plugin/dock/dock_ui.py" line="139" />
+      <location filename="../plugin/dock/dock_ui.py" line="152" />
       <source>Idle</source>
       <translation>Bereit</translation>
     </message>
@@ -254,7 +254,7 @@
       <translation>IoU</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="97" />
+      <location filename="../plugin/dock/dock_ui.py" line="109" />
       <source>Labeled area</source>
       <translation>Gelabelte Fläche</translation>
     </message>
@@ -274,7 +274,7 @@
       <translation>Gelabelte Raster</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="77" />
+      <location filename="../plugin/dock/dock_ui.py" line="89" />
       <source>Labels</source>
       <translation>Labels</translation>
     </message>
@@ -294,7 +294,7 @@
       <translation>Verschoben, aber diese alten Dateien konnten nicht entfernt werden: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="104" />
+      <location filename="../plugin/dock/dock_ui.py" line="116" />
       <source>No label layers yet.</source>
       <translation>Noch keine Label-Layer.</translation>
     </message>
@@ -319,7 +319,7 @@
       <translation>OUTPUT_PROBABILITY muss ein GeoTIFF (.tif) sein, nicht {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="171" />
+      <location filename="../plugin/dock/dock_ui.py" line="196" />
       <source>Open Extract roads with the run's best model and the raster above</source>
       <translation>Straßen extrahieren mit dem besten Modell des Laufs und dem Raster oben öffnen</translation>
     </message>
@@ -379,7 +379,7 @@
       <translation>Anforderungsdatei</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="162" />
+      <location filename="../plugin/dock/dock_ui.py" line="187" />
       <source>Results</source>
       <translation>Ergebnisse</translation>
     </message>
@@ -434,7 +434,7 @@
       <translation>Straßenmodell</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="131" />
+      <location filename="../plugin/dock/dock_ui.py" line="164" />
       <source>Road model (*.pt)</source>
       <translation>Straßenmodell (*.pt)</translation>
     </message>
@@ -444,7 +444,7 @@
       <translation>Training des Straßenmodells</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="95" />
+      <location filename="../plugin/dock/dock_ui.py" line="107" />
       <source>Road polygons</source>
       <translation>Polygone</translation>
     </message>
@@ -469,7 +469,7 @@
       <translation>Straßen-Schwellenwert</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="89" />
+      <location filename="../plugin/dock/dock_ui.py" line="101" />
       <source>Road width</source>
       <translation>Straßenbreite</translation>
     </message>
@@ -504,7 +504,7 @@
       <translation>Runde {}: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="115" />
+      <location filename="../plugin/dock/dock_ui.py" line="133" />
       <source>Rounds</source>
       <translation>Runden</translation>
     </message>
@@ -514,7 +514,7 @@
       <translation>Runden (höchstens)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="154" />
+      <location filename="../plugin/dock/dock_ui.py" line="179" />
       <source>Run</source>
       <translation>Ausführen</translation>
     </message>
@@ -534,14 +534,14 @@
       <translation>Kennzahlentabelle</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="134" />
+      <location filename="../plugin/dock/dock_ui.py" line="167" />
       <source>Settings (*.json *.toml)</source>
       <translation>Einstellungen (*.json *.toml)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="135" />
-      <source>Settings file (advanced)</source>
-      <translation>Einstellungen (erweitert)</translation>
+      <location filename="../plugin/dock/dock_ui.py" line="168" />
+      <source>Settings file (JSON or TOML)</source>
+      <translation>Einstellungsdatei (JSON oder TOML)</translation>
     </message>
     <message>
       <location filename="../plugin/plugin.py" line="68" />
@@ -614,7 +614,7 @@
       <translation>Kachel (Pixel)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="149" />
+      <location filename="../plugin/dock/dock_ui.py" line="174" />
       <source>Train one round</source>
       <translation>Eine Runde trainieren</translation>
     </message>
@@ -624,17 +624,17 @@
       <translation>Straßenmodell trainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="149" />
+      <location filename="../plugin/dock/dock_ui.py" line="174" />
       <source>Train round</source>
       <translation>Runde trainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="155" />
+      <location filename="../plugin/dock/dock_ui.py" line="180" />
       <source>Train this many rounds, one after the other</source>
       <translation>So viele Runden nacheinander trainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="118" />
+      <location filename="../plugin/dock/dock_ui.py" line="136" />
       <source>Training rasters</source>
       <translation>Trainingsraster</translation>
     </message>
@@ -664,7 +664,7 @@
       <translation>Ungelabelte Raster</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="165" />
+      <location filename="../plugin/dock/dock_ui.py" line="190" />
       <source>Validation scores per round</source>
       <translation>Validierungskennzahlen je Runde</translation>
     </message>
@@ -709,17 +709,17 @@
       <translation>auto, cpu, cuda oder cuda:N; leer = das Gerät der Plugin-Einstellungen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/metrics_plot.py" line="93" />
+      <location filename="../plugin/dock/metrics_plot.py" line="130" />
       <source>best</source>
       <translation>beste</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="127" />
+      <location filename="../plugin/dock/dock_ui.py" line="145" />
       <source>fast (CPU)</source>
       <translation>fast (CPU)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="128" />
+      <location filename="../plugin/dock/dock_ui.py" line="146" />
       <source>full (GPU)</source>
       <translation>full (GPU)</translation>
     </message>

@@ -4,7 +4,7 @@
   <context>
     <name>RoadExtraction</name>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="153" />
+      <location filename="../plugin/dock/dock_ui.py" line="178" />
       <source> rounds</source>
       <translation> rounds</translation>
     </message>
@@ -12,6 +12,11 @@
       <location filename="../plugin/plugin.py" line="47" />
       <source>&amp;Road extraction</source>
       <translation>&amp;Road extraction</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="161" />
+      <source>Advanced</source>
+      <translation>Advanced</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/extract_roads.py" line="58" />
@@ -34,7 +39,7 @@
       <translation>Best: round {} (its model is the one Extract uses)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="140" />
+      <location filename="../plugin/dock/dock_ui.py" line="153" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
@@ -129,12 +134,12 @@
       <translation>Choose a raster first: the labels take its CRS.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="132" />
+      <location filename="../plugin/dock/dock_ui.py" line="165" />
       <source>Continue from model</source>
       <translation>Continue from model</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="90" />
+      <location filename="../plugin/dock/dock_ui.py" line="102" />
       <source>Create label layers</source>
       <translation>Create label layers</translation>
     </message>
@@ -169,17 +174,17 @@
       <translation>Device {!r}: use auto, cpu, cuda or cuda:N.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="98" />
+      <location filename="../plugin/dock/dock_ui.py" line="110" />
       <source>Drag a rectangle: inside it, what is not road is background</source>
       <translation>Drag a rectangle: inside it, what is not road is background</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="94" />
+      <location filename="../plugin/dock/dock_ui.py" line="106" />
       <source>Draw road centerlines (QGIS's Add Feature tool)</source>
       <translation>Draw road centerlines (QGIS's Add Feature tool)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="96" />
+      <location filename="../plugin/dock/dock_ui.py" line="108" />
       <source>Draw road polygons (QGIS's Add Feature tool)</source>
       <translation>Draw road polygons (QGIS's Add Feature tool)</translation>
     </message>
@@ -209,7 +214,7 @@
       <translation>Extract roads</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="170" />
+      <location filename="../plugin/dock/dock_ui.py" line="195" />
       <source>Extract roads…</source>
       <translation>Extract roads…</translation>
     </message>
@@ -219,17 +224,12 @@
       <translation>F1</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="117" />
-      <source>Filter training rasters</source>
-      <translation>Filter training rasters</translation>
+      <location filename="../plugin/dock/dock_ui.py" line="135" />
+      <source>Filter</source>
+      <translation>Filter</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="119" />
-      <source>Filter unlabeled rasters</source>
-      <translation>Filter unlabeled rasters</translation>
-    </message>
-    <message>
-      <location filename="../plugin/dock/dock_ui.py" line="139" />
+      <location filename="../plugin/dock/dock_ui.py" line="152" />
       <source>Idle</source>
       <translation>Idle</translation>
     </message>
@@ -254,7 +254,7 @@
       <translation>IoU</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="97" />
+      <location filename="../plugin/dock/dock_ui.py" line="109" />
       <source>Labeled area</source>
       <translation>Labeled area</translation>
     </message>
@@ -274,7 +274,7 @@
       <translation>Labeled rasters</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="77" />
+      <location filename="../plugin/dock/dock_ui.py" line="89" />
       <source>Labels</source>
       <translation>Labels</translation>
     </message>
@@ -294,7 +294,7 @@
       <translation>Moved, but these old files could not be removed: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="104" />
+      <location filename="../plugin/dock/dock_ui.py" line="116" />
       <source>No label layers yet.</source>
       <translation>No label layers yet.</translation>
     </message>
@@ -319,7 +319,7 @@
       <translation>OUTPUT_PROBABILITY must be a GeoTIFF (.tif), not {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="171" />
+      <location filename="../plugin/dock/dock_ui.py" line="196" />
       <source>Open Extract roads with the run's best model and the raster above</source>
       <translation>Open Extract roads with the run's best model and the raster above</translation>
     </message>
@@ -379,7 +379,7 @@
       <translation>Requirements file</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="162" />
+      <location filename="../plugin/dock/dock_ui.py" line="187" />
       <source>Results</source>
       <translation>Results</translation>
     </message>
@@ -434,7 +434,7 @@
       <translation>Road model</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="131" />
+      <location filename="../plugin/dock/dock_ui.py" line="164" />
       <source>Road model (*.pt)</source>
       <translation>Road model (*.pt)</translation>
     </message>
@@ -444,7 +444,7 @@
       <translation>Road model training</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="95" />
+      <location filename="../plugin/dock/dock_ui.py" line="107" />
       <source>Road polygons</source>
       <translation>Road polygons</translation>
     </message>
@@ -469,7 +469,7 @@
       <translation>Road threshold</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="89" />
+      <location filename="../plugin/dock/dock_ui.py" line="101" />
       <source>Road width</source>
       <translation>Road width</translation>
     </message>
@@ -504,7 +504,7 @@
       <translation>Round {}: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="115" />
+      <location filename="../plugin/dock/dock_ui.py" line="133" />
       <source>Rounds</source>
       <translation>Rounds</translation>
     </message>
@@ -514,7 +514,7 @@
       <translation>Rounds (at most)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="154" />
+      <location filename="../plugin/dock/dock_ui.py" line="179" />
       <source>Run</source>
       <translation>Run</translation>
     </message>
@@ -534,14 +534,14 @@
       <translation>Scores table</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="134" />
+      <location filename="../plugin/dock/dock_ui.py" line="167" />
       <source>Settings (*.json *.toml)</source>
       <translation>Settings (*.json *.toml)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="135" />
-      <source>Settings file (advanced)</source>
-      <translation>Settings file (advanced)</translation>
+      <location filename="../plugin/dock/dock_ui.py" line="168" />
+      <source>Settings file (JSON or TOML)</source>
+      <translation>Settings file (JSON or TOML)</translation>
     </message>
     <message>
       <location filename="../plugin/plugin.py" line="68" />
@@ -614,7 +614,7 @@
       <translation>Tile (pixels)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="149" />
+      <location filename="../plugin/dock/dock_ui.py" line="174" />
       <source>Train one round</source>
       <translation>Train one round</translation>
     </message>
@@ -624,17 +624,17 @@
       <translation>Train road model</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="149" />
+      <location filename="../plugin/dock/dock_ui.py" line="174" />
       <source>Train round</source>
       <translation>Train round</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="155" />
+      <location filename="../plugin/dock/dock_ui.py" line="180" />
       <source>Train this many rounds, one after the other</source>
       <translation>Train this many rounds, one after the other</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="118" />
+      <location filename="../plugin/dock/dock_ui.py" line="136" />
       <source>Training rasters</source>
       <translation>Training rasters</translation>
     </message>
@@ -664,7 +664,7 @@
       <translation>Unlabeled rasters</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="165" />
+      <location filename="../plugin/dock/dock_ui.py" line="190" />
       <source>Validation scores per round</source>
       <translation>Validation scores per round</translation>
     </message>
@@ -709,17 +709,17 @@
       <translation>auto, cpu, cuda or cuda:N; empty = the device of the plugin settings</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/metrics_plot.py" line="93" />
+      <location filename="../plugin/dock/metrics_plot.py" line="130" />
       <source>best</source>
       <translation>best</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="127" />
+      <location filename="../plugin/dock/dock_ui.py" line="145" />
       <source>fast (CPU)</source>
       <translation>fast (CPU)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="128" />
+      <location filename="../plugin/dock/dock_ui.py" line="146" />
       <source>full (GPU)</source>
       <translation>full (GPU)</translation>
     </message>

@@ -1,14 +1,20 @@
 """The dock's widgets, laid out; no behaviour (dock_widget.py wires them).
 
-Everything fits the dock's default width (DEFAULT_WIDTH_PX) in English and German: form
-rows put their label above the field when both do not fit side by side, and the button
-rows hold at most two buttons.
+Everything fits the dock's default width (DEFAULT_WIDTH_PX) in English and German: lists
+and file fields sit below their label, other form rows put their label above the field
+when both do not fit side by side, the button rows hold at most two buttons, and the rarely
+used inputs wait in a collapsed "Advanced" box.
 """
 
 from __future__ import annotations
 
 from qgis.core import QgsMapLayerProxyModel, QgsProject
-from qgis.gui import QgsDoubleSpinBox, QgsFileWidget, QgsMapLayerComboBox
+from qgis.gui import (
+    QgsCollapsibleGroupBoxBasic,
+    QgsDoubleSpinBox,
+    QgsFileWidget,
+    QgsMapLayerComboBox,
+)
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (
     QComboBox,
@@ -52,6 +58,12 @@ def _form(box: QGroupBox) -> QFormLayout:
     form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
     form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
     return form
+
+
+def _stacked(form: QFormLayout, label: str, field: QWidget) -> None:
+    """A row whose label sits above its field, both the form's whole width."""
+    form.addRow(QLabel(label))
+    form.addRow(field)
 
 
 def _note(text: str = "") -> QLabel:
@@ -108,16 +120,22 @@ class DockUi(QWidget):
         form.addRow(self.location)
         self.warning = _note()
         self.warning.setStyleSheet("color: #b00000;")
+        self.warning.hide()
         form.addRow(self.warning)
         return box
+
+    def show_warning(self, lines: list[str]) -> None:
+        """Show why a round cannot start; nothing (and no blank space) when it can."""
+        self.warning.setText("\n".join(lines))
+        self.warning.setVisible(bool(lines))
 
     def _rounds_box(self, project: QgsProject) -> QGroupBox:
         box = QGroupBox(tr("Rounds"))
         form = _form(box)
-        self.training = RasterList(project, tr("Filter training rasters"))
-        form.addRow(tr("Training rasters"), self.training)
-        self.unlabeled = RasterList(project, tr("Filter unlabeled rasters"))
-        form.addRow(tr("Unlabeled rasters"), self.unlabeled)
+        self.training = RasterList(project, tr("Filter"))
+        _stacked(form, tr("Training rasters"), self.training)
+        self.unlabeled = RasterList(project, tr("Filter"))
+        _stacked(form, tr("Unlabeled rasters"), self.unlabeled)
         self.device = QComboBox()
         self.device.setEditable(True)
         self.device.addItems(["auto", "cpu", "cuda"])
@@ -127,12 +145,7 @@ class DockUi(QWidget):
         self.profile.addItem(tr("fast (CPU)"), "fast")
         self.profile.addItem(tr("full (GPU)"), "full")
         form.addRow(tr("Profile"), self.profile)
-        self.init_model = QgsFileWidget()
-        self.init_model.setFilter(tr("Road model (*.pt)"))
-        form.addRow(tr("Continue from model"), self.init_model)
-        self.config = QgsFileWidget()
-        self.config.setFilter(tr("Settings (*.json *.toml)"))
-        form.addRow(tr("Settings file (advanced)"), self.config)
+        form.addRow(self._advanced_box())
         form.addRow(self._buttons())
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
@@ -142,6 +155,18 @@ class DockUi(QWidget):
         form.addRow(self.progress)
         form.addRow(self.stage)
         form.addRow(self.cancel)
+        return box
+
+    def _advanced_box(self) -> QgsCollapsibleGroupBoxBasic:
+        box = QgsCollapsibleGroupBoxBasic(tr("Advanced"))
+        form = _form(box)
+        self.init_model = QgsFileWidget()
+        self.init_model.setFilter(tr("Road model (*.pt)"))
+        _stacked(form, tr("Continue from model"), self.init_model)
+        self.config = QgsFileWidget()
+        self.config.setFilter(tr("Settings (*.json *.toml)"))
+        _stacked(form, tr("Settings file (JSON or TOML)"), self.config)
+        box.setCollapsed(True)
         return box
 
     def _buttons(self) -> QGridLayout:

@@ -158,7 +158,7 @@ class RoadDock(QgsDockWidget):
     def update_counts(self, *_: object) -> list[str]:
         """Refresh the counts and the warning; return why a round cannot start."""
         reasons = self.labels.update_counts(self.raster())
-        self.ui.warning.setText("\n".join(reasons))
+        self.ui.show_warning(reasons)
         return reasons
 
     # -- rounds -----------------------------------------------------------------------
@@ -218,7 +218,7 @@ class RoadDock(QgsDockWidget):
             problems = self.labels.save_edits()
         if problems:
             self.rounds_left = 0
-            self.ui.warning.setText("\n".join(problems))
+            self.ui.show_warning(problems)
             self._message(tr("The round cannot start: {}").format(" ".join(problems)),
                           Qgis.MessageLevel.Warning)
             return False

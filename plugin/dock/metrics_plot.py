@@ -83,18 +83,27 @@ class MetricsPlot(QWidget):
         if not self.history.rounds:
             painter.drawText(area, Qt.AlignmentFlag.AlignCenter, tr("No round yet"))
 
-    def _draw_best(self, painter: QPainter, area: QRectF) -> None:
+    def _best_index(self) -> int | None:
         rounds = [r.round_index for r in self.history.rounds]
-        if self.history.best_round not in rounds:
+        best = self.history.best_round
+        return rounds.index(best) if best in rounds else None
+
+    def _draw_best(self, painter: QPainter, area: QRectF) -> None:
+        """A dashed line at the best round, whose axis label is bold."""
+        index = self._best_index()
+        if index is None:
             return
-        x = self._x(area, rounds.index(self.history.best_round))
+        x = self._x(area, index)
         painter.setPen(QPen(self.palette().text().color(), 1, Qt.PenStyle.DashLine))
         painter.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()))
-        text = tr("best")
-        width = painter.fontMetrics().horizontalAdvance(text) + 4
-        left = min(max(x + 2, area.left()), area.right() - width)
-        painter.drawText(QRectF(left, area.top() + 1, width, 14),
-                         Qt.AlignmentFlag.AlignLeft, text)
+        font = painter.font()
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QPen(self.palette().text().color(), 1))
+        painter.drawText(QRectF(x - 10, area.bottom() + 1, 20, 12),
+                         Qt.AlignmentFlag.AlignCenter, self.round_labels()[index])
+        font.setBold(False)
+        painter.setFont(font)
 
     def _draw_curve(self, painter: QPainter, area: QRectF, key: str, colour: QColor) -> None:
         painter.setPen(QPen(colour, 2))
@@ -109,9 +118,13 @@ class MetricsPlot(QWidget):
 
     def _draw_legend(self, painter: QPainter, area: QRectF) -> None:
         names = metric_names()
-        x = area.left()
+        x, y = area.left(), area.bottom() + 16
         for key in METRICS:
             painter.setPen(QPen(COLOURS[key], 2))
-            painter.drawText(QRectF(x, area.bottom() + 16, 120, 16),
-                             Qt.AlignmentFlag.AlignLeft, names[key])
+            painter.drawText(QRectF(x, y, 120, 16), Qt.AlignmentFlag.AlignLeft, names[key])
             x += painter.fontMetrics().horizontalAdvance(names[key]) + 12
+        if self._best_index() is not None:  # the dashed line's key
+            painter.setPen(QPen(self.palette().text().color(), 1, Qt.PenStyle.DashLine))
+            painter.drawLine(QPointF(x, y + 2), QPointF(x, y + 13))
+            painter.drawText(QRectF(x + 4, y, 120, 16), Qt.AlignmentFlag.AlignLeft,
+                             tr("best"))

@@ -48,7 +48,7 @@ def test_two_rounds_then_screenshot_shows_dock_image_and_roads(labeled_dock, pro
     canvas = QgsMapCanvas()
     window.setCentralWidget(canvas)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, labeled_dock)
-    window.resize(1000, 1080)
+    window.resize(1000, 1400)  # the whole dock, results included
     window.show()
     # The width QGIS gives the dock when it first shows it.
     window.resizeDocks([labeled_dock], [DEFAULT_WIDTH_PX], Qt.Orientation.Horizontal)
