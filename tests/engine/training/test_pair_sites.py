@@ -114,3 +114,46 @@ def test_negative_redraw_avoids_the_pair_views():
     redraw = negative_redraw(reader(valid), sites, batch, CONFIG, rng)
     image, mask = redraw(0)
     assert image.shape == (1, 48, 48) and mask.all()
+
+
+def coordinate_image(rows: int, cols: int) -> np.ndarray:
+    """A raster whose pixels hold their own (row, col): equal values mean equal ground."""
+    r, c = np.mgrid[0:rows, 0:cols]
+    return np.stack([r, c]).astype(np.int64)
+
+
+def crop(array: np.ndarray, w: Window) -> np.ndarray:
+    return array[..., w.row_off:w.row_off + w.rows, w.col_off:w.col_off + w.cols]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_two_views_of_a_pair_cover_the_same_core_ground(seed):
+    from engine.pairs import core_offset
+
+    image = coordinate_image(192, 176)
+    pair = sites_for([np.ones((192, 176), bool)]).sample(np.random.default_rng(seed))
+    (ra, ca), (rb, cb) = core_offset(pair.core, pair.view_a), core_offset(pair.core, pair.view_b)
+    core_a = crop(image, pair.view_a)[:, ra:ra + 32, ca:ca + 32]
+    core_b = crop(image, pair.view_b)[:, rb:rb + 32, cb:cb + 32]
+    np.testing.assert_array_equal(core_a, core_b)
+    np.testing.assert_array_equal(core_a, crop(image, pair.core))
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_negative_region_overlaps_neither_view(seed):
+    from engine.pairs import windows_overlap
+
+    pair = sites_for([np.ones((192, 176), bool)]).sample(np.random.default_rng(seed))
+    assert pair.negative_source == pair.source
+    assert not windows_overlap(pair.negative, pair.view_a)
+    assert not windows_overlap(pair.negative, pair.view_b)
+    assert pair.negative.row_off + 48 <= 192 and pair.negative.col_off + 48 <= 176
+
+
+def test_the_negative_comes_from_another_raster_when_there_is_no_room_beside_the_views():
+    # 64 px cannot hold a 48 px view pair and a disjoint 48 px N; the 160 px raster can.
+    valid = [np.ones((64, 64), bool), np.ones((160, 160), bool)]
+    rng = np.random.default_rng(1)
+    pairs = [sites_for(valid).sample(rng) for _ in range(30)]
+    assert all(p.negative_source == 1 for p in pairs if p.source == 0)
+    assert any(p.source == 0 for p in pairs)

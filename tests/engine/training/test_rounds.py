@@ -338,3 +338,23 @@ def test_round_streams_spawned_from_one_seed_all_differ():
     assert len(set(draws)) == 3
     torch_seeds = {seeds.train_torch, seeds.pairs_torch, seeds.pseudo_torch}
     assert len(torch_seeds) == 3
+
+
+@pytest.mark.parametrize(("size_px", "branch_on"), [
+    (160, False),  # no room for a 96 px N beside the fast profile's 96 px views
+    (256, True),  # room for both
+])
+def test_a_small_raster_trains_and_turns_the_contrastive_branch_off_only_without_room(
+        tmp_path, scene_factory, size_px, branch_on):
+    from engine.config import profile_config
+
+    files = scene_factory(tmp_path / "scene", size_px=size_px)
+    config = profile_config("fast").updated({"max_rounds": 1, "steps_per_round": 2,
+                                             "val_tile_px": 48, "norm_sample_px": 5000})
+    sink = CollectingSink()
+    result = train(job_for(files, tmp_path / "m.pt"), config, device="cpu",
+                   reporter=Reporter(sink))
+    warned = any("no room for a 96 px contrastive view pair" in w["message"]
+                 for w in sink.of_kind("warning"))
+    assert warned is not branch_on
+    assert (result.rounds[0]["contrastive_weight"] > 0) is branch_on
