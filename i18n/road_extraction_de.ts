@@ -79,7 +79,7 @@
       <translation>Die Labels können nicht verschoben werden: {} existiert bereits; verschieben oder löschen Sie es zuerst.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_layers.py" line="128" />
+      <location filename="../plugin/dock/label_layers.py" line="132" />
       <source>Cannot open the layer {} of {}</source>
       <translation>Der Layer {} von {} kann nicht geöffnet werden</translation>
     </message>
@@ -424,6 +424,11 @@
       <translation>Straßenextraktion: Runde {} (abgebrochen)</translation>
     </message>
     <message>
+      <location filename="../plugin/dock/label_layers.py" line="53" />
+      <source>Road labels</source>
+      <translation>Straßen-Labels</translation>
+    </message>
+    <message>
       <location filename="../plugin/algorithms/train_model.py" line="77" />
       <source>Road labels (lines or polygons)</source>
       <translation>Straßen-Labels (Linien oder Polygone)</translation>
@@ -724,7 +729,7 @@
       <translation>full (GPU)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_layers.py" line="125" />
+      <location filename="../plugin/dock/label_layers.py" line="129" />
       <source>labeled areas</source>
       <translation>gelabelte Flächen</translation>
     </message>
@@ -754,12 +759,12 @@
       <translation>toleranter F1</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_layers.py" line="124" />
+      <location filename="../plugin/dock/label_layers.py" line="128" />
       <source>road centerlines</source>
       <translation>Straßenmittellinien</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_layers.py" line="124" />
+      <location filename="../plugin/dock/label_layers.py" line="128" />
       <source>road polygons</source>
       <translation>Straßenpolygone</translation>
     </message>

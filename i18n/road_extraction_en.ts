@@ -79,7 +79,7 @@
       <translation>Cannot move the labels: {} exist(s) already; move or delete it first.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_layers.py" line="128" />
+      <location filename="../plugin/dock/label_layers.py" line="132" />
       <source>Cannot open the layer {} of {}</source>
       <translation>Cannot open the layer {} of {}</translation>
     </message>
@@ -424,6 +424,11 @@
       <translation>Road extraction: round {} (cancelled)</translation>
     </message>
     <message>
+      <location filename="../plugin/dock/label_layers.py" line="53" />
+      <source>Road labels</source>
+      <translation>Road labels</translation>
+    </message>
+    <message>
       <location filename="../plugin/algorithms/train_model.py" line="77" />
       <source>Road labels (lines or polygons)</source>
       <translation>Road labels (lines or polygons)</translation>
@@ -724,7 +729,7 @@
       <translation>full (GPU)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_layers.py" line="125" />
+      <location filename="../plugin/dock/label_layers.py" line="129" />
       <source>labeled areas</source>
       <translation>labeled areas</translation>
     </message>
@@ -754,12 +759,12 @@
       <translation>relaxed F1</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_layers.py" line="124" />
+      <location filename="../plugin/dock/label_layers.py" line="128" />
       <source>road centerlines</source>
       <translation>road centerlines</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_layers.py" line="124" />
+      <location filename="../plugin/dock/label_layers.py" line="128" />
       <source>road polygons</source>
       <translation>road polygons</translation>
     </message>

@@ -22,13 +22,11 @@ from ..layer_tree import insert_expanded, show_expanded
 from ..qt_compat import FIELD_DOUBLE
 from .common import style_path, tr
 
-__all__ = ["GPKG_NAME", "GROUP_NAME", "LabelLayers", "ensure_label_layers",
+__all__ = ["GPKG_NAME", "LabelLayers", "ensure_label_layers", "group_name",
            "find_label_layers", "label_gpkg"]
 
 #: File of the labels inside the working folder.
 GPKG_NAME = "road_labels.gpkg"
-#: The layer-tree group holding the label layers (translated when shown).
-GROUP_NAME = "Road labels"
 #: (table name, geometry, style name) of each label layer.
 TABLES = (("road_centerlines", QgsWkbTypes.Type.LineString, "label_centerlines"),
           ("road_polygons", QgsWkbTypes.Type.Polygon, "label_polygons"),
@@ -47,6 +45,12 @@ class LabelLayers:
     def all(self) -> tuple[QgsVectorLayer, QgsVectorLayer, QgsVectorLayer]:
         """The layers in drawing order of the group (roads over areas)."""
         return self.centerlines, self.polygons, self.areas
+
+
+def group_name() -> str:
+    """The layer-tree group holding the label layers (a literal here, so that the
+    translation script finds it)."""
+    return tr("Road labels")
 
 
 def label_gpkg(folder: Path) -> Path:
@@ -102,9 +106,9 @@ def _add_to_group(project: QgsProject, layers: list[QgsVectorLayer]) -> None:
     """Put new label layers in the group "Road labels" (made with them, at the top) and
     show it expanded."""
     root = project.layerTreeRoot()
-    group = root.findGroup(tr(GROUP_NAME))
+    group = root.findGroup(group_name())
     if group is None:
-        group = QgsLayerTreeGroup(tr(GROUP_NAME))
+        group = QgsLayerTreeGroup(group_name())
         for layer in layers:
             group.addLayer(layer)
         insert_expanded(root, 0, group)

@@ -16,7 +16,7 @@ from .common import tr, work_folder
 from .dock_ui import DockUi
 from .label_counts import count_labels, round_blockers
 from .label_export import export_labels
-from .label_layers import GROUP_NAME, LabelLayers, ensure_label_layers, find_label_layers
+from .label_layers import LabelLayers, ensure_label_layers, find_label_layers, group_name
 from .label_location import labels_note, move_labels
 from .label_tools import AreaTool, enable_snapping, start_digitizing
 from .round_job import run_model_path
@@ -88,7 +88,7 @@ class LabelSession(QObject):
     @staticmethod
     def group_name() -> str:
         """The layer-tree group of the label layers."""
-        return tr(GROUP_NAME)
+        return group_name()
 
     # -- which layers -----------------------------------------------------------------
 
