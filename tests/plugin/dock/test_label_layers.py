@@ -31,3 +31,15 @@ def test_ensure_label_layers_twice_picks_the_existing_layers(project, raster, wo
     group = project.layerTreeRoot().findGroup("Road labels")
     assert sorted(child.layer().id() for child in group.findLayers()) == \
         sorted(layer.id() for layer in first.all())
+
+
+def test_the_label_group_is_named_in_the_users_language(project, raster, work_dir):
+    from road_extraction.plugin.i18n import install_translator, remove_translator
+
+    work_dir.mkdir(parents=True)
+    translator = install_translator("de")
+    try:
+        ensure_label_layers(work_dir, raster.crs(), road_width_m=6, project=project)
+    finally:
+        remove_translator(translator)
+    assert project.layerTreeRoot().findGroup("Straßen-Labels") is not None
