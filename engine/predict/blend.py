@@ -41,6 +41,9 @@ class RowBand:
         self._acc = np.zeros((rows, cols), np.float32)  # sum of weight * probability
         self._norm = np.zeros((rows, cols), np.float32)  # sum of weights
         self._valid = np.zeros((rows, cols), bool)  # input pixel holds data
+        # Buffer rows from here down hold nothing yet (all zero): over an empty area, where
+        # no window is added, finishing and sliding cost nothing.
+        self._filled_rows = 0
         self.top = top  # grid row of the buffer's first row
 
     @property
@@ -69,6 +72,7 @@ class RowBand:
         self._acc[:, cols] += prob * self.weights
         self._norm[:, cols] += self.weights
         self._valid[:, cols] |= valid
+        self._filled_rows = t
 
     def advance_to(self, row: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Hand back the finished rows above ``row`` and slide the buffer down to it.
@@ -97,6 +101,9 @@ class RowBand:
     def _finished(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
         """Blended probabilities and validity of buffer rows ``start:stop``."""
         width = self.layout.width
+        if start >= self._filled_rows:  # no window reached these rows: all invalid
+            return np.zeros((stop - start, width), np.float32), np.zeros((stop - start, width),
+                                                                        bool)
         norm = self._norm[start:stop, :width]
         with np.errstate(invalid="ignore", divide="ignore"):
             prob = np.where(norm > 0, self._acc[start:stop, :width] / norm, np.float32(0))
@@ -104,7 +111,9 @@ class RowBand:
 
     def _shift(self, n: int) -> None:
         """Drop the first ``n`` buffer rows and clear as many at the bottom."""
-        rows = self.buffer_rows
+        filled = self._filled_rows  # rows below are zero already: neither copied nor cleared
+        kept = max(filled - n, 0)
         for buffer, empty in ((self._acc, 0.0), (self._norm, 0.0), (self._valid, False)):
-            buffer[:rows - n] = buffer[n:]  # numpy copies overlapping slices safely
-            buffer[rows - n:] = empty
+            buffer[:kept] = buffer[n:n + kept]  # numpy copies overlapping slices safely
+            buffer[kept:filled] = empty
+        self._filled_rows = kept

@@ -36,6 +36,8 @@ def halve(rows: np.ndarray, nodata: float) -> np.ndarray:
         Integers are rounded to the nearest value.
     """
     n, w = rows.shape
+    if (rows == nodata).all():  # an empty area stays empty, without the averaging
+        return np.full(((n + 1) // 2, (w + 1) // 2), nodata, rows.dtype)
     padded = np.full((n + n % 2, w + w % 2), nodata, rows.dtype)
     padded[:n, :w] = rows
     blocks = padded.reshape(padded.shape[0] // 2, 2, padded.shape[1] // 2, 2)

@@ -71,6 +71,9 @@ def encode_rows(prob: np.ndarray, valid: np.ndarray, output_dtype: str) -> np.nd
     -------
     ndarray of uint8 or float32, shape (n, width)
     """
+    if not valid.any():  # an empty area: no arithmetic on its probabilities
+        return np.full(prob.shape, NODATA[output_dtype],
+                       np.uint8 if output_dtype == "byte" else np.float32)
     if output_dtype == "byte":
         out = np.rint(np.clip(prob, 0.0, 1.0) * BYTE_SCALE).astype(np.uint8)
     else:

@@ -63,3 +63,20 @@ def test_row_band_refuses_a_window_above_or_below_its_top():
     list(band.advance_to(48))
     with pytest.raises(BadInputError, match="cannot move the band up"):
         list(band.advance_to(0))
+
+
+def test_row_band_blends_again_after_an_empty_stretch():
+    layout = WindowLayout.for_grid(400, 64, tile_px=TILE, overlap=0.25)  # stride 48
+    band = RowBand(layout)
+    ones = np.ones((TILE, TILE), bool)
+    band.add(0, 0, np.full((TILE, TILE), 0.2, np.float32), ones)
+    rows = list(band.advance_to(240))  # windows at 48 ... 192 were empty
+    band.add(240, 0, np.full((TILE, TILE), 0.6, np.float32), ones)
+    rows += list(band.advance_to(288))
+    band.add(288, 0, np.full((TILE, TILE), 0.6, np.float32), ones)
+    rows += list(band.advance_to(400))
+    prob = np.concatenate([p for p, _ in rows])
+    valid = np.concatenate([v for _, v in rows])
+    assert valid[:64].all() and not valid[64:240].any() and valid[240:352].all()
+    np.testing.assert_allclose(prob[:64], 0.2, atol=1e-6)
+    np.testing.assert_allclose(prob[240:352], 0.6, atol=1e-6)  # nothing left from row 0

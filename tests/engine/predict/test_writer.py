@@ -95,3 +95,20 @@ def test_create_output_tags_the_raster_as_a_probability(tmp_path, output_dtype):
     ds = create_output(str(tmp_path / "p.tif"), info, output_dtype)
     assert ds.GetMetadataItem(PROBABILITY_TAG) == ("254" if output_dtype == "byte" else "1")
     ds = None
+
+
+@pytest.mark.parametrize("shape", [(4, 6), (5, 7)])  # even and odd sides
+def test_halve_of_an_empty_area_is_nodata_of_the_same_size(shape):
+    empty = np.full(shape, 255, np.uint8)
+    some = empty.copy()
+    some[0, 0] = 3
+    assert halve(empty, 255).shape == halve(some, 255).shape
+    assert (halve(empty, 255) == 255).all()
+
+
+def test_encode_rows_of_an_empty_area_is_nodata():
+    prob = np.full((2, 3), 0.7, np.float32)
+    valid = np.zeros((2, 3), bool)
+    assert (encode_rows(prob, valid, "byte") == 255).all()
+    assert encode_rows(prob, valid, "float32").dtype == np.float32
+    assert (encode_rows(prob, valid, "float32") == -1.0).all()
