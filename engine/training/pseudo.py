@@ -101,7 +101,9 @@ def pseudo_thresholds(model: torch.nn.Module, data: TrainingData, config: TrainC
 def _counts(labels: np.ndarray, truth: np.ndarray | None, cls: int) -> dict[str, int]:
     out = {"pseudo": int(np.count_nonzero(labels == cls))}
     if truth is not None:
-        out["right"] = int(np.count_nonzero((labels == cls) & (truth == cls)))
+        judged = (labels == cls) & (truth != IGNORE)  # where the reference says something
+        out["judged"] = int(np.count_nonzero(judged))
+        out["right"] = int(np.count_nonzero(judged & (truth == cls)))
         out["true"] = int(np.count_nonzero(truth == cls))
     return out
 
@@ -127,8 +129,8 @@ def pseudo_diagnostics(scores: list[TileScore], kept: list[TileScore],
         ``candidate_road_share`` and ``selected_road_share`` (mean predicted road share
         of the tiles), ``selected_road_tiles``, ``pseudo_road_px``,
         ``pseudo_background_px``; with a truth, ``road_precision``, ``road_recall``,
-        ``background_precision``, ``background_recall`` (recall over the truth pixels of
-        the rasters' unlabeled area).
+        ``background_precision``, ``background_recall`` (precision over the pseudo-labels
+        the truth covers, recall over the truth pixels of the rasters' unlabeled area).
     """
     def mean_share(tiles: list[TileScore]) -> float:
         return float(np.mean([t.road_share for t in tiles])) if tiles else float("nan")
@@ -137,7 +139,7 @@ def pseudo_diagnostics(scores: list[TileScore], kept: list[TileScore],
                            "selected_road_share": mean_share(kept),
                            "selected_road_tiles": sum(t.road_share > 0 for t in kept)}
     for name, cls in (("road", ROAD), ("background", BACKGROUND)):
-        totals = {"pseudo": 0, "right": 0, "true": 0}
+        totals = {"pseudo": 0, "judged": 0, "right": 0, "true": 0}
         judged = False
         for lab, ref in zip(pseudo, truth, strict=True):
             if lab is None:
@@ -147,8 +149,8 @@ def pseudo_diagnostics(scores: list[TileScore], kept: list[TileScore],
             judged |= ref is not None
         out[f"pseudo_{name}_px"] = totals["pseudo"]
         if judged:
-            out[f"{name}_precision"] = totals["right"] / totals["pseudo"] \
-                if totals["pseudo"] else float("nan")
+            out[f"{name}_precision"] = totals["right"] / totals["judged"] \
+                if totals["judged"] else float("nan")
             out[f"{name}_recall"] = totals["right"] / totals["true"] \
                 if totals["true"] else float("nan")
     return out

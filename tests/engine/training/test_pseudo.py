@@ -83,3 +83,8 @@ def test_pseudo_diagnostics_score_the_pseudo_labels_against_a_reference():
     assert out["selected_road_tiles"] == 1 and out["selected_road_share"] == 0.25
     without = pseudo_diagnostics([tile], [tile], [pseudo], [None])
     assert "road_precision" not in without  # no reference, no made-up score
+    partial = truth.copy()
+    partial[:, 2:] = IGNORE  # the reference covers two columns only
+    out = pseudo_diagnostics([tile], [tile], [pseudo], [partial])
+    assert out["road_precision"] == 1.0  # judged where the reference says something
+    assert out["background_precision"] == 1.0
