@@ -23,7 +23,7 @@ from typing import Any
 from .ablation_data import DataConfig, build_scenes, label_block
 from .grid import GridRun, run_grid
 
-__all__ = ["CONFIGS", "FRACTIONS", "bench_overrides", "run_one", "main"]
+__all__ = ["CONFIGS", "FRACTIONS", "bench_overrides", "variant_tag", "run_one", "main"]
 
 #: The configurations compared, as overrides of the engine's defaults.
 CONFIGS: dict[str, dict[str, Any]] = {
@@ -77,7 +77,7 @@ def run_one(root: Path, fraction: float, config_name: str, seed: int, *, steps: 
 
     data = data or DataConfig()
     scenes = build_scenes(root / "scenes", data)
-    name = _run_name(fraction, config_name, seed) + _tag(extra)
+    name = _run_name(fraction, config_name, seed) + variant_tag(extra)
     work = root / "work" / name
     labels = label_block(scenes, fraction, seed, work)
     config = profile_config("fast").updated(bench_overrides(steps, rounds))
@@ -120,7 +120,8 @@ def run_one(root: Path, fraction: float, config_name: str, seed: int, *, steps: 
     return record
 
 
-def _tag(extra: dict[str, Any] | None) -> str:
+def variant_tag(extra: dict[str, Any] | None) -> str:
+    """The suffix of a variant's run names: its overrides, flattened into a file name."""
     return "" if not extra else "_" + json.dumps(extra, sort_keys=True).translate(
         str.maketrans({c: "" for c in ' {}"'})).replace(":", "-").replace(",", "_")
 
@@ -131,7 +132,7 @@ def _grid(args: argparse.Namespace) -> list[tuple[float, str, int]]:
 
 
 def _child(args: argparse.Namespace, fraction: float, config: str, seed: int) -> GridRun:
-    name = _run_name(fraction, config, seed) + _tag(args.extra)
+    name = _run_name(fraction, config, seed) + variant_tag(args.extra)
     cmd = [sys.executable, "-m", "bench.ablation", "one", "--out", str(args.out),
            "--fraction", str(fraction), "--config", config, "--seed", str(seed),
            "--steps", str(args.steps), "--rounds", str(args.rounds),

@@ -27,7 +27,7 @@ import numpy as np
 import shapely
 from osgeo import gdal
 
-from .ablation import CONFIGS, bench_overrides
+from .ablation import CONFIGS, bench_overrides, variant_tag
 from .ablation_report import paired_interval
 from .grid import GridRun, run_grid
 
@@ -130,8 +130,8 @@ def prepare_site(site: Site, shared: Path, work: Path) -> dict[str, str]:
     return files
 
 
-def _run_name(site: str, config: str, seed: int) -> str:
-    return f"{site}_{config}_s{seed}"
+def _run_name(site: str, config: str, seed: int, extra: dict[str, Any] | None = None) -> str:
+    return f"{site}_{config}_s{seed}" + variant_tag(extra)
 
 
 def _road_shares(prob_path: Path, truth_path: str, threshold: float) -> tuple[float, float]:
@@ -143,7 +143,7 @@ def _road_shares(prob_path: Path, truth_path: str, threshold: float) -> tuple[fl
 
 
 def run_one(root: Path, shared: Path, site_name: str, config_name: str, seed: int, *,
-            steps: int, rounds: int) -> dict[str, Any]:
+            steps: int, rounds: int, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """Train one configuration on a site's labeled part, score its test part, write JSON."""
     from engine.config import profile_config
     from engine.evaluate import evaluate
@@ -152,12 +152,12 @@ def run_one(root: Path, shared: Path, site_name: str, config_name: str, seed: in
     from engine.training import TrainJob, train
 
     files = prepare_site(SITES[site_name], shared, root / "sites" / site_name)
-    name = _run_name(site_name, config_name, seed)
+    name = _run_name(site_name, config_name, seed, extra)
     work = root / "work" / name
     work.mkdir(parents=True, exist_ok=True)
     config = profile_config("fast").updated(bench_overrides(steps, rounds))
     config = config.updated({"val_tile_px": 96}).updated(CONFIGS[config_name])
-    config = config.updated({"seed": seed})
+    config = config.updated(extra or {}).updated({"seed": seed})
     job = TrainJob(images=(files["image"],), roads=files["roads"], aoi=files["aoi"],
                    unlabeled=tuple(json.loads(files["unlabeled"])), out=str(work / "model.pt"),
                    overwrite=True, diagnostic_truth={files["image"]: files["truth"]})
@@ -170,6 +170,7 @@ def run_one(root: Path, shared: Path, site_name: str, config_name: str, seed: in
     threshold = raster_threshold(str(prob))
     marked, true_share = _road_shares(prob, files["truth"], threshold)
     record = {"site": site_name, "config": config_name, "seed": seed, "steps": steps,
+              "extra": extra or {},
               "rounds": rounds, "best_round": result.best_round, "threshold": threshold,
               "scores": {k: float(scores[k]) for k in METRICS},
               "marked_road_share": marked, "true_road_share": true_share,
@@ -187,8 +188,10 @@ def run_one(root: Path, shared: Path, site_name: str, config_name: str, seed: in
     return record
 
 
-def _load(folder: Path) -> list[dict[str, Any]]:
-    return [json.loads(p.read_text()) for p in sorted((folder / "runs").glob("*.json"))]
+def _load(folder: Path, variant: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The run records of one variant (the defaults when ``variant`` is None)."""
+    runs = [json.loads(p.read_text()) for p in sorted((folder / "runs").glob("*.json"))]
+    return [r for r in runs if (r.get("extra") or {}) == (variant or {})]
 
 
 def summary(runs: list[dict[str, Any]]) -> str:
@@ -254,7 +257,8 @@ def plot_site(root: Path, runs: list[dict[str, Any]], site: str, path: Path) -> 
     for config in ("supervised", "full"):
         run = next(r for r in runs if r["site"] == site and r["config"] == config
                    and r["seed"] == seed)
-        prob = gdal.Open(str(root / "work" / _run_name(site, config, seed) / "prob.tif"))
+        name = _run_name(site, config, seed, run.get("extra"))
+        prob = gdal.Open(str(root / "work" / name / "prob.tif"))
         road = prob.ReadAsArray().astype(np.float32) / 254.0 >= run["threshold"]
         panels.append((road, f"{config}: IoU {run['scores']['iou']:.3f}, relaxed F1 "
                        f"{run['scores']['relaxed_f1']:.3f}", "gray_r"))
@@ -292,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--extra", type=json.loads, default=None,
+                        help="JSON overrides applied to every configuration (a variant)")
     args = parser.parse_args(argv)
     if args.threads <= 0:
         args.threads = max(1, (os.cpu_count() or 1) // args.jobs)
@@ -300,10 +306,10 @@ def main(argv: list[str] | None = None) -> int:
 
         torch.set_num_threads(args.threads)
         run_one(args.out, args.shared_data, args.site, args.config, args.seed,
-                steps=args.steps, rounds=args.rounds)
+                steps=args.steps, rounds=args.rounds, extra=args.extra)
         return 0
     if args.mode == "report":
-        runs = _load(args.runs)
+        runs = _load(args.runs, args.extra)
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "real_imagery.md").write_text(summary(runs))
         for site in sorted({r["site"] for r in runs}):
@@ -314,12 +320,15 @@ def main(argv: list[str] | None = None) -> int:
     for site in args.sites:
         for seed in args.seeds:
             for config in args.configs:
-                name = _run_name(site, config, seed)
-                grid.append(GridRun(name, args.out / "runs" / f"{name}.json", [
-                    sys.executable, "-m", "bench.real_imagery", "one", "--out", str(args.out),
-                    "--shared-data", str(args.shared_data), "--site", site, "--config",
-                    config, "--seed", str(seed), "--steps", str(args.steps), "--rounds",
-                    str(args.rounds), "--threads", str(args.threads)]))
+                name = _run_name(site, config, seed, args.extra)
+                command = [sys.executable, "-m", "bench.real_imagery", "one", "--out",
+                           str(args.out), "--shared-data", str(args.shared_data), "--site",
+                           site, "--config", config, "--seed", str(seed), "--steps",
+                           str(args.steps), "--rounds", str(args.rounds), "--threads",
+                           str(args.threads)]
+                if args.extra:
+                    command += ["--extra", json.dumps(args.extra)]
+                grid.append(GridRun(name, args.out / "runs" / f"{name}.json", command))
     print(f"{len(grid)} runs, {args.jobs} at once, {args.threads} torch thread(s) each",
           flush=True)
     for line in run_grid(grid, args.jobs):
