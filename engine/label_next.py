@@ -22,6 +22,7 @@ from .io.raster import RasterInfo, Window, read_info
 from .labels import LabelSources, rasterize_labels
 from .model_file import load_model
 from .normalization import BandStats
+from .predict.forward import cancel_checks
 from .pseudo_labels import candidate_tiles, score_tiles
 from .training.sources import RasterSource
 
@@ -74,7 +75,7 @@ def rank_tiles(model_path: str, image_path: str, *, tile_px: int = 256, top: int
     seed : int
         Seeds the contexts and the augmentation.
     reporter : Reporter, optional
-        Progress (stage "label next").
+        Progress (stage "label next"); its ``should_stop`` is polled before every layer.
 
     Returns
     -------
@@ -99,9 +100,12 @@ def rank_tiles(model_path: str, image_path: str, *, tile_px: int = 256, top: int
             reporter.check_cancelled()
             reporter.progress("label next", done, total)
 
-    scores = score_tiles(model, lambda _, w: source.read(w), [(0, w) for w in windows],
-                         pseudo, config.augment, device=dev, rng=np.random.default_rng(seed),
-                         generator=torch.Generator().manual_seed(seed), progress=progress)
+    # Cancel is also checked before every layer: a pass of a large network takes seconds.
+    with cancel_checks(model, reporter.check_cancelled if reporter is not None else None):
+        scores = score_tiles(model, lambda _, w: source.read(w), [(0, w) for w in windows],
+                             pseudo, config.augment, device=dev,
+                             rng=np.random.default_rng(seed),
+                             generator=torch.Generator().manual_seed(seed), progress=progress)
     ranked = sorted((s for s in scores if np.isfinite(s.disagreement)),
                     key=lambda s: -s.disagreement)
     return [(s.window, float(s.disagreement)) for s in ranked[:top]]

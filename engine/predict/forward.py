@@ -11,7 +11,7 @@ import torch
 from ..augment import D4, apply_d4, invert_d4
 from ..device import autocast
 
-__all__ = ["D4_ALL", "prepare_model", "forward_probability"]
+__all__ = ["D4_ALL", "prepare_model", "forward_probability", "cancel_checks"]
 
 #: The 8 symmetries of the square: quarter turns with and without a flip.
 D4_ALL: tuple[D4, ...] = tuple((k, flip) for flip in (False, True) for k in range(4))
@@ -64,14 +64,14 @@ def forward_probability(model: torch.nn.Module, batch: np.ndarray | torch.Tensor
     if device.type == "cuda":
         x = x.contiguous(memory_format=torch.channels_last)
     step = 1 if check_cancelled is not None and device.type == "cpu" else max(len(x), 1)
-    with torch.inference_mode(), _checking(model, check_cancelled):
+    with torch.inference_mode(), cancel_checks(model, check_cancelled):
         parts = [_averaged(model, x[i:i + step], amp, tta) for i in range(0, len(x), step)]
     prob = torch.cat(parts) if parts else torch.zeros(0, *x.shape[2:])
     return prob.cpu().numpy()
 
 
 @contextlib.contextmanager
-def _checking(model: torch.nn.Module, check: Callable[[], None] | None) -> Iterator[None]:
+def cancel_checks(model: torch.nn.Module, check: Callable[[], None] | None) -> Iterator[None]:
     """Call ``check`` before every module of ``model`` runs, while in the block.
 
     A forward pass of a large network on a CPU takes seconds; checking before each layer

@@ -9,6 +9,8 @@ import pytest
 from osgeo import ogr
 
 from engine.cli.main import main
+from engine.errors import CancelledError
+from engine.events import CollectingSink, Reporter
 from engine.io.raster import read_info
 from engine.label_next import context_px_for, rank_tiles
 from engine.labels import IGNORE, LabelSources, rasterize_labels
@@ -87,3 +89,14 @@ def test_cli_label_next_writes_ranked_tile_polygons(tmp_path, small_model, scene
     assert main(["label-next", "--model", str(small_model), "--image",
                  str(scene_files["image"]), "--out", str(out), "--tile", "32",
                  "--device", "cpu", "--progress", "none"]) != 0  # exists, no --overwrite
+
+
+def test_rank_tiles_checks_for_cancel_within_the_forward_passes(small_model, scene_files):
+    sink = CollectingSink()
+    polls: list[int] = []
+    reporter = Reporter(sink, should_stop=lambda: polls.append(1) or len(polls) > 20)
+    with pytest.raises(CancelledError):
+        rank_tiles(str(small_model), str(scene_files["image"]), tile_px=32, top=5,
+                   device="cpu", reporter=reporter)
+    done = [e["done"] for e in sink.of_kind("progress") if e["stage"] == "label next"]
+    assert not [d for d in done if d > 0]  # stopped inside the first pass, not after it
