@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import math
 import numbers
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -15,7 +14,7 @@ from osgeo import gdal, ogr, osr
 from engine.errors import BadInputError, VectorReadError
 from engine.io.atomic import atomic_output
 from engine.io.crs import spatial_reference
-from engine.io.paths import LAYER_OPTION, split_layer
+from engine.io.paths import LAYER_OPTION, check_input_file, split_layer
 
 __all__ = ["GEOMETRY_TYPES", "VectorLayer", "write_layers", "read_features", "list_fields",
            "spatial_layers", "width_or_default"]
@@ -163,8 +162,7 @@ def _feature(
 
 
 def _open_vector(path: str) -> gdal.Dataset:
-    if not (str(path).startswith("/vsi") or os.path.exists(path)):
-        raise VectorReadError(f"vector file {path} does not exist; check the path")
+    check_input_file(path, "vector file", error=VectorReadError)
     try:
         ds = gdal.OpenEx(str(path), gdal.OF_VECTOR | gdal.OF_READONLY)
     except RuntimeError as err:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,7 +14,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..errors import BadInputError, RasterReadError, VectorReadError
 from ..io.crs import metres_per_unit, metric_frame
-from ..io.paths import LAYER_OPTION, split_layer
+from ..io.paths import LAYER_OPTION, check_input_file, split_layer
 from ..io.probability import read_probability
 from ..io.raster import RasterInfo, Window, open_raster, read_info, read_valid_mask, read_window
 from ..io.vector import list_fields, read_features, spatial_layers, width_or_default
@@ -63,8 +62,7 @@ def classify_source(path: str, role: str) -> Source:
         several line layers and none named (their names are listed).
     """
     file, named = split_layer(path)
-    if not (file.startswith("/vsi") or os.path.exists(file)):
-        raise BadInputError(f"the {role} file {file} does not exist; check the path")
+    check_input_file(file, f"the {role} file")
     try:
         ds = gdal.OpenEx(file, gdal.OF_RASTER | gdal.OF_VECTOR | gdal.OF_READONLY)
     except RuntimeError as err:
