@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import count
 
 import networkx as nx
 import numpy as np
-import shapely
 from shapely.geometry import LineString
-from shapely.ops import substring
 from skimage.morphology import skeletonize
 
 from engine.errors import BadInputError
 from engine.vectorize.config import VectorizeConfig
-from engine.vectorize.polygons import pixel_to_map
+from engine.vectorize.edges import EdgeFinisher, LengthFunction, PendingEdge, rows_to_graph
 from engine.vectorize.skeleton import skeleton_graph
 from engine.vectorize.topology import (
     contract_chains,
@@ -27,13 +26,11 @@ from engine.vectorize.topology import (
 __all__ = [
     "Centerlines",
     "LengthFunction",
+    "clean_skeleton_graph",
     "mask_to_centerline_graph",
     "skeleton_to_centerline_graph",
     "graph_to_lines",
 ]
-
-#: Lengths in metres of LineStrings given in map coordinates, shape (n,).
-LengthFunction = Callable[[Sequence[LineString]], np.ndarray]
 
 # The direction of a dead end is measured over this many pixels of its edge.
 _TANGENT_PX = 10.0
@@ -130,38 +127,58 @@ def skeleton_to_centerline_graph(
     VectorizeConfig(spur_length_m=spur_length_m, gap_join_m=gap_join_m,
                     gap_angle_deg=gap_angle_deg, line_simplify_m=line_simplify_m)
     scale = _scale(pixel_size_m)
-    baseline = _TANGENT_PX * (scale[0] + scale[1]) / 2
-    graph = skeleton_graph(skeleton, scale_m=scale)
-    contract_chains(graph)
-    prune_spurs(graph, spur_length_m)
-    extend_ends(graph, mask, scale_m=scale, max_m=spur_length_m, baseline=baseline,
-                trim=_TRIM_PX * (scale[0] + scale[1]) / 2)
-    join_gaps(graph, gap=gap_join_m, angle_deg=gap_angle_deg, baseline=baseline)
-    drop_short_components(graph, spur_length_m)
+    graph = clean_skeleton_graph(skeleton, mask, scale_m=scale, spur_length_m=spur_length_m,
+                                 gap_join_m=gap_join_m, gap_angle_deg=gap_angle_deg)
     return _simple_graph(graph, geotransform, scale, line_simplify_m, metric_lengths)
 
 
-def _split(line: LineString, pieces: int) -> list[LineString]:
-    return [substring(line, i / pieces, (i + 1) / pieces, normalized=True)
-            for i in range(pieces)]
+def clean_skeleton_graph(skeleton: np.ndarray, mask: np.ndarray, *,
+                         scale_m: tuple[float, float], spur_length_m: float,
+                         gap_join_m: float, gap_angle_deg: float,
+                         origin_px: tuple[int, int] = (0, 0)) -> nx.MultiGraph:
+    """The skeleton's graph, cleaned: chains merged, spurs pruned, dead ends extended,
+    gaps joined, short pieces dropped (see :func:`mask_to_centerline_graph`).
+
+    Parameters
+    ----------
+    skeleton, mask : np.ndarray
+        Shape (H, W), bool: the skeleton of the road mask, and the mask.
+    scale_m : (float, float)
+        Pixel width and height in metres.
+    spur_length_m, gap_join_m, gap_angle_deg : float
+        As in :class:`VectorizeConfig`.
+    origin_px : (int, int)
+        (row, col) of the arrays' first pixel in the raster (when they are a block of it).
+
+    Returns
+    -------
+    nx.MultiGraph
+        Edges with ``coords`` (k, 2) float64 in metres on the raster's pixel grid (pixel
+        centre (row, col) at ``((col + 0.5) * sx, (row + 0.5) * sy)``), running from the
+        node ``start``.
+    """
+    baseline = _TANGENT_PX * (scale_m[0] + scale_m[1]) / 2
+    graph = skeleton_graph(skeleton, scale_m=scale_m, origin_px=origin_px)
+    contract_chains(graph)
+    prune_spurs(graph, spur_length_m)
+    extend_ends(graph, mask, scale_m=scale_m, max_m=spur_length_m, baseline=baseline,
+                trim=_TRIM_PX * (scale_m[0] + scale_m[1]) / 2, origin_px=origin_px)
+    join_gaps(graph, gap=gap_join_m, angle_deg=gap_angle_deg, baseline=baseline)
+    drop_short_components(graph, spur_length_m)
+    return graph
 
 
-def _without_multi_edges(graph: nx.MultiGraph, lines: np.ndarray) -> list[tuple]:
-    """(u, v, line) per edge; a parallel edge is cut in 2, a second self-loop in 3."""
+def _pending_edges(graph: nx.MultiGraph) -> list[PendingEdge]:
+    """Every edge, whole; a parallel edge in 2 pieces, a second self-loop in 3."""
     taken: set[tuple[int, int]] = set()
-    next_node = max(graph.nodes, default=-1) + 1
     edges = []
-    for (u, v, data), line in zip(graph.edges(data=True), lines, strict=True):
+    for u, v, data in graph.edges(data=True):
         start, end = (u, v) if data["start"] == u else (v, u)
         pair = (min(u, v), max(u, v))
-        if pair not in taken:
-            taken.add(pair)
-            edges.append((start, end, line))
-            continue
-        pieces = _split(line, 2 if u != v else 3)
-        nodes = [start, *range(next_node, next_node + len(pieces) - 1), end]
-        next_node += len(pieces) - 1
-        edges.extend(zip(nodes[:-1], nodes[1:], pieces, strict=True))
+        pieces = 1 if pair not in taken else (3 if u == v else 2)
+        taken.add(pair)
+        edges.append(PendingEdge(start, end, data["coords"], graph.degree(start),
+                                 graph.degree(end), pieces))
     return edges
 
 
@@ -169,27 +186,13 @@ def _simple_graph(graph: nx.MultiGraph, geotransform: Sequence[float],
                   scale: tuple[float, float], simplify_m: float,
                   metric_lengths: LengthFunction | None) -> nx.Graph:
     """The final nx.Graph: simplified edges in map coordinates with lengths in metres."""
-    result = nx.Graph()
     if graph.number_of_edges() == 0:
-        return result
-    coords = [data["coords"] for _, _, data in graph.edges(data=True)]
-    index = np.repeat(np.arange(len(coords)), [len(c) for c in coords])
-    lines = shapely.linestrings(np.concatenate(coords), indices=index)
-    if simplify_m > 0:
-        lines = shapely.simplify(lines, simplify_m, preserve_topology=False)
-    edges = _without_multi_edges(graph, lines)
-    lines_m = np.array([line for _, _, line in edges], dtype=object)
-    to_pixels = shapely.transform(lines_m, lambda xy: xy / np.asarray(scale))
-    lines_map = pixel_to_map(to_pixels, geotransform)
-    lengths = (shapely.length(lines_m) if metric_lengths is None
-               else np.asarray(metric_lengths(list(lines_map)), dtype=np.float64))
-    ids = {node: i for i, node in enumerate(sorted({n for u, v, _ in edges for n in (u, v)}))}
-    for (u, v, _), line, length in zip(edges, lines_map, lengths, strict=True):
-        xy = shapely.get_coordinates(line)
-        result.add_node(ids[u], xy=(float(xy[0, 0]), float(xy[0, 1])))
-        result.add_node(ids[v], xy=(float(xy[-1, 0]), float(xy[-1, 1])))
-        result.add_edge(ids[u], ids[v], geometry=line, length_m=float(length))
-    return result
+        return nx.Graph()
+    finisher = EdgeFinisher(geotransform, scale, simplify_m=simplify_m,
+                            metric_lengths=metric_lengths,
+                            ids=count(max(graph.nodes, default=-1) + 1))
+    result = rows_to_graph(finisher.finish(_pending_edges(graph)))
+    return nx.convert_node_labels_to_integers(result, ordering="sorted")
 
 
 def graph_to_lines(graph: nx.Graph) -> Centerlines:

@@ -7,7 +7,10 @@ from dataclasses import asdict, dataclass, fields
 
 from engine.errors import BadInputError
 
-__all__ = ["VectorizeConfig"]
+__all__ = ["VectorizeConfig", "MIN_BLOCK_PX"]
+
+#: Smallest block side (px) a VectorizeConfig accepts.
+MIN_BLOCK_PX = 16
 
 
 @dataclass(frozen=True)
@@ -35,8 +38,20 @@ class VectorizeConfig:
     gap_angle_deg: float = 35.0
     # Douglas-Peucker tolerance (m) of the centerlines; 0 keeps every skeleton pixel.
     line_simplify_m: float = 1.0
+    # The raster is vectorised by square blocks of this many pixels (the last ones may be
+    # smaller); memory follows (block_px + 2 halo)^2, not the raster's size.
+    block_px: int = 2048
+    # Each block is read with this margin (m) of its neighbours' pixels, so that the
+    # skeleton, spur pruning, end extension and gap joining near its edges see what the
+    # whole raster would show: it must exceed what they reach (about a road's half
+    # width + 2 x spur_length_m + gap_join_m).
+    halo_m: float = 64.0
 
     def __post_init__(self) -> None:
+        if isinstance(self.block_px, bool) or not isinstance(self.block_px, int) \
+                or self.block_px < MIN_BLOCK_PX:
+            raise BadInputError(
+                f"block_px must be a whole number >= {MIN_BLOCK_PX}; got {self.block_px!r}")
         for item in fields(self):
             value = getattr(self, item.name)
             if isinstance(value, bool) or not isinstance(value, int | float):
@@ -55,6 +70,13 @@ class VectorizeConfig:
     def to_dict(self) -> dict:
         """A JSON-ready dictionary of every field."""
         return asdict(self)
+
+    def halo_px(self, pixel_size_m: float) -> int:
+        """The margin of each block in pixels of ``pixel_size_m`` metres (the smaller side
+        of a pixel), at least one pixel."""
+        if not pixel_size_m > 0:
+            raise BadInputError(f"pixel_size_m must be > 0; got {pixel_size_m!r}")
+        return max(int(math.ceil(self.halo_m / pixel_size_m - 1e-9)), 1)
 
     @classmethod
     def from_dict(cls, data: dict) -> VectorizeConfig:

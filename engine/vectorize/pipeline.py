@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import asdict, dataclass
 from functools import partial
 
-import networkx as nx
-import numpy as np
-import shapely
-from skimage.morphology import skeletonize
-
 from engine.errors import BadInputError
 from engine.events import Reporter
+from engine.io.atomic import atomic_output
 from engine.io.crs import areas_m2, lengths_m, pixel_size_xy_m
+from engine.io.gdal_cache import limited_gdal_cache
 from engine.io.paths import check_outputs
-from engine.io.probability import read_probability
-from engine.io.raster import RasterInfo, read_info
-from engine.io.vector import VectorLayer, write_layers
-from engine.vectorize.centerlines import graph_to_lines, skeleton_to_centerline_graph
+from engine.io.raster import read_info
+from engine.io.vector_stream import GeoPackageStream
+from engine.vectorize.blockwise import BlockRun, run_blocks, scratch_path
 from engine.vectorize.config import VectorizeConfig
-from engine.vectorize.mask import area_px, road_mask
-from engine.vectorize.polygons import mask_to_polygons
+from engine.vectorize.edges import EdgeRows
+from engine.vectorize.mask_file import MaskFile, polygonize_file
+from engine.vectorize.polygons import pixel_to_map
 
 __all__ = ["ROADS_LAYER", "CENTERLINES_LAYER", "VectorizeResult", "vectorize_raster"]
 
@@ -30,7 +28,13 @@ logger = logging.getLogger(__name__)
 #: Names of the two layers of the output GeoPackage.
 ROADS_LAYER = "roads"
 CENTERLINES_LAYER = "centerlines"
-_STAGES = ("mask", "polygons", "skeleton", "graph", "writing")
+# Share of the progress bar given to the blocks (the polygons take the rest).
+_BLOCKS_SHARE = 3
+_LAYERS = {
+    ROADS_LAYER: ("Polygon", {"area_m2": "float"}),
+    CENTERLINES_LAYER: ("LineString", {"length_m": "float", "start_degree": "int",
+                                       "end_degree": "int"}),
+}
 
 
 @dataclass(frozen=True)
@@ -43,40 +47,26 @@ class VectorizeResult:
     centerline_count: int  # features of the centerlines layer (graph edges)
     centerline_length_m: float  # their total length
     node_count: int  # junctions and ends of the centerline graph
+    blocks: int = 1  # blocks of the raster
+    blocks_empty: int = 0  # of those, blocks without valid pixels (not vectorised)
 
     def to_dict(self) -> dict:
         """A JSON-ready dictionary of every field."""
         return asdict(self)
 
 
-def _check_paths(prob_path: str, out_path: str, overwrite: bool) -> None:
-    check_outputs({"out_path": out_path}, {"prob_path": prob_path}, overwrite=overwrite)
+class _Totals:
+    """Running sums of what has been written."""
 
+    def __init__(self) -> None:
+        self.area_m2 = 0.0
+        self.length_m = 0.0
+        self.nodes: set[int] = set()
 
-def _mask(info: RasterInfo, config: VectorizeConfig, pixel_area_m2: float) -> np.ndarray:
-    prob, valid = read_probability(info)
-    return road_mask(prob, valid, threshold=config.threshold,
-                     min_object_px=area_px(config.min_object_m2, pixel_area_m2),
-                     min_hole_px=area_px(config.min_hole_m2, pixel_area_m2))
-
-
-def _wkt(geometries: list) -> list[str]:
-    # -1: full precision (the default 6 decimals would be 0.1 m in degrees).
-    return [str(w) for w in shapely.to_wkt(np.asarray(geometries, dtype=object), -1)]
-
-
-def _layers(info: RasterInfo, polygons: list, graph: nx.Graph) -> list[VectorLayer]:
-    areas = areas_m2(polygons, crs_wkt=info.crs_wkt, bounds=info.bounds)
-    table = graph_to_lines(graph)
-    roads = VectorLayer(
-        ROADS_LAYER, "Polygon", info.crs_wkt, _wkt(polygons),
-        fields={"area_m2": [float(a) for a in areas]}, field_types={"area_m2": "float"})
-    lines = VectorLayer(
-        CENTERLINES_LAYER, "LineString", info.crs_wkt, _wkt(table.lines),
-        fields={"length_m": table.length_m, "start_degree": table.start_degree,
-                "end_degree": table.end_degree},
-        field_types={"length_m": "float", "start_degree": "int", "end_degree": "int"})
-    return [roads, lines]
+    def add_lines(self, rows: EdgeRows) -> None:
+        self.length_m += sum(rows.length_m)
+        self.nodes.update(rows.start_node)
+        self.nodes.update(rows.end_node)
 
 
 def vectorize_raster(
@@ -87,24 +77,34 @@ def vectorize_raster(
     reporter: Reporter | None = None,
     overwrite: bool = False,
 ) -> VectorizeResult:
-    """Turn a road probability raster into road polygons and centerlines.
+    """Turn a road probability raster into road polygons and centerlines, by blocks.
 
-    The raster is read whole (one Byte or float32 array, plus bool masks, of its size).
-    Lengths and areas are in metres, also on a geographic raster (measured in a local
-    azimuthal equidistant frame).
+    The raster is read by square blocks of ``config.block_px`` pixels, each with a margin
+    of ``config.halo_m`` (:mod:`engine.vectorize.blockwise`): the road mask (threshold,
+    small blobs and holes removed) of each block is written to a temporary mask file and
+    skeletonized; the parts of the cleaned centerline graph that the block owns are
+    joined to its neighbours' across the seams and written as soon as both ends of an
+    edge are final. The polygons come from GDAL's Polygonize over the mask file, which
+    holds only the polygons still open at the current row. So memory follows the block
+    size, not the raster's, and the result equals the whole-raster one (the seam test in
+    ``tests/engine/vectorize/test_seams.py`` says how closely). Blocks GDAL reports empty
+    (outside a VRT's sources, missing tiles of a sparse GeoTIFF such as ``predict``
+    writes) are not read. Lengths and areas are in metres, also on a geographic raster
+    (measured in a local azimuthal equidistant frame).
 
     Parameters
     ----------
     prob_path : str
         One band, Byte (probability x 254, 255 nodata; or a 0/1 mask) or Float32/Float64
-        in [0, 1] with its nodata: the output of ``predict``.
+        in [0, 1] with its nodata: the output of ``predict``, or a VRT of several.
     out_path : str
         The GeoPackage to write (atomically), with layers ``roads`` (Polygon, area_m2)
         and ``centerlines`` (LineString, length_m, start_degree, end_degree), in the
         raster's CRS; both exist, maybe empty.
     config : VectorizeConfig
     reporter : Reporter, optional
-        Receives a progress event per stage; its ``should_stop`` is polled between them.
+        Receives progress ("vectorize", step "blocks", then "polygons", then "done");
+        its ``should_stop`` is polled between blocks and while polygonizing.
     overwrite : bool
         Replace an existing ``out_path``.
 
@@ -124,37 +124,77 @@ def vectorize_raster(
     if not isinstance(config, VectorizeConfig):
         raise BadInputError(f"config must be a VectorizeConfig; got {type(config).__name__}")
     reporter = reporter or Reporter()
-    _check_paths(str(prob_path), str(out_path), overwrite)
+    check_outputs({"out_path": str(out_path)}, {"prob_path": str(prob_path)},
+                  overwrite=overwrite)
     info = read_info(str(prob_path))
     scale = pixel_size_xy_m(info.crs_wkt, info.geotransform, info.width, info.height)
+    totals = _Totals()
+    with limited_gdal_cache(), atomic_output(str(out_path), overwrite=overwrite,
+                                             suffix=".gpkg") as tmp:
+        mask_path = scratch_path(str(out_path), "mask.tif")
+        store_path = scratch_path(str(out_path), "polygons.gpkg")
+        stream = GeoPackageStream(tmp, info.crs_wkt, _LAYERS)
+        mask_file = MaskFile(mask_path, info.width, info.height)
+        try:
+            run = BlockRun(info, scale, config, metric_lengths=partial(
+                lengths_m, crs_wkt=info.crs_wkt, bounds=info.bounds))
 
-    def stage(index: int) -> None:
-        reporter.check_cancelled()
-        reporter.progress("vectorize", index, len(_STAGES), step=_STAGES[index])
+            def write_lines(rows: EdgeRows) -> None:
+                stream.add(CENTERLINES_LAYER, rows.lines, {
+                    "length_m": rows.length_m, "start_degree": rows.start_degree,
+                    "end_degree": rows.end_degree})
+                totals.add_lines(rows)
 
-    stage(0)
-    mask = _mask(info, config, scale[0] * scale[1])
-    stage(1)
-    polygons = mask_to_polygons(mask, info.geotransform,
-                                tolerance_px=config.polygon_simplify_m / (sum(scale) / 2))
-    stage(2)
-    skeleton = skeletonize(mask)
-    stage(3)
-    graph = skeleton_to_centerline_graph(
-        skeleton, mask, info.geotransform, pixel_size_m=scale,
-        spur_length_m=config.spur_length_m, gap_join_m=config.gap_join_m,
-        gap_angle_deg=config.gap_angle_deg, line_simplify_m=config.line_simplify_m,
-        metric_lengths=partial(lengths_m, crs_wkt=info.crs_wkt, bounds=info.bounds))
-    del skeleton, mask
-    stage(4)
-    layers = _layers(info, polygons, graph)
-    write_layers(str(out_path), layers, overwrite=overwrite)
-    reporter.progress("vectorize", len(_STAGES), len(_STAGES), step="done")
+            def block_progress(done: int, total: int) -> None:
+                reporter.progress("vectorize", _BLOCKS_SHARE * done,
+                                  (_BLOCKS_SHARE + 1) * total, step="blocks")
+
+            blocks = run_blocks(run, on_lines=write_lines, on_mask=mask_file.write,
+                                progress=block_progress, reporter=reporter)
+            mask_file.close()
+            _write_polygons(stream, mask_path, store_path, info, scale, config, totals,
+                            reporter, blocks.total)
+            stream.close()
+        finally:
+            stream.close()
+            mask_file.close()
+            for path in (mask_path, store_path):
+                _remove(path)
+    reporter.progress("vectorize", 1, 1, step="done")
     result = VectorizeResult(
-        path=str(out_path), polygon_count=len(polygons),
-        road_area_m2=float(sum(layers[0].fields["area_m2"])),
-        centerline_count=graph.number_of_edges(),
-        centerline_length_m=float(sum(layers[1].fields["length_m"])),
-        node_count=graph.number_of_nodes())
+        path=str(out_path), polygon_count=stream.counts[ROADS_LAYER],
+        road_area_m2=totals.area_m2, centerline_count=stream.counts[CENTERLINES_LAYER],
+        centerline_length_m=totals.length_m, node_count=len(totals.nodes),
+        blocks=blocks.total, blocks_empty=blocks.empty)
     logger.info("vectorized %s: %s", prob_path, result)
     return result
+
+
+def _write_polygons(stream: GeoPackageStream, mask_path: str, store_path: str, info,
+                    scale: tuple[float, float], config: VectorizeConfig, totals: _Totals,
+                    reporter: Reporter, blocks: int) -> None:
+    """Polygonize the mask file and write its polygons, in map coordinates, with areas."""
+    total = (_BLOCKS_SHARE + 1) * blocks
+
+    def progress(fraction: float) -> None:
+        done = _BLOCKS_SHARE * blocks + round(min(max(fraction, 0.0), 1.0) * blocks)
+        reporter.progress("vectorize", done, total, step="polygons")
+
+    progress(0.0)
+    for batch in polygonize_file(mask_path, store_path,
+                                 tolerance_px=config.polygon_simplify_m / (sum(scale) / 2),
+                                 should_stop=reporter.should_stop, progress=progress):
+        reporter.check_cancelled()
+        polygons = list(pixel_to_map(batch, info.geotransform))
+        areas = [float(a) for a in areas_m2(polygons, crs_wkt=info.crs_wkt,
+                                            bounds=info.bounds)]
+        stream.add(ROADS_LAYER, polygons, {"area_m2": areas})
+        totals.area_m2 += sum(areas)
+
+
+def _remove(path: str) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm", ".aux.xml"):
+        try:
+            os.remove(path + suffix)
+        except FileNotFoundError:
+            pass

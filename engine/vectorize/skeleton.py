@@ -161,7 +161,8 @@ def _add_chain_edges(graph: nx.MultiGraph, chains: _Chains, xy: np.ndarray,
             graph.add_edge(int(start), int(end), coords=coords, start=int(start))
 
 
-def skeleton_graph(skeleton: np.ndarray, *, scale_m: tuple[float, float]) -> nx.MultiGraph:
+def skeleton_graph(skeleton: np.ndarray, *, scale_m: tuple[float, float],
+                   origin_px: tuple[int, int] = (0, 0)) -> nx.MultiGraph:
     """The graph of a one-pixel-wide skeleton, in metres on the pixel grid.
 
     Parameters
@@ -171,6 +172,10 @@ def skeleton_graph(skeleton: np.ndarray, *, scale_m: tuple[float, float]) -> nx.
     scale_m : (float, float)
         Pixel width and height in metres: a pixel centre (row, col) is at
         ``((col + 0.5) * scale_m[0], (row + 0.5) * scale_m[1])``.
+    origin_px : (int, int)
+        (row, col) of the skeleton's first pixel in a larger grid (a block of a raster):
+        positions are those of that grid, computed from its pixel indices, so the same
+        pixel has the same position, to the bit, in every block that holds it.
 
     Returns
     -------
@@ -189,7 +194,8 @@ def skeleton_graph(skeleton: np.ndarray, *, scale_m: tuple[float, float]) -> nx.
     pixels = _Pixels(rows, cols, rows * width + cols, (height, width))
     a, b = _pixel_edges(pixels)
     degree = np.bincount(a, minlength=len(rows)) + np.bincount(b, minlength=len(rows))
-    xy = np.column_stack([(cols + 0.5) * scale_m[0], (rows + 0.5) * scale_m[1]])
+    xy = np.column_stack([(cols + origin_px[1] + 0.5) * scale_m[0],
+                          (rows + origin_px[0] + 0.5) * scale_m[1]])
     node = _node_ids(degree, a, b)
     positions = _node_positions(node, xy) if (node >= 0).any() else np.zeros((0, 2))
     graph.add_nodes_from((i, {"pos": p}) for i, p in enumerate(positions))

@@ -13,6 +13,7 @@ from scipy.spatial import cKDTree
 __all__ = [
     "DeadEnds",
     "edge_length",
+    "contract_node",
     "contract_chains",
     "prune_spurs",
     "end_directions",
@@ -40,19 +41,26 @@ def _coords_from(graph: nx.MultiGraph, u: int, v: int, key: int) -> np.ndarray:
     return data["coords"] if data["start"] == u else data["coords"][::-1]
 
 
+def contract_node(graph: nx.MultiGraph, v: int) -> tuple[int, int] | None:
+    """Merge the two edges of node ``v`` into one edge and remove ``v``, in place, when
+    ``v`` has degree 2 and no loop; return the merged edge's ends (a, b), else None."""
+    if graph.degree(v) != 2 or graph.has_edge(v, v):
+        return None
+    (_, a, k1), (_, b, k2) = graph.edges(v, keys=True)
+    first = _coords_from(graph, a, v, k1)
+    second = _coords_from(graph, v, b, k2)
+    graph.remove_node(v)
+    graph.add_edge(a, b, coords=np.vstack([first, second[1:]]), start=a)
+    return a, b
+
+
 def contract_chains(graph: nx.MultiGraph) -> None:
     """Merge the two edges of every degree-2 node into one edge, in place.
 
     A node whose only edge is a closed loop (a ring road) is kept.
     """
     for v in list(graph.nodes):
-        if graph.degree(v) != 2 or graph.has_edge(v, v):
-            continue
-        (_, a, k1), (_, b, k2) = graph.edges(v, keys=True)
-        first = _coords_from(graph, a, v, k1)
-        second = _coords_from(graph, v, b, k2)
-        graph.remove_node(v)
-        graph.add_edge(a, b, coords=np.vstack([first, second[1:]]), start=a)
+        contract_node(graph, v)
 
 
 def _single_edge(graph: nx.MultiGraph, u: int) -> tuple[int, int]:
@@ -120,15 +128,17 @@ def end_directions(graph: nx.MultiGraph, baseline: float, trim: float = 0.0) -> 
 
 
 def _walk(mask: np.ndarray, starts: np.ndarray, directions: np.ndarray,
-          scale_m: tuple[float, float], max_m: float) -> np.ndarray:
-    """How far (m) each start can go along its direction staying on the mask."""
+          scale_m: tuple[float, float], max_m: float,
+          origin_px: tuple[int, int] = (0, 0)) -> np.ndarray:
+    """How far (m) each start can go along its direction staying on the mask (whose first
+    pixel is at ``origin_px`` (row, col) of the grid the positions are on)."""
     step_m = _STEP_PX * min(scale_m)
     steps = np.arange(1, int(max_m / step_m) + 1) * step_m
     if len(steps) == 0:
         return np.zeros(len(starts))
     points = starts[:, None, :] + steps[None, :, None] * directions[:, None, :]
-    cols = np.floor(points[..., 0] / scale_m[0]).astype(np.int64)
-    rows = np.floor(points[..., 1] / scale_m[1]).astype(np.int64)
+    cols = np.floor(points[..., 0] / scale_m[0]).astype(np.int64) - origin_px[1]
+    rows = np.floor(points[..., 1] / scale_m[1]).astype(np.int64) - origin_px[0]
     inside = (rows >= 0) & (rows < mask.shape[0]) & (cols >= 0) & (cols < mask.shape[1])
     inside &= mask[rows.clip(0, mask.shape[0] - 1), cols.clip(0, mask.shape[1] - 1)]
     count = np.cumprod(inside, axis=1).sum(axis=1)
@@ -136,19 +146,21 @@ def _walk(mask: np.ndarray, starts: np.ndarray, directions: np.ndarray,
 
 
 def extend_ends(graph: nx.MultiGraph, mask: np.ndarray, *, scale_m: tuple[float, float],
-                max_m: float, baseline: float, trim: float) -> None:
+                max_m: float, baseline: float, trim: float,
+                origin_px: tuple[int, int] = (0, 0)) -> None:
     """Lengthen dead ends along their direction to the end of the mask, in place.
 
     A skeleton stops about half a road width before the road's end, often with a bend in
     its last pixels: the last ``trim`` of each dead end is cut, then the end is walked on
-    along its direction while on the mask, at most ``max_m``.
+    along its direction while on the mask, at most ``max_m``. ``origin_px`` is the (row,
+    col) of the mask's first pixel on the grid of the graph's positions.
     """
     ends = end_directions(graph, baseline, trim)
     if not ends.nodes:
         return
     reach = np.concatenate([
         _walk(mask, ends.positions[i:i + _EXTEND_BATCH], ends.directions[i:i + _EXTEND_BATCH],
-              scale_m, max_m)
+              scale_m, max_m, origin_px)
         for i in range(0, len(ends.nodes), _EXTEND_BATCH)
     ])
     for u, first, position, direction, distance in zip(
