@@ -74,9 +74,14 @@ def cell_road_mask(prob: np.ndarray, *, cell_px: int) -> np.ndarray:
     np.ndarray
         (H // cell_px * W // cell_px,) bool, row-major cell order.
     """
+    return _cell_means(prob, cell_px) >= 0.5
+
+
+def _cell_means(prob: np.ndarray, cell_px: int) -> np.ndarray:
+    """Mean probability of each whole cell, row-major."""
     rows, cols = prob.shape[0] // cell_px, prob.shape[1] // cell_px
     cells = np.asarray(prob[: rows * cell_px, : cols * cell_px], dtype=np.float64)
-    return cells.reshape(rows, cell_px, cols, cell_px).mean(axis=(1, 3)).ravel() >= 0.5
+    return cells.reshape(rows, cell_px, cols, cell_px).mean(axis=(1, 3)).ravel()
 
 
 def cell_classes(prob: np.ndarray, *, cell_px: int, road_threshold: float,
@@ -101,9 +106,7 @@ def cell_classes(prob: np.ndarray, *, cell_px: int, road_threshold: float,
     np.ndarray
         (H // cell_px * W // cell_px,) int8, row-major cell order.
     """
-    rows, cols = prob.shape[0] // cell_px, prob.shape[1] // cell_px
-    cells = np.asarray(prob[: rows * cell_px, : cols * cell_px], dtype=np.float64)
-    mean = cells.reshape(rows, cell_px, cols, cell_px).mean(axis=(1, 3)).ravel()
+    mean = _cell_means(prob, cell_px)
     return np.where(mean > road_threshold, 1, np.where(mean < background_threshold, -1, 0)
                     ).astype(np.int8)
 

@@ -18,8 +18,8 @@ from ..pseudo_labels import (
     calibrated_thresholds,
     candidate_tiles,
     score_tiles,
-    select_tiles,
 )
+from ..tile_selection import select_tiles
 from .inputs import TrainingData
 from .ranks import RoundSeeds
 from .validate import holdout_probabilities
@@ -52,7 +52,7 @@ def select_shared(scores: list[TileScore], *, config: PseudoLabelConfig, keep_fr
     scores : list of TileScore
         This process's scores.
     config : PseudoLabelConfig
-        The selection rules (:func:`engine.pseudo_labels.select_tiles`).
+        The selection rules (:func:`engine.tile_selection.select_tiles`).
     keep_fraction : float
         q of this round.
     dist : DistributedContext

@@ -23,15 +23,15 @@ from ..io.paths import refuse_inputs
 from ..model_file import load_model, read_model_file, save_model
 from ..models import RoadNet, build_model
 from ..normalization import BandStats
-from ..pseudo_labels import selection_change
 from ..threshold import DEFAULT_THRESHOLD
+from ..tile_selection import selection_change
 from .contrastive_setup import ContrastiveSetup, contrastive_setup
 from .crops import build_crop_pool
 from .inputs import TrainingData, TrainJob, prepare_training_data
 from .loop import RoundInputs, RoundStreams, train_round
 from .pseudo import pseudo_inputs, pseudo_only
 from .ranks import mean_over_ranks, round_seeds, sync_model, wrap_model
-from .validate import evaluate_holdout
+from .validate import round_verdict
 
 __all__ = ["TrainResult", "train", "rounds_dir"]
 
@@ -210,8 +210,8 @@ def _train_one_round(r: int, nets: _Nets, data: TrainingData, config: TrainConfi
     # Rank 0 validates every hold-out tile and sends the scores: the others hold the same
     # weights and would find the same numbers, but sending them makes the decisions that
     # follow (best round, stop) identical by construction rather than by float luck.
-    verdict = dist.broadcast_object(dist.run_on_main(lambda: _verdict(nets.model, data, config,
-                                                                      dev)))
+    verdict = dist.broadcast_object(dist.run_on_main(lambda: round_verdict(
+        nets.model, data, config, dev)))
     new_sel = pseudo.selected if pseudo is not None else set()
     change = selection_change(state.selected, new_sel)
     state.selected = new_sel
@@ -227,15 +227,6 @@ def _train_one_round(r: int, nets: _Nets, data: TrainingData, config: TrainConfi
             "selection_change": change if r > 1 else None,
             "pseudo_seconds": t_pseudo if pseudo is not None else 0.0,
             "seconds": time.monotonic() - t0, "device": str(dev)}
-
-
-def _verdict(model: RoadNet, data: TrainingData, config: TrainConfig,
-             dev: torch.device) -> dict[str, Any]:
-    """The hold-out's threshold and scores, as plain data (sent to every process)."""
-    found = evaluate_holdout(model, data.read, data.holdout, tile_px=config.predict_tile_px,
-                             device=dev, rule=config.threshold_rule, amp=config.mixed_precision)
-    return {"metrics": found.metrics, "threshold": found.threshold.to_dict(),
-            "metrics_at_default": found.metrics_at_default}
 
 
 def _save_round(r: int, entry: dict[str, Any], model: RoadNet, data: TrainingData,

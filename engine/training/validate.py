@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -15,8 +16,12 @@ from ..metrics import pixel_scores, relaxed_scores
 from ..threshold import DEFAULT_THRESHOLD, ThresholdChoice, calibrate_threshold
 from .holdout import HoldoutTile
 
+if TYPE_CHECKING:
+    from ..config import TrainConfig
+    from .inputs import TrainingData
+
 __all__ = ["predict_tile", "mosaic", "holdout_probabilities", "holdout_scores",
-           "HoldoutEvaluation", "evaluate_holdout"]
+           "HoldoutEvaluation", "evaluate_holdout", "round_verdict"]
 
 Reader = Callable[[int, Window], tuple[np.ndarray, np.ndarray]]
 
@@ -135,3 +140,20 @@ def evaluate_holdout(model: torch.nn.Module, read: Reader, holdout: list[Holdout
     choice = calibrate_threshold(prob, truth, valid, rule=rule, rho_px=RHO_PX)
     return HoldoutEvaluation(choice, _scores(prob, truth, valid, choice.value),
                              _scores(prob, truth, valid, DEFAULT_THRESHOLD), probs)
+
+
+def round_verdict(model: torch.nn.Module, data: TrainingData, config: TrainConfig,
+                  device: torch.device) -> dict[str, Any]:
+    """A round's threshold and scores on the hold-out, as plain data (sent to every process).
+
+    Returns
+    -------
+    dict
+        ``metrics`` (at the chosen threshold), ``threshold``
+        (:meth:`engine.threshold.ThresholdChoice.to_dict`), ``metrics_at_default`` (at 0.5).
+    """
+    found = evaluate_holdout(model, data.read, data.holdout, tile_px=config.predict_tile_px,
+                             device=device, rule=config.threshold_rule,
+                             amp=config.mixed_precision)
+    return {"metrics": found.metrics, "threshold": found.threshold.to_dict(),
+            "metrics_at_default": found.metrics_at_default}

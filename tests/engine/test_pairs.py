@@ -9,16 +9,6 @@ from engine.io.raster import Window
 from engine.pairs import core_offset, sample_view, windows_overlap
 
 
-def coordinate_image(rows: int, cols: int) -> np.ndarray:
-    """A raster whose pixels hold their own (row, col): equal values mean equal ground."""
-    r, c = np.mgrid[0:rows, 0:cols]
-    return np.stack([r, c]).astype(np.int64)
-
-
-def crop(array: np.ndarray, w: Window) -> np.ndarray:
-    return array[..., w.row_off:w.row_off + w.rows, w.col_off:w.col_off + w.cols]
-
-
 @pytest.mark.parametrize("seed", range(10))
 def test_sample_view_contains_core_and_stays_inside(seed):
     core = Window(10, 150, 32, 32)
