@@ -13,31 +13,28 @@ from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
 
 from engine.errors import BadInputError
+from engine.events import Reporter
 from engine.io.crs import lengths_m, pixel_size_xy_m
-from engine.io.raster import RasterInfo, read_info
+from engine.io.raster import read_info
 from engine.metrics import (
     apls_scores,
     centerline_scores,
     graph_lines,
     lines_to_graph,
-    pixel_scores,
-    relaxed_scores,
     transform_graph,
 )
+from engine.metrics.grid_inputs import grid_input
+from engine.metrics.grid_pass import GridResult, run_grid_pass
 from engine.metrics.sources import (
     Frame,
     Source,
-    burn_lines,
     classify_source,
-    clip_lines,
     layer_crs,
     lines_bounds,
     metre_frame,
     read_lines,
-    read_mask,
-    valid_area,
 )
-from engine.vectorize import VectorizeConfig, area_px, mask_to_centerline_graph, road_mask
+from engine.vectorize import VectorizeConfig
 
 from .threshold import DEFAULT_THRESHOLD, raster_threshold
 
@@ -51,16 +48,17 @@ METRIC_KEYS = ("precision", "recall", "f1", "iou", "relaxed_precision", "relaxed
 _SNAP_M = 1.0  # line ends this close (metres) to another line are joined in graphs
 _APLS_BUFFER_M = 4.0  # SpaceNet's snapping distance of APLS control nodes
 
-# What one input gives on the grid: road mask, valid mask (rows, cols) bool, and its lines
-# (None for a raster, whose centerlines come from its mask).
-_OnGrid = tuple[np.ndarray, np.ndarray, list[LineString] | None]
-
 
 def evaluate(pred_path: str, truth_path: str, *, rho_px: float = 3.0, buffer_m: float = 3.0,
              threshold: float | None = None, apls_node_spacing_m: float = 25.0,
-             truth_width_m: float = 6.0,
-             vectorize_config: VectorizeConfig | None = None) -> dict[str, float]:
+             truth_width_m: float = 6.0, vectorize_config: VectorizeConfig | None = None,
+             reporter: Reporter | None = None) -> dict[str, float]:
     """Pixel, relaxed, centerline (Wiedemann) and APLS scores of a road prediction.
+
+    Rasters are read by blocks (``vectorize_config.block_px``, with a margin), so memory
+    follows the block size and the road graphs, not the rasters: pixel and relaxed counts
+    add up over the blocks, and the centerline graphs of raster inputs are built block by
+    block as ``vectorize`` builds them (:mod:`engine.metrics.grid_pass`).
 
     Pixel and relaxed scores need a grid: the prediction raster's, else the truth raster's.
     A truth raster on another grid is warped onto it (nearest neighbour). Lines are
@@ -99,8 +97,11 @@ def evaluate(pred_path: str, truth_path: str, *, rho_px: float = 3.0, buffer_m: 
     truth_width_m : float
         Road width in metres of lines (truth or prediction) without a ``width``, > 0.
     vectorize_config : VectorizeConfig, optional
-        Clean-up and centerline options for masks (its ``threshold`` is not used:
+        Clean-up, centerline and block options for masks (its ``threshold`` is not used:
         ``threshold`` is); the defaults when omitted.
+    reporter : Reporter, optional
+        Receives progress ("evaluating" by blocks, then "apls"); its ``should_stop`` is
+        polled between blocks.
 
     Returns
     -------
@@ -121,27 +122,40 @@ def evaluate(pred_path: str, truth_path: str, *, rho_px: float = 3.0, buffer_m: 
         raise BadInputError("vectorize_config must be a VectorizeConfig; got "
                             f"{type(vectorize_config).__name__}")
     config = vectorize_config or VectorizeConfig()
+    reporter = reporter or Reporter()
     pred = classify_source(pred_path, "prediction")
     truth = classify_source(truth_path, "truth")
     if pred.kind == "lines" and truth.kind == "lines":
         scores = dict.fromkeys(METRIC_KEYS[:7], float("nan"))
         pred_graph, truth_graph = _line_graphs(pred, truth, truth_width_m)
     else:
-        grid = read_info(pred.path if pred.kind == "raster" else truth.path)
-        frame = metre_frame(grid.crs_wkt, grid.bounds)
-        pred_mask, pred_valid, pred_lines = _on_grid(pred, grid, frame, threshold, truth_width_m)
-        truth_mask, truth_valid, truth_lines = _on_grid(truth, grid, frame, threshold,
-                                                        truth_width_m)
-        valid = pred_valid & truth_valid
-        scores = _pixel(pred_mask, truth_mask, valid, rho_px)
-        area = valid_area(valid, grid) if pred_lines or truth_lines else None
-        pred_graph = _graph(pred_mask, valid, _within(pred_lines, area), grid, frame, config)
-        truth_graph = _graph(truth_mask, valid, _within(truth_lines, area), grid, frame, config)
+        scores, pred_graph, truth_graph = _on_grid(pred, truth, threshold, rho_px,
+                                                   truth_width_m, config, reporter)
     scores.update(centerline_scores(graph_lines(pred_graph), graph_lines(truth_graph),
                                     buffer_m=buffer_m).to_dict())
+    reporter.progress("apls", 0, 1)
     scores["apls"] = apls_scores(pred_graph, truth_graph, node_spacing_m=apls_node_spacing_m,
                                  buffer_m=_APLS_BUFFER_M).apls
+    reporter.progress("apls", 1, 1)
     return {key: float(scores[key]) for key in METRIC_KEYS}
+
+
+def _on_grid(pred: Source, truth: Source, threshold: float, rho_px: float, width_m: float,
+             config: VectorizeConfig,
+             reporter: Reporter) -> tuple[dict[str, float], nx.Graph, nx.Graph]:
+    """Pixel and relaxed scores and both graphs (metres) of inputs with a grid."""
+    grid = read_info(pred.path if pred.kind == "raster" else truth.path)
+    frame = metre_frame(grid.crs_wkt, grid.bounds)
+    scale = pixel_size_xy_m(grid.crs_wkt, grid.geotransform, grid.width, grid.height)
+    inputs = [grid_input(source, grid, frame, threshold=threshold, width_m=width_m)
+              for source in (pred, truth)]
+    result = run_grid_pass(*inputs, grid, rho_px=rho_px, scale_m=scale, config=config,
+                           metric_lengths=partial(lengths_m, crs_wkt=grid.crs_wkt,
+                                                  bounds=grid.bounds),
+                           reporter=reporter)
+    graphs = [_graph(result, getattr(result, f"{role}_graph"), source.lines, frame)
+              for role, source in zip(("pred", "truth"), inputs, strict=True)]
+    return _pixel(result), graphs[0], graphs[1]
 
 
 def _check_options(rho_px: float, buffer_m: float, threshold: float, apls_node_spacing_m: float,
@@ -165,19 +179,9 @@ def _is_number(value: object) -> bool:
             and math.isfinite(value))
 
 
-def _on_grid(source: Source, grid: RasterInfo, frame: Frame, threshold: float,
-             width_m: float) -> _OnGrid:
-    if source.kind == "raster":
-        return (*read_mask(source, grid, threshold), None)
-    lines, widths = read_lines(source, grid.crs_wkt, width_m)
-    mask = burn_lines(lines, widths, grid, frame)
-    return mask, np.ones(mask.shape, dtype=bool), clip_lines(lines, grid, source)
-
-
-def _pixel(pred: np.ndarray, truth: np.ndarray, valid: np.ndarray,
-           rho_px: float) -> dict[str, float]:
-    scores = pixel_scores(pred, truth, valid=valid).to_dict()
-    relaxed = relaxed_scores(pred, truth, rho_px=rho_px, valid=valid)
+def _pixel(result: GridResult) -> dict[str, float]:
+    scores = result.counts.scores().to_dict()
+    relaxed = result.counts.relaxed()
     scores.update(relaxed_precision=relaxed.precision, relaxed_recall=relaxed.recall,
                   relaxed_f1=relaxed.f1)
     return scores
@@ -205,19 +209,11 @@ def _line_graphs(pred: Source, truth: Source, width_m: float) -> tuple[nx.Graph,
     return _lines_graph(pred_lines, frame), _lines_graph(truth_lines, frame)
 
 
-def _graph(mask: np.ndarray, valid: np.ndarray, lines: list[LineString] | None,
-           grid: RasterInfo, frame: Frame, config: VectorizeConfig) -> nx.Graph:
-    """The centerline graph of the lines, else of the mask (within valid), in metres."""
+def _graph(result: GridResult, graph: nx.Graph | None, lines: list[LineString] | None,
+           frame: Frame) -> nx.Graph:
+    """The centerline graph of a raster input (from the pass), else of its lines within the
+    valid area, in metres."""
     if lines is not None:
-        return _lines_graph(lines, frame)
-    scale = pixel_size_xy_m(grid.crs_wkt, grid.geotransform, grid.width, grid.height)
-    pixel_area_m2 = scale[0] * scale[1]
-    clean = road_mask(mask.astype(np.float32), valid, threshold=0.5,
-                      min_object_px=area_px(config.min_object_m2, pixel_area_m2),
-                      min_hole_px=area_px(config.min_hole_m2, pixel_area_m2))
-    graph = mask_to_centerline_graph(
-        clean, grid.geotransform, pixel_size_m=scale, spur_length_m=config.spur_length_m,
-        gap_join_m=config.gap_join_m, gap_angle_deg=config.gap_angle_deg,
-        line_simplify_m=config.line_simplify_m,
-        metric_lengths=partial(lengths_m, crs_wkt=grid.crs_wkt, bounds=grid.bounds))
+        return _lines_graph(_within(lines, result.valid_area), frame)
+    assert graph is not None  # a raster input always has its builder's graph
     return transform_graph(graph, frame[0]) if frame else graph

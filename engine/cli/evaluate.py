@@ -28,6 +28,8 @@ def add_evaluate(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--threshold", type=float, default=None,
                    help="road probability cut (default: the model's threshold recorded in "
                    "the probability raster by predict; else 0.5)")
+    p.add_argument("--block", type=int, default=2048, metavar="PX",
+                   help="read rasters by square blocks of this many pixels (2048)")
     p.add_argument("--json", action="store_true", help="print the scores as one JSON object")
     add_common(p)
     return p
@@ -36,11 +38,11 @@ def add_evaluate(sub: Any) -> argparse.ArgumentParser:
 def run_evaluate(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     """Score a prediction against a reference and print the scores."""
     from ..evaluate import evaluate
+    from ..vectorize import VectorizeConfig
 
-    reporter.progress("evaluating", 0, 1)
     scores = evaluate(args.pred, args.truth, rho_px=args.rho, buffer_m=args.buffer_m,
-                      threshold=args.threshold)
-    reporter.progress("evaluating", 1, 1)
+                      threshold=args.threshold,
+                      vectorize_config=VectorizeConfig(block_px=args.block), reporter=reporter)
     clean = {k: (None if isinstance(v, float) and math.isnan(v) else v)
              for k, v in scores.items()}
     if args.json:

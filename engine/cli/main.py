@@ -17,8 +17,9 @@ from ..errors import EngineError
 from ..events import EventSink, JsonLinesSink, NullSink, Reporter, WarningLogHandler, WarningSink
 from .common import Command
 from .evaluate import add_evaluate, add_labels, run_evaluate, run_labels
+from .extract import add_extract, run_extract
 from .label_next import add_label_next, run_label_next
-from .roads import add_extract, add_predict, add_vectorize, run_extract, run_predict, run_vectorize
+from .roads import add_predict, add_vectorize, run_predict, run_vectorize
 from .synth import add_synth, run_synth
 from .train import add_info, add_train, run_info, run_train
 

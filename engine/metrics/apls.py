@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from itertools import count
 
 import networkx as nx
 import numpy as np
 import shapely
+from scipy import sparse
+from scipy.sparse import csgraph
 
 from ..errors import BadInputError
 from .graph import check_graph, split_edge
@@ -160,6 +163,40 @@ def _snap_points(graph: nx.Graph, points: list[tuple[float, float]],
     return out, snapped
 
 
+# Sources of one batch of shortest-path searches (bounds the distance matrix in memory).
+_SOURCES_PER_BATCH = 64
+# Edge weights are at least this (m): a sparse matrix would drop a weight of exactly 0.
+_MIN_WEIGHT_M = 1e-12
+
+
+def _distances(graph: nx.Graph, sources: list[int | None],
+               targets: list[int | None]) -> Iterator[np.ndarray]:
+    """Shortest-path lengths (``length_m``) from each source to each target, in batches of
+    rows: (batch, len(targets)) float64, inf where unreachable or for a None node.
+
+    scipy's Dijkstra (compiled) over a sparse matrix of the graph: one search per source,
+    each O(E log V).
+    """
+    index = {node: i for i, node in enumerate(graph.nodes)}
+    edges = [(index[u], index[v], max(float(w), _MIN_WEIGHT_M))
+             for u, v, w in graph.edges(data="length_m") if u != v]
+    n = len(index)
+    rows, cols, weights = (np.asarray(c) for c in zip(*edges, strict=True)) if edges else (
+        np.zeros(0, int), np.zeros(0, int), np.zeros(0))
+    matrix = sparse.csr_matrix((weights, (rows, cols)), shape=(n, n))
+    target_index = np.array([index.get(t, -1) if t is not None else -1 for t in targets])
+    has_target = target_index >= 0
+    for first in range(0, len(sources), _SOURCES_PER_BATCH):
+        batch = sources[first:first + _SOURCES_PER_BATCH]
+        out = np.full((len(batch), len(targets)), np.inf)
+        known = [i for i, node in enumerate(batch) if node is not None]
+        if known and n:
+            found = csgraph.dijkstra(matrix, directed=False,
+                                     indices=[index[batch[i]] for i in known])
+            out[np.ix_(known, np.flatnonzero(has_target))] = found[:, target_index[has_target]]
+        yield out
+
+
 def _one_way(reference: nx.Graph, other: nx.Graph, *, node_spacing_m: float, buffer_m: float,
              min_path_length_m: float, max_control_nodes: int) -> float:
     """1 - mean path-length difference of reference control-node pairs, mapped onto other."""
@@ -168,15 +205,16 @@ def _one_way(reference: nx.Graph, other: nx.Graph, *, node_spacing_m: float, buf
     points = [dense.nodes[n]["xy"] for n in controls]
     other_snapped, snapped = _snap_points(other, points, buffer_m)
     total, pairs = 0.0, 0
-    for source, source_other in zip(controls, snapped, strict=True):
-        lengths = nx.single_source_dijkstra_path_length(dense, source, weight="length_m")
-        lengths_other = {} if source_other is None else nx.single_source_dijkstra_path_length(
-            other_snapped, source_other, weight="length_m")
-        for target, target_other in zip(controls, snapped, strict=True):
-            length = lengths.get(target)
-            if target == source or length is None or length <= 0 or length < min_path_length_m:
-                continue
-            length_other = None if target_other is None else lengths_other.get(target_other)
-            total += 1.0 if length_other is None else min(1.0, abs(length - length_other) / length)
-            pairs += 1
+    first = 0
+    for lengths, lengths_other in zip(_distances(dense, controls, controls),
+                                      _distances(other_snapped, snapped, snapped), strict=True):
+        rows = np.arange(first, first + len(lengths))
+        counted = np.isfinite(lengths) & (lengths > 0) & (lengths >= min_path_length_m)
+        counted[np.arange(len(rows)), rows] = False  # a control node with itself
+        with np.errstate(invalid="ignore"):
+            terms = np.where(np.isfinite(lengths_other),
+                             np.minimum(1.0, np.abs(lengths - lengths_other) / lengths), 1.0)
+        total += float(terms[counted].sum())
+        pairs += int(counted.sum())
+        first += len(lengths)
     return 1.0 - total / pairs if pairs else 0.0

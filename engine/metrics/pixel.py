@@ -9,7 +9,7 @@ from scipy import ndimage
 
 from ..errors import BadInputError
 
-__all__ = ["PixelScores", "pixel_scores", "relaxed_scores"]
+__all__ = ["PixelScores", "PixelCounts", "pixel_scores", "relaxed_scores", "count_pixels"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,38 @@ class PixelScores:
     def to_dict(self) -> dict[str, float]:
         """Return the scores as a plain dict."""
         return asdict(self)
+
+
+@dataclass
+class PixelCounts:
+    """Pixel counts that add up over blocks, and the scores they give."""
+
+    tp: int = 0  # predicted road on true road
+    fp: int = 0  # predicted road elsewhere
+    fn: int = 0  # true road not predicted
+    relaxed_pred_hits: int = 0  # predicted road within rho of true road
+    relaxed_truth_hits: int = 0  # true road within rho of predicted road
+    pred: int = 0  # predicted road
+    truth: int = 0  # true road
+
+    def add(self, other: PixelCounts) -> None:
+        """Add another block's counts to these."""
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def scores(self) -> PixelScores:
+        """Pixel precision, recall, F1 and IoU."""
+        tp, fp, fn = float(self.tp), float(self.fp), float(self.fn)
+        precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
+        return PixelScores(precision, recall, _f1(precision, recall), _ratio(tp, tp + fp + fn))
+
+    def relaxed(self) -> PixelScores:
+        """Relaxed precision, recall, F1 and IoU (see :func:`relaxed_scores`)."""
+        precision = _ratio(float(self.relaxed_pred_hits), float(self.pred))
+        recall = _ratio(float(self.relaxed_truth_hits), float(self.truth))
+        iou = _ratio(float(self.relaxed_truth_hits),
+                     float(self.truth + self.pred - self.relaxed_pred_hits))
+        return PixelScores(precision, recall, _f1(precision, recall), iou)
 
 
 def _ratio(num: float, den: float) -> float:
@@ -45,6 +77,40 @@ def _check_masks(pred: np.ndarray, truth: np.ndarray, valid: np.ndarray | None) 
     if valid.shape != pred.shape:
         raise BadInputError(f"valid mask {valid.shape} must match prediction {pred.shape}")
     return valid.astype(bool)
+
+
+def count_pixels(pred: np.ndarray, truth: np.ndarray, *, rho_px: float,
+                 valid: np.ndarray | None = None,
+                 core: tuple[slice, slice] | None = None) -> PixelCounts:
+    """Pixel and relaxed counts over the ``core`` of the arrays (all of them when None).
+
+    The relaxed neighbourhoods are found over the whole arrays, so a block read with a
+    margin of at least ``rho_px`` pixels counts its core exactly as the whole raster would.
+
+    Parameters
+    ----------
+    pred, truth : ndarray of bool, shape (H, W)
+        Predicted and true road masks.
+    rho_px : float
+        Relaxed tolerance in pixels, >= 0.
+    valid : ndarray of bool, shape (H, W), optional
+        Pixels that count; all when omitted.
+    core : (slice, slice), optional
+        The pixels to count.
+    """
+    if rho_px < 0:
+        raise BadInputError(f"rho_px must be >= 0, got {rho_px}")
+    valid = _check_masks(pred, truth, valid)
+    p, t = pred.astype(bool) & valid, truth.astype(bool) & valid
+    near_truth, near_pred = _within(t, rho_px), _within(p, rho_px)
+    core = core or (slice(None), slice(None))
+    p, t, near_truth, near_pred = p[core], t[core], near_truth[core], near_pred[core]
+    return PixelCounts(
+        tp=int(np.count_nonzero(p & t)), fp=int(np.count_nonzero(p & ~t)),
+        fn=int(np.count_nonzero(~p & t)),
+        relaxed_pred_hits=int(np.count_nonzero(p & near_truth)),
+        relaxed_truth_hits=int(np.count_nonzero(t & near_pred)),
+        pred=int(np.count_nonzero(p)), truth=int(np.count_nonzero(t)))
 
 
 def pixel_scores(pred: np.ndarray, truth: np.ndarray, *,

@@ -1,4 +1,4 @@
-"""Evaluation inputs: rasters and road lines read onto one grid, and metric frames."""
+"""Evaluation inputs: what each file is, road lines reprojected and clipped, metric frames."""
 
 from __future__ import annotations
 
@@ -10,17 +10,15 @@ import numpy as np
 import shapely
 from osgeo import gdal, ogr, osr
 from shapely.geometry import LineString
-from shapely.geometry.base import BaseGeometry
 
-from ..errors import BadInputError, RasterReadError, VectorReadError
+from ..errors import BadInputError, VectorReadError
 from ..io.crs import metres_per_unit, metric_frame
 from ..io.paths import LAYER_OPTION, check_input_file, split_layer
-from ..io.probability import read_probability
-from ..io.raster import RasterInfo, Window, open_raster, read_info, read_valid_mask, read_window
+from ..io.raster import RasterInfo
 from ..io.vector import list_fields, read_features, spatial_layers, width_or_default
 
 __all__ = ["Frame", "Source", "classify_source", "layer_crs", "read_lines", "lines_bounds",
-           "metre_frame", "clip_lines", "burn_lines", "read_mask", "valid_area"]
+           "metre_frame", "clip_lines", "extent_text"]
 
 gdal.UseExceptions()
 ogr.UseExceptions()
@@ -28,8 +26,6 @@ osr.UseExceptions()
 
 logger = logging.getLogger(__name__)
 
-# Value of unlabelled / nodata pixels in a truth mask.
-_TRUTH_IGNORE = 255
 # Layer read from a vector file when present (the vectoriser's centerlines).
 _LINE_LAYER = "centerlines"
 # Per-line road width in metres, when the layer has this field (any case).
@@ -146,7 +142,8 @@ def metre_frame(crs_wkt: str, bounds: tuple[float, float, float, float]) -> Fram
     return through(to_local), through(from_local)
 
 
-def _extent_text(bounds: tuple[float, ...], crs_wkt: str) -> str:
+def extent_text(bounds: tuple[float, ...], crs_wkt: str) -> str:
+    """An extent and its CRS's name, for messages."""
     name = osr.SpatialReference(wkt=crs_wkt).GetName()
     return f"extent {', '.join(f'{v:.10g}' for v in bounds)} in {name}"
 
@@ -157,118 +154,9 @@ def clip_lines(lines: list[LineString], grid: RasterInfo, source: Source) -> lis
     clipped = shapely.get_parts(shapely.clip_by_rect(lines, *grid.bounds)) if lines else []
     kept = [part for part in clipped if part.geom_type == "LineString" and part.length > 0]
     if lines and not kept:
-        extent = _extent_text(lines_bounds(lines), grid.crs_wkt)
+        extent = extent_text(lines_bounds(lines), grid.crs_wkt)
         raise BadInputError(
             f"the {source.role} lines in {source.path} ({extent}) do not overlap the raster "
-            f"{grid.path} ({_extent_text(grid.bounds, grid.crs_wkt)}); check both files and "
+            f"{grid.path} ({extent_text(grid.bounds, grid.crs_wkt)}); check both files and "
             "their CRSs")
     return kept
-
-
-def valid_area(valid: np.ndarray, grid: RasterInfo) -> BaseGeometry | None:
-    """The footprint of the valid pixels (rows, cols) bool in map coordinates; None when
-    every pixel is valid."""
-    if valid.all():
-        return None
-    raster = gdal.GetDriverByName("MEM").Create("", grid.width, grid.height, 1, gdal.GDT_Byte)
-    raster.SetGeoTransform(grid.geotransform)
-    band = raster.GetRasterBand(1)
-    band.WriteArray(valid.astype(np.uint8))
-    source = ogr.GetDriverByName("Memory").CreateDataSource("")  # kept while layer is used
-    layer = source.CreateLayer("valid", None, ogr.wkbPolygon)
-    layer.CreateField(ogr.FieldDefn("value", ogr.OFTInteger))
-    gdal.Polygonize(band, band, layer, 0)  # the band as its own mask: valid pixels only
-    polygons = [shapely.from_wkb(bytes(f.GetGeometryRef().ExportToWkb())) for f in layer]
-    return shapely.unary_union(polygons)
-
-
-def burn_lines(lines: list[LineString], widths_m: list[float], grid: RasterInfo,
-               frame: Frame) -> np.ndarray:
-    """Road mask of lines buffered by half their width: (rows, cols) bool, True where a
-    pixel's centre is inside a buffer. Lines are in the grid's CRS."""
-    target = gdal.GetDriverByName("MEM").Create("", grid.width, grid.height, 1, gdal.GDT_Byte)
-    target.SetGeoTransform(grid.geotransform)
-    target.SetProjection(grid.crs_wkt)
-    if lines:
-        source = ogr.GetDriverByName("Memory").CreateDataSource("")
-        layer = source.CreateLayer("roads", target.GetSpatialRef(), ogr.wkbUnknown)
-        for line, width_m in zip(lines, widths_m, strict=True):
-            if frame is None:
-                polygon = line.buffer(width_m / 2)
-            else:
-                local = shapely.transform(line, frame[0]).buffer(width_m / 2)
-                polygon = shapely.transform(local, frame[1])
-            feature = ogr.Feature(layer.GetLayerDefn())
-            feature.SetGeometry(ogr.CreateGeometryFromWkb(polygon.wkb))
-            layer.CreateFeature(feature)
-        gdal.RasterizeLayer(target, [1], layer, burn_values=[1])
-    return target.GetRasterBand(1).ReadAsArray().astype(bool)
-
-
-def _same_grid(info: RasterInfo, grid: RasterInfo) -> bool:
-    srs = osr.SpatialReference(wkt=info.crs_wkt)
-    tolerance = 1e-6 * min(grid.pixel_size)
-    return bool(srs.IsSame(osr.SpatialReference(wkt=grid.crs_wkt))
-                and (info.width, info.height) == (grid.width, grid.height)
-                and np.allclose(info.geotransform, grid.geotransform, rtol=0, atol=tolerance))
-
-
-def _on_grid(source: Source, grid: RasterInfo) -> gdal.Dataset:
-    """The raster itself when on the grid, else warped onto it (nearest, 255 outside)."""
-    info = read_info(source.path)
-    if _same_grid(info, grid):
-        return open_raster(source.path)
-    src, dst = osr.SpatialReference(wkt=info.crs_wkt), osr.SpatialReference(wkt=grid.crs_wkt)
-    for srs in (src, dst):
-        srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    xmin, ymin, xmax, ymax = osr.CoordinateTransformation(src, dst).TransformBounds(
-        *info.bounds, 21)
-    gxmin, gymin, gxmax, gymax = grid.bounds
-    if xmin >= gxmax or xmax <= gxmin or ymin >= gymax or ymax <= gymin:
-        raise BadInputError(
-            f"the {source.role} raster {source.path} ({_extent_text(info.bounds, info.crs_wkt)}"
-            f") does not overlap {grid.path} ({_extent_text(grid.bounds, grid.crs_wkt)}); "
-            "check that both cover the same place and have the right CRS")
-    logger.info("warping %s onto the grid of %s", source.path, grid.path)
-    return gdal.Warp("", source.path, format="MEM", outputBounds=grid.bounds,
-                     width=grid.width, height=grid.height, dstSRS=grid.crs_wkt,
-                     resampleAlg="near", dstNodata=_TRUTH_IGNORE)
-
-
-def read_mask(source: Source, grid: RasterInfo,
-              threshold: float) -> tuple[np.ndarray, np.ndarray]:
-    """Road pixels and valid pixels of a one-band raster on the grid, each (rows, cols) bool.
-
-    A truth raster is a 0/1 mask (255 = nodata), warped onto the grid when needed. A
-    prediction is read on its own grid by :func:`engine.io.probability.read_probability`
-    (Byte probability x 254 with 255 nodata, Float in [0, 1], or a 0/1 mask).
-    """
-    if source.role != "truth":
-        return _read_prediction(source, threshold)
-    ds = _on_grid(source, grid)
-    if ds.RasterCount != 1:
-        raise RasterReadError(f"the {source.role} raster {source.path} has {ds.RasterCount} "
-                              "bands; give a one-band probability or 0/1 mask raster")
-    window = Window.whole(grid.width, grid.height)
-    data = read_window(ds, window)
-    valid = read_valid_mask(ds, window, data=data)
-    band = data[0]
-    valid &= band != _TRUTH_IGNORE
-    return _binary(band, valid, source), valid
-
-
-def _read_prediction(source: Source, threshold: float) -> tuple[np.ndarray, np.ndarray]:
-    """Road and valid pixels of a prediction raster, read on its own grid."""
-    prob, valid = read_probability(read_info(source.path))  # the prediction sets the grid
-    return (prob >= threshold) & valid, valid
-
-
-def _binary(band: np.ndarray, valid: np.ndarray, source: Source) -> np.ndarray:
-    values = np.unique(band[valid])
-    if not np.isin(values, (0, 1)).all():
-        shown = ", ".join(f"{v:g}" for v in values[:6])
-        raise RasterReadError(
-            f"the {source.role} raster {source.path} holds the values {shown}; give a 0/1 "
-            f"mask ({_TRUTH_IGNORE} = nodata) or a probability raster (Byte 0-254 or Float "
-            "in [0, 1])")
-    return (band == 1) & valid

@@ -225,3 +225,49 @@ class TestEvaluateRejects:
     def test_evaluate_rejects_bad_options(self, tmp_path, truth_tif, option, value):
         with pytest.raises(BadInputError, match=f"{option} must be"):
             evaluate(truth_tif, truth_tif, **{option: value})
+
+
+class TestEvaluateByBlocks:
+    """Scores from small blocks (many seams) equal those of one block over the whole grid."""
+
+    @pytest.fixture(scope="class")
+    def scene(self, tmp_path_factory):
+        from engine.synth import SceneConfig, generate_scene, write_scene
+        from engine.synth.noise import smooth_noise
+
+        folder = tmp_path_factory.mktemp("blocks")
+        rng = np.random.default_rng(1)
+        scene = generate_scene(SceneConfig(size_px=384, nodata_border_px=24), rng=rng)
+        files = write_scene(scene, folder)
+        noise = smooth_noise(scene.road_mask.shape, 6.0, rng=rng)
+        prob = np.round(np.clip(scene.road_mask * 0.7 + 0.1 + 0.2 * noise, 0, 1) * 254)
+        prob = np.roll(prob.astype(np.uint8), 2, axis=1)  # off by 1 m: not a perfect score
+        prob[~scene.valid_mask] = 255
+        pred = str(folder / "prob.tif")
+        write_raster(pred, prob, geotransform=scene.geotransform, crs_wkt=scene.crs_wkt,
+                     nodata=255)
+        return pred, files
+
+    @pytest.mark.parametrize("truth", ["truth", "centerlines"])  # a mask, or lines
+    def test_evaluate_by_blocks_equals_the_whole_grid(self, scene, truth):
+        from engine.vectorize import VectorizeConfig
+
+        pred, files = scene
+        whole = evaluate(pred, str(files[truth]), vectorize_config=VectorizeConfig(
+            block_px=4096))
+        blocks = evaluate(pred, str(files[truth]), vectorize_config=VectorizeConfig(
+            block_px=64))
+        assert 0.3 < whole["apls"] < 1.0 and 0.3 < whole["iou"] < 1.0
+        assert blocks == pytest.approx(whole, abs=1e-9)
+
+    def test_evaluate_reports_progress_by_blocks(self, scene):
+        from engine.events import CollectingSink, Reporter
+        from engine.vectorize import VectorizeConfig
+
+        pred, files = scene
+        sink = CollectingSink()
+        evaluate(pred, str(files["truth"]), vectorize_config=VectorizeConfig(block_px=128),
+                 reporter=Reporter(sink=sink))
+        stages = [(e["stage"], e["done"], e["total"]) for e in sink.of_kind("progress")]
+        assert stages[:2] == [("evaluating", 0, 9), ("evaluating", 1, 9)]
+        assert ("evaluating", 9, 9) in stages and stages[-1] == ("apls", 1, 1)
