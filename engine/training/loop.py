@@ -20,6 +20,7 @@ from ..io.raster import Window
 from ..labels import IGNORE
 from ..losses.contrastive import update_ema_teacher
 from ..losses.supervised import supervised_loss
+from ..predict.forward import cancel_checks
 from .contrastive_step import ContrastiveOutcome, NegativeRule, contrastive_loss
 from .crops import CropPool
 from .pair_batch import PairBatch, draw_pair_batch, negative_redraw
@@ -162,9 +163,6 @@ def train_round(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs:
     """
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate,
                                   weight_decay=config.weight_decay)
-    use_contrast = (config.contrastive.enabled and config.contrastive.weight > 0
-                    and inputs.sites is not None and inputs.contrastive_scale > 0)
-    amp = config.mixed_precision
     dist = dist if dist is not None else DistributedContext()
     student = model.module if isinstance(model, DistributedDataParallel) else model
     model.train()
@@ -172,6 +170,37 @@ def train_round(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs:
         teacher.eval()
     sums = {"loss": 0.0, "loss_supervised": 0.0, "loss_contrastive": 0.0}
     counts = {"steps": 0, "anchors": 0, "anchors_used": 0}
+    # One process checks for cancel before every layer too, so that a step of seconds on a
+    # CPU does not delay it; several processes agree on it once a step (a process leaving
+    # alone mid-step would leave the others waiting in a collective).
+    with cancel_checks(student, None if dist.is_distributed else reporter.check_cancelled):
+        _steps(model, teacher, inputs, config, steps=steps, device=device, streams=streams,
+               reporter=reporter, stage=stage, first_round=first_round, dist=dist,
+               optimizer=optimizer, sums=sums, counts=counts)
+    use_contrast = _uses_contrast(config, inputs)
+    nan = float("nan")
+    return {"loss": sums["loss"] / steps, "loss_supervised": sums["loss_supervised"] / steps,
+            "loss_contrastive": sums["loss_contrastive"] / counts["steps"]
+            if counts["steps"] else nan,
+            "contrastive_step_share": counts["steps"] / steps if use_contrast else nan,
+            "contrastive_anchor_share": counts["anchors_used"] / counts["anchors"]
+            if counts["anchors"] else nan}
+
+
+def _uses_contrast(config: TrainConfig, inputs: RoundInputs) -> bool:
+    return (config.contrastive.enabled and config.contrastive.weight > 0
+            and inputs.sites is not None and inputs.contrastive_scale > 0)
+
+
+def _steps(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs: RoundInputs,
+           config: TrainConfig, *, steps: int, device: torch.device, streams: RoundStreams,
+           reporter: Reporter, stage: str, first_round: bool, dist: DistributedContext,
+           optimizer: torch.optim.Optimizer, sums: dict[str, float],
+           counts: dict[str, int]) -> None:
+    """The optimiser steps of a round; adds the losses and counts into ``sums``/``counts``."""
+    use_contrast = _uses_contrast(config, inputs)
+    amp = config.mixed_precision
+    student = model.module if isinstance(model, DistributedDataParallel) else model
     for step in range(steps):
         if dist.any_true(reporter.should_stop()):
             raise CancelledError("the run was cancelled")
@@ -214,10 +243,3 @@ def train_round(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs:
         reporter.progress(stage, step + 1, steps, loss=loss.item(),
                           loss_supervised=l_sup.item(), loss_contrastive=l_con,
                           hog_keep=hog_keep)
-    nan = float("nan")
-    return {"loss": sums["loss"] / steps, "loss_supervised": sums["loss_supervised"] / steps,
-            "loss_contrastive": sums["loss_contrastive"] / counts["steps"]
-            if counts["steps"] else nan,
-            "contrastive_step_share": counts["steps"] / steps if use_contrast else nan,
-            "contrastive_anchor_share": counts["anchors_used"] / counts["anchors"]
-            if counts["anchors"] else nan}

@@ -156,6 +156,14 @@ def pseudo_diagnostics(scores: list[TileScore], kept: list[TileScore],
     return out
 
 
+def _progress(reporter: Reporter, dist: DistributedContext, round_index: int, done: int,
+              total: int) -> None:
+    # One process stops at once on a cancel; several agree at the next training step.
+    if not dist.is_distributed:
+        reporter.check_cancelled()
+    reporter.progress(f"round {round_index + 1}: pseudo-labels", done, total)
+
+
 def pseudo_inputs(model: torch.nn.Module, data: TrainingData, config: TrainConfig,
                   round_index: int, device: torch.device, reporter: Reporter,
                   seeds: RoundSeeds, dist: DistributedContext, *,
@@ -186,8 +194,7 @@ def pseudo_inputs(model: torch.nn.Module, data: TrainingData, config: TrainConfi
                          generator=seeds.torch_generator("pseudo_torch"),
                          decision_threshold=decision_threshold,
                          shapes=[src.shape for src in data.sources],
-                         progress=lambda d, t: reporter.progress(
-                             f"round {round_index + 1}: pseudo-labels", d, t))
+                         progress=lambda d, t: _progress(reporter, dist, round_index, d, t))
     kept = select_shared(scores, config=cfg, keep_fraction=cfg.keep_fraction(round_index),
                          dist=dist)
     labels = [None if t is None else t.copy() for t in data.train_labels]

@@ -358,3 +358,15 @@ def test_a_small_raster_trains_and_turns_the_contrastive_branch_off_only_without
                  for w in sink.of_kind("warning"))
     assert warned is not branch_on
     assert (result.rounds[0]["contrastive_weight"] > 0) is branch_on
+
+
+def test_a_cancel_stops_training_within_a_step(tmp_path, scene_files, tiny_config):
+    # should_stop turns true at its second call: at the step's first layer, not a step later.
+    calls = []
+    sink = CollectingSink()
+    reporter = Reporter(sink, should_stop=lambda: calls.append(1) or len(calls) >= 2)
+    with pytest.raises(CancelledError):
+        train(job_for(scene_files, tmp_path / "m.pt"), tiny_config, device="cpu",
+              reporter=reporter)
+    assert not [e for e in sink.of_kind("progress") if e["stage"] == "round 1: training"]
+
