@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from dataclasses import dataclass
 
 import networkx as nx
@@ -18,7 +16,7 @@ from ..io.gdal_cache import limited_gdal_cache
 from ..io.raster import RasterInfo
 from ..vectorize import CenterlineBuilder, EdgeRows, VectorizeConfig, rows_to_graph
 from ..vectorize.edges import LengthFunction
-from ..vectorize.mask_file import MaskFile, polygonize_file
+from ..vectorize.polygon_stitch import PolygonStitcher
 from ..vectorize.polygons import pixel_to_map
 from .grid_inputs import GridInput
 from .pixel import PixelCounts, count_pixels
@@ -67,19 +65,22 @@ def run_grid_pass(pred: GridInput, truth: GridInput, info: RasterInfo, *, rho_px
     pixels), so the relaxed counts and the centerline graphs of raster inputs (road mask
     restricted to the pixels valid in both, cleaned and skeletonized as ``vectorize``
     does, :class:`~engine.vectorize.CenterlineBuilder`) equal those of the whole grid.
-    When a line input needs clipping, the pixels valid in both go to a temporary mask
-    file, polygonized at the end. Blocks that either input surely lacks are not read.
+    When a line input needs clipping, the pixels valid in both are polygonized by blocks
+    (:class:`~engine.vectorize.polygon_stitch.PolygonStitcher`). Blocks that either input
+    surely lacks are not read.
     """
     halo = max(config.halo_px(min(scale_m)), math.ceil(rho_px) + 1)
     grid = BlockGrid(info.height, info.width, config.block_px, halo)
     pred_builder, pred_graph = _builder(grid, info, scale_m, config, metric_lengths, pred)
     truth_builder, truth_graph = _builder(grid, info, scale_m, config, metric_lengths, truth)
     counts, empty, partial = PixelCounts(), 0, False
-    with tempfile.TemporaryDirectory(prefix="engine-evaluate-") as scratch, \
-            limited_gdal_cache():
-        valid_file = None
-        if pred.lines is not None or truth.lines is not None:
-            valid_file = MaskFile(os.path.join(scratch, "valid.tif"), info.width, info.height)
+    valid_parts: list = []
+    valid_polygons = None
+    if pred.lines is not None or truth.lines is not None:  # lines are clipped to valid pixels
+        valid_polygons = PolygonStitcher(grid, tolerance_px=0.0,
+                                         max_vertices=config.max_polygon_vertices,
+                                         emit=valid_parts.extend)
+    with limited_gdal_cache():
         reporter.progress("evaluating", 0, len(grid))
         for block in grid:
             reporter.check_cancelled()
@@ -92,6 +93,7 @@ def run_grid_pass(pred: GridInput, truth: GridInput, info: RasterInfo, *, rho_px
                     road_valid = (p_road, t_road, valid)
                 pred.release()
                 truth.release()
+            core_valid = None
             if road_valid is None:
                 empty += 1
                 partial = True
@@ -105,28 +107,18 @@ def run_grid_pass(pred: GridInput, truth: GridInput, info: RasterInfo, *, rho_px
                 for builder, road in ((pred_builder, p_road), (truth_builder, t_road)):
                     if builder is not None:
                         builder.add(block, (road & valid).astype(np.float32), valid, 0.5)
-                partial = partial or not valid[core].all()
-                if valid_file is not None and valid[core].any():
-                    valid_file.write(np.ascontiguousarray(valid[core]), block.core)
+                core_valid = valid[core]
+                partial = partial or not core_valid.all()
+            if valid_polygons is not None:
+                valid_polygons.add_block(block, core_valid)
             reporter.progress("evaluating", block.index + 1, len(grid))
         for builder in (pred_builder, truth_builder):
             if builder is not None:
                 builder.finish()
-        area = None
-        if valid_file is not None:
-            valid_file.close()
-            if partial:
-                area = _valid_area(valid_file.path, os.path.join(scratch, "valid.gpkg"), info,
-                                   reporter)
+    area = None
+    if valid_polygons is not None and partial:
+        valid_polygons.finish()
+        mapped = pixel_to_map(np.asarray(valid_parts, dtype=object), info.geotransform)
+        area = shapely.union_all(mapped) if len(mapped) else shapely.Polygon()
     return GridResult(counts, pred_graph.graph if pred_graph else None,
                       truth_graph.graph if truth_graph else None, area, len(grid), empty)
-
-
-def _valid_area(mask_path: str, store_path: str, info: RasterInfo,
-                reporter: Reporter) -> BaseGeometry:
-    """The union of the valid pixels' polygons, in map coordinates."""
-    polygons = []
-    for batch in polygonize_file(mask_path, store_path, tolerance_px=0.0,
-                                 should_stop=reporter.should_stop, progress=lambda _: None):
-        polygons.extend(pixel_to_map(batch, info.geotransform))
-    return shapely.union_all(polygons) if polygons else shapely.Polygon()

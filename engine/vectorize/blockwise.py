@@ -15,7 +15,6 @@ from engine.io.blocks import Block, BlockGrid
 from engine.io.coverage import window_without_data
 from engine.io.probability import ProbabilityReader
 from engine.io.raster import RasterInfo
-from engine.io.windows import Window
 from engine.vectorize.config import VectorizeConfig
 from engine.vectorize.edges import EdgeFinisher, EdgeRows, LengthFunction
 from engine.vectorize.mask import area_px, road_mask
@@ -111,14 +110,14 @@ class BlockCounts:
 
 
 def run_blocks(run: BlockRun, *, on_lines: Callable[[EdgeRows], None],
-               on_mask: Callable[[np.ndarray, Window], None],
+               on_mask: Callable[[Block, np.ndarray | None], None],
                progress: Callable[[int, int], None], reporter: Reporter) -> BlockCounts:
     """Vectorise a probability raster block by block.
 
     Each block's read window is read (unless GDAL tells it holds no data:
     :func:`engine.io.coverage.window_without_data`), thresholded at
-    ``run.config.threshold`` and cleaned; its core's mask goes to ``on_mask`` (when it
-    holds road) and its finished centerline edges to ``on_lines``. ``progress(done,
+    ``run.config.threshold`` and cleaned; the block and its core's mask (None without
+    data) go to ``on_mask``, and its finished centerline edges to ``on_lines``. ``progress(done,
     total)`` is called with the blocks done, and cancel checked before each block.
 
     Returns
@@ -134,20 +133,18 @@ def run_blocks(run: BlockRun, *, on_lines: Callable[[EdgeRows], None],
     progress(0, len(grid))
     for block in grid:
         reporter.check_cancelled()
-        if window_without_data(reader.dataset, block.read, nodata_overviews=reader.tagged):
-            builder.skip(block)
-            empty += 1
-        else:
+        core = None
+        if not window_without_data(reader.dataset, block.read,
+                                   nodata_overviews=reader.tagged):
             prob, valid = reader.read(block.read)
             reader.release()
-            if not valid.any():
-                builder.skip(block)
-                empty += 1
-            else:
+            if valid.any():
                 core = builder.add(block, prob, valid, config.threshold)[block.core_in_read]
-                if core.any():
-                    on_mask(np.ascontiguousarray(core), block.core)
             del prob, valid
+        if core is None:
+            builder.skip(block)
+            empty += 1
+        on_mask(block, core)
         progress(block.index + 1, len(grid))
     builder.finish()
     return BlockCounts(len(grid), empty)

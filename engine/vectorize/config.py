@@ -46,12 +46,21 @@ class VectorizeConfig:
     # whole raster would show: it must exceed what they reach (about a road's half
     # width + 2 x spur_length_m + gap_join_m).
     halo_m: float = 64.0
+    # A road region whose outline (before simplification) would exceed this many vertices
+    # -- a connected network spanning many blocks -- is written as one polygon per block
+    # rather than joined into one: such a polygon is held, unioned and simplified whole,
+    # at about 1 KB a vertex, and is unwieldy in a GIS anyway.
+    max_polygon_vertices: int = 200_000
 
     def __post_init__(self) -> None:
         if isinstance(self.block_px, bool) or not isinstance(self.block_px, int) \
                 or self.block_px < MIN_BLOCK_PX:
             raise BadInputError(
                 f"block_px must be a whole number >= {MIN_BLOCK_PX}; got {self.block_px!r}")
+        vertices = self.max_polygon_vertices
+        if isinstance(vertices, bool) or not isinstance(vertices, int) or vertices < 4:
+            raise BadInputError(
+                f"max_polygon_vertices must be a whole number >= 4; got {vertices!r}")
         for item in fields(self):
             value = getattr(self, item.name)
             if isinstance(value, bool) or not isinstance(value, int | float):

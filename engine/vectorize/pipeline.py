@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import asdict, dataclass
 from functools import partial
+
+import numpy as np
 
 from engine.errors import BadInputError
 from engine.events import Reporter
@@ -15,10 +16,10 @@ from engine.io.gdal_cache import limited_gdal_cache
 from engine.io.paths import check_outputs
 from engine.io.raster import read_info
 from engine.io.vector_stream import GeoPackageStream
-from engine.vectorize.blockwise import BlockRun, run_blocks, scratch_path
+from engine.vectorize.blockwise import BlockRun, block_grid, run_blocks
 from engine.vectorize.config import VectorizeConfig
 from engine.vectorize.edges import EdgeRows
-from engine.vectorize.mask_file import MaskFile, polygonize_file
+from engine.vectorize.polygon_stitch import PolygonStitcher
 from engine.vectorize.polygons import pixel_to_map
 
 __all__ = ["ROADS_LAYER", "CENTERLINES_LAYER", "VectorizeResult", "vectorize_raster"]
@@ -28,8 +29,6 @@ logger = logging.getLogger(__name__)
 #: Names of the two layers of the output GeoPackage.
 ROADS_LAYER = "roads"
 CENTERLINES_LAYER = "centerlines"
-# Share of the progress bar given to the blocks (the polygons take the rest).
-_BLOCKS_SHARE = 3
 _LAYERS = {
     ROADS_LAYER: ("Polygon", {"area_m2": "float"}),
     CENTERLINES_LAYER: ("LineString", {"length_m": "float", "start_degree": "int",
@@ -80,17 +79,18 @@ def vectorize_raster(
     """Turn a road probability raster into road polygons and centerlines, by blocks.
 
     The raster is read by square blocks of ``config.block_px`` pixels, each with a margin
-    of ``config.halo_m`` (:mod:`engine.vectorize.blockwise`): the road mask (threshold,
-    small blobs and holes removed) of each block is written to a temporary mask file and
-    skeletonized; the parts of the cleaned centerline graph that the block owns are
-    joined to its neighbours' across the seams and written as soon as both ends of an
-    edge are final. The polygons come from GDAL's Polygonize over the mask file, which
-    holds only the polygons still open at the current row. So memory follows the block
-    size, not the raster's, and the result equals the whole-raster one (the seam test in
-    ``tests/engine/vectorize/test_seams.py`` says how closely). Blocks GDAL reports empty
-    (outside a VRT's sources, missing tiles of a sparse GeoTIFF such as ``predict``
-    writes) are not read. Lengths and areas are in metres, also on a geographic raster
-    (measured in a local azimuthal equidistant frame).
+    of ``config.halo_m`` (:mod:`engine.vectorize.blockwise`): each block's road mask
+    (threshold, small blobs and holes removed) is polygonized and skeletonized; the
+    polygons and the parts of the cleaned centerline graph that a block's core owns are
+    joined to its neighbours' across the seams
+    (:class:`~engine.vectorize.polygon_stitch.PolygonStitcher`,
+    :class:`~engine.vectorize.stitch.CenterlineStitcher`), and written as soon as no
+    later block can change them. So memory follows the block size (and the roads that
+    reach blocks not yet done), not the raster's size, and the result equals the
+    whole-raster one (``tests/engine/vectorize/test_seams.py``). Blocks GDAL reports
+    empty (outside a VRT's sources, tiles never written in a sparse GeoTIFF such as
+    ``predict`` writes) are not read. Lengths and areas are in metres, also on a
+    geographic raster (measured in a local azimuthal equidistant frame).
 
     Parameters
     ----------
@@ -103,8 +103,8 @@ def vectorize_raster(
         raster's CRS; both exist, maybe empty.
     config : VectorizeConfig
     reporter : Reporter, optional
-        Receives progress ("vectorize", step "blocks", then "polygons", then "done");
-        its ``should_stop`` is polled between blocks and while polygonizing.
+        Receives progress ("vectorize", by blocks); its ``should_stop`` is polled before
+        each block.
     overwrite : bool
         Replace an existing ``out_path``.
 
@@ -131,10 +131,7 @@ def vectorize_raster(
     totals = _Totals()
     with limited_gdal_cache(), atomic_output(str(out_path), overwrite=overwrite,
                                              suffix=".gpkg") as tmp:
-        mask_path = scratch_path(str(out_path), "mask.tif")
-        store_path = scratch_path(str(out_path), "polygons.gpkg")
         stream = GeoPackageStream(tmp, info.crs_wkt, _LAYERS)
-        mask_file = MaskFile(mask_path, info.width, info.height)
         try:
             run = BlockRun(info, scale, config, metric_lengths=partial(
                 lengths_m, crs_wkt=info.crs_wkt, bounds=info.bounds))
@@ -145,22 +142,27 @@ def vectorize_raster(
                     "end_degree": rows.end_degree})
                 totals.add_lines(rows)
 
-            def block_progress(done: int, total: int) -> None:
-                reporter.progress("vectorize", _BLOCKS_SHARE * done,
-                                  (_BLOCKS_SHARE + 1) * total, step="blocks")
+            def write_polygons(polygons: list) -> None:
+                mapped = list(pixel_to_map(np.asarray(polygons, dtype=object),
+                                           info.geotransform))
+                areas = [float(a) for a in areas_m2(mapped, crs_wkt=info.crs_wkt,
+                                                    bounds=info.bounds)]
+                stream.add(ROADS_LAYER, mapped, {"area_m2": areas})
+                totals.area_m2 += sum(areas)
 
-            blocks = run_blocks(run, on_lines=write_lines, on_mask=mask_file.write,
+            polygons = PolygonStitcher(
+                block_grid(info.height, info.width, scale, config),
+                tolerance_px=config.polygon_simplify_m / (sum(scale) / 2),
+                max_vertices=config.max_polygon_vertices, emit=write_polygons)
+
+            def block_progress(done: int, total: int) -> None:
+                reporter.progress("vectorize", done, total)
+
+            blocks = run_blocks(run, on_lines=write_lines, on_mask=polygons.add_block,
                                 progress=block_progress, reporter=reporter)
-            mask_file.close()
-            _write_polygons(stream, mask_path, store_path, info, scale, config, totals,
-                            reporter, blocks.total)
-            stream.close()
+            polygons.finish()
         finally:
             stream.close()
-            mask_file.close()
-            for path in (mask_path, store_path):
-                _remove(path)
-    reporter.progress("vectorize", 1, 1, step="done")
     result = VectorizeResult(
         path=str(out_path), polygon_count=stream.counts[ROADS_LAYER],
         road_area_m2=totals.area_m2, centerline_count=stream.counts[CENTERLINES_LAYER],
@@ -168,33 +170,3 @@ def vectorize_raster(
         blocks=blocks.total, blocks_empty=blocks.empty)
     logger.info("vectorized %s: %s", prob_path, result)
     return result
-
-
-def _write_polygons(stream: GeoPackageStream, mask_path: str, store_path: str, info,
-                    scale: tuple[float, float], config: VectorizeConfig, totals: _Totals,
-                    reporter: Reporter, blocks: int) -> None:
-    """Polygonize the mask file and write its polygons, in map coordinates, with areas."""
-    total = (_BLOCKS_SHARE + 1) * blocks
-
-    def progress(fraction: float) -> None:
-        done = _BLOCKS_SHARE * blocks + round(min(max(fraction, 0.0), 1.0) * blocks)
-        reporter.progress("vectorize", done, total, step="polygons")
-
-    progress(0.0)
-    for batch in polygonize_file(mask_path, store_path,
-                                 tolerance_px=config.polygon_simplify_m / (sum(scale) / 2),
-                                 should_stop=reporter.should_stop, progress=progress):
-        reporter.check_cancelled()
-        polygons = list(pixel_to_map(batch, info.geotransform))
-        areas = [float(a) for a in areas_m2(polygons, crs_wkt=info.crs_wkt,
-                                            bounds=info.bounds)]
-        stream.add(ROADS_LAYER, polygons, {"area_m2": areas})
-        totals.area_m2 += sum(areas)
-
-
-def _remove(path: str) -> None:
-    for suffix in ("", "-journal", "-wal", "-shm", ".aux.xml"):
-        try:
-            os.remove(path + suffix)
-        except FileNotFoundError:
-            pass

@@ -11,7 +11,7 @@ from shapely.geometry import Polygon
 
 from engine.errors import BadInputError
 
-__all__ = ["mask_to_polygons", "pixel_to_map"]
+__all__ = ["mask_to_polygons", "pixel_to_map", "polygonize_mask", "finish_polygons"]
 
 gdal.UseExceptions()
 ogr.UseExceptions()
@@ -42,8 +42,21 @@ def pixel_to_map(geometries: np.ndarray, geotransform: Sequence[float]) -> np.nd
     return shapely.transform(geometries, move)
 
 
-def _polygonize(mask: np.ndarray) -> list[Polygon]:
-    """Outlines of the 4-connected True regions, in pixel space."""
+def polygonize_mask(mask: np.ndarray, *, offset_px: tuple[int, int] = (0, 0)) -> list[Polygon]:
+    """Outlines of the 4-connected True regions of a bool mask, in pixel space.
+
+    Parameters
+    ----------
+    mask : np.ndarray
+        Shape (H, W), bool.
+    offset_px : (int, int)
+        (row, col) of the mask's first pixel in a larger grid: the outlines are placed
+        there (x = column, y = row, pixel corners at integers).
+
+    Returns
+    -------
+    list of shapely Polygon
+    """
     pixels = np.ascontiguousarray(mask).view(np.uint8)
     # OpenArray wraps the array's memory: no copy of the whole mask.
     source = gdal_array.OpenArray(pixels)
@@ -57,7 +70,28 @@ def _polygonize(mask: np.ndarray) -> list[Polygon]:
     finally:
         layer = band = None  # before their datasets, which are closed next
         store = source = None
-    return list(shapely.from_wkb(wkbs)) if wkbs else []
+    if not wkbs:
+        return []
+    polygons = shapely.from_wkb(wkbs)
+    if offset_px != (0, 0):
+        shift = np.array([offset_px[1], offset_px[0]], dtype=np.float64)
+        polygons = shapely.transform(polygons, lambda xy: xy + shift)
+    return list(polygons)
+
+
+def finish_polygons(polygons: Sequence[Polygon], tolerance_px: float) -> list[Polygon]:
+    """Outlines made ready to write: collinear vertices dropped, rings in a canonical order
+    (so that an outline joined from blocks simplifies exactly as the whole one), then
+    simplified (Douglas-Peucker, topology preserved; 0 keeps pixel edges); empty ones out.
+    """
+    if not len(polygons):
+        return []
+    # Dropping collinear vertices only (tolerance 0) cannot make an outline invalid.
+    array = shapely.normalize(shapely.simplify(np.asarray(polygons, dtype=object), 0.0,
+                                               preserve_topology=False))
+    if tolerance_px > 0:
+        array = shapely.simplify(array, tolerance_px, preserve_topology=True)
+    return [p for p in array if not p.is_empty]
 
 
 def mask_to_polygons(
@@ -93,8 +127,5 @@ def mask_to_polygons(
         raise BadInputError(f"tolerance_px must be >= 0; got {tolerance_px!r}")
     if not mask.any():
         return []
-    polygons = np.asarray(_polygonize(mask), dtype=object)
-    if tolerance_px > 0:
-        polygons = shapely.simplify(polygons, tolerance_px, preserve_topology=True)
-    polygons = pixel_to_map(polygons, geotransform)
-    return [p for p in polygons if not p.is_empty]
+    polygons = finish_polygons(polygonize_mask(mask), tolerance_px)
+    return list(pixel_to_map(np.asarray(polygons, dtype=object), geotransform))

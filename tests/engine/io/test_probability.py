@@ -76,3 +76,56 @@ class TestReadProbability:
         path = write_prob(np.array([[0.0, 200.0]], np.float32))
         with pytest.raises(BadInputError, match="must hold values in \\[0, 1\\].* 0 to 200"):
             read_probability(read_info(path))
+
+
+class TestProbabilityReader:
+    def test_probability_reader_windows_equal_the_whole(self, write_prob):
+        from engine.io.probability import ProbabilityReader
+        from engine.io.windows import Window
+
+        data = np.random.default_rng(0).integers(0, 256, (64, 80)).astype(np.uint8)
+        path = write_prob(data)
+        whole_prob, whole_valid = read_probability(read_info(path))
+        reader = ProbabilityReader(read_info(path))
+        prob, valid = reader.read(Window(10, 20, 30, 40))
+        np.testing.assert_array_equal(prob, whole_prob[10:40, 20:60])
+        np.testing.assert_array_equal(valid, whole_valid[10:40, 20:60])
+
+    def test_probability_reader_decides_mask_or_probability_on_the_whole_raster(
+            self, write_prob, monkeypatch):
+        # 0/1 everywhere but one 2 far away, in another scan block: a Byte probability,
+        # so a 1 is 1/254 in every window, also where the window holds only 0 and 1.
+        import engine.io.probability as module
+        from engine.io.probability import ProbabilityReader
+        from engine.io.windows import Window
+
+        monkeypatch.setattr(module, "_SCAN_BLOCK_PX", 16)
+        data = np.zeros((64, 64), np.uint8)
+        data[:8, :8] = 1
+        data[60, 60] = 2
+        reader = ProbabilityReader(read_info(write_prob(data)))
+        assert not reader.is_mask
+        prob, _ = reader.read(Window(0, 0, 8, 8))
+        assert prob.max() == pytest.approx(1 / 254)
+
+    def test_probability_reader_rejects_an_integer_raster_beyond_one_block(self, write_prob,
+                                                                        monkeypatch):
+        import engine.io.probability as module
+        from engine.io.probability import ProbabilityReader
+
+        monkeypatch.setattr(module, "_SCAN_BLOCK_PX", 16)
+        data = np.zeros((64, 64), np.uint16)
+        data[60, 60] = 7
+        with pytest.raises(BadInputError, match="values up to 7: an integer raster must be"):
+            ProbabilityReader(read_info(write_prob(data)))
+
+    def test_probability_reader_checks_floats_in_each_window(self, write_prob):
+        from engine.io.probability import ProbabilityReader
+        from engine.io.windows import Window
+
+        data = np.zeros((32, 32), np.float32)
+        data[30, 30] = 5.0
+        reader = ProbabilityReader(read_info(write_prob(data)))
+        reader.read(Window(0, 0, 16, 16))  # a window without the bad value reads fine
+        with pytest.raises(BadInputError, match=r"must hold values in \[0, 1\].* 0 to 5"):
+            reader.read(Window(16, 16, 16, 16))

@@ -57,3 +57,28 @@ def test_scores_reject_shape_mismatch(fn):
 def test_relaxed_scores_reject_negative_rho():
     with pytest.raises(BadInputError, match="rho_px must be >= 0"):
         relaxed_scores(np.zeros((3, 3), bool), np.zeros((3, 3), bool), rho_px=-1)
+
+
+class TestCountPixels:
+    def test_count_pixels_by_blocks_add_up_to_the_whole(self):
+        from engine.io.blocks import BlockGrid
+        from engine.metrics.pixel import PixelCounts, count_pixels
+
+        rng = np.random.default_rng(0)
+        pred, truth = rng.random((60, 70)) > 0.8, rng.random((60, 70)) > 0.8
+        valid = rng.random((60, 70)) > 0.1
+        total = PixelCounts()
+        for block in BlockGrid(60, 70, 16, 4):  # a margin of rho + 1
+            read = (slice(block.read.row_off, block.read.row_off + block.read.rows),
+                    slice(block.read.col_off, block.read.col_off + block.read.cols))
+            total.add(count_pixels(pred[read], truth[read], rho_px=3, valid=valid[read],
+                                   core=block.core_in_read))
+        assert total.scores() == pixel_scores(pred, truth, valid=valid)
+        assert total.relaxed() == relaxed_scores(pred, truth, rho_px=3, valid=valid)
+
+    def test_count_pixels_rho_not_negative(self):
+        from engine.metrics.pixel import count_pixels
+
+        mask = np.zeros((4, 4), bool)
+        with pytest.raises(BadInputError, match="rho_px must be >= 0, got -1"):
+            count_pixels(mask, mask, rho_px=-1)

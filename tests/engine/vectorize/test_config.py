@@ -46,3 +46,22 @@ class TestVectorizeConfig:
     def test_vectorize_config_from_dict_unknown_key(self):
         with pytest.raises(BadInputError, match="unknown vectorize option"):
             VectorizeConfig.from_dict({"treshold": 0.4})
+
+    @pytest.mark.parametrize("value", [8, 0, 2048.0, True])  # small, zero, float, bool
+    def test_vectorize_config_block_px_whole_and_large_enough(self, value):
+        with pytest.raises(BadInputError, match=f"block_px must be a whole number >= 16; "
+                           f"got {value!r}"):
+            VectorizeConfig(block_px=value)
+
+    @pytest.mark.parametrize("value", [3, 1.5])  # too few for a polygon, not whole
+    def test_vectorize_config_max_polygon_vertices(self, value):
+        with pytest.raises(BadInputError, match="max_polygon_vertices must be a whole number"):
+            VectorizeConfig(max_polygon_vertices=value)
+
+    @pytest.mark.parametrize(("pixel_m", "expected"), [(0.5, 128), (0.3, 214), (100.0, 1)])
+    def test_vectorize_config_halo_px(self, pixel_m, expected):
+        assert VectorizeConfig().halo_px(pixel_m) == expected
+
+    def test_vectorize_config_halo_px_needs_a_pixel_size(self):
+        with pytest.raises(BadInputError, match="pixel_size_m must be > 0; got 0"):
+            VectorizeConfig().halo_px(0)

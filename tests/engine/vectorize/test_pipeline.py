@@ -160,16 +160,12 @@ class TestVectorizeRaster:
         with pytest.raises(BadInputError, match="config must be a VectorizeConfig; got dict"):
             vectorize_raster(write_prob(plus_prob()), str(tmp_path / "r.gpkg"), {})
 
-    def test_vectorize_raster_progress_by_blocks_then_polygons(self, write_prob, tmp_path):
+    def test_vectorize_raster_progress_by_blocks(self, write_prob, tmp_path):
         sink = CollectingSink()
         vectorize_raster(write_prob(plus_prob()), str(tmp_path / "r.gpkg"),
                          VectorizeConfig(block_px=32), reporter=Reporter(sink=sink))
-        events = sink.of_kind("progress")
-        steps = [e["step"] for e in events]
-        assert steps[0] == "blocks" and steps.count("blocks") == 1 + 16  # 4 x 4 blocks
-        assert steps[-1] == "done" and "polygons" in steps
-        fractions = [e["fraction"] for e in events]
-        assert fractions == sorted(fractions) and fractions[-1] == 1.0
+        steps = [(e["stage"], e["done"], e["total"]) for e in sink.of_kind("progress")]
+        assert steps == [("vectorize", done, 16) for done in range(17)]  # 4 x 4 blocks
 
     def test_vectorize_raster_cancelled_writes_nothing(self, write_prob, tmp_path):
         out = tmp_path / "r.gpkg"
