@@ -24,7 +24,7 @@ _GDAL_TYPES = {"byte": gdal.GDT_Byte, "float32": gdal.GDT_Float32}
 
 def create_output(path: str, info: RasterInfo, output_dtype: str, *,
                   threshold: float | None = None) -> gdal.Dataset:
-    """Create a one-band tiled, DEFLATE-compressed GeoTIFF on the grid of ``info``.
+    """Create a one-band tiled, DEFLATE-compressed, sparse GeoTIFF on the grid of ``info``.
 
     Its overviews (factors 2, 4, ... down to about 256 px) are created empty, to be
     filled by :class:`RowWriter` along with the full resolution. ``threshold``, the
@@ -36,7 +36,9 @@ def create_output(path: str, info: RasterInfo, output_dtype: str, *,
     gdal.Dataset
         Open for writing; its band's nodata is :data:`engine.predict.config.NODATA`.
     """
-    options = gtiff_options(floating=output_dtype == "float32")
+    # Sparse: tiles that are all nodata (an empty area of a mosaic) are not written, so
+    # they take no disk and GDAL reports them empty to vectorize and evaluate.
+    options = [*gtiff_options(floating=output_dtype == "float32"), "SPARSE_OK=TRUE"]
     driver = gdal.GetDriverByName("GTiff")
     ds = driver.Create(path, info.width, info.height, 1, _GDAL_TYPES[output_dtype],
                        options=options)

@@ -112,3 +112,29 @@ def test_encode_rows_of_an_empty_area_is_nodata():
     assert (encode_rows(prob, valid, "byte") == 255).all()
     assert encode_rows(prob, valid, "float32").dtype == np.float32
     assert (encode_rows(prob, valid, "float32") == -1.0).all()
+
+
+def test_create_output_leaves_empty_tiles_unwritten(tmp_path):
+    # A mosaic's empty areas take no disk, and GDAL reports them empty to vectorize.
+    from engine.io.raster import RasterInfo
+    from engine.predict.writer import create_output
+
+    info = RasterInfo(path="in.tif", width=1024, height=768, band_count=3, dtype="uint8",
+                      geotransform=(500000.0, 0.5, 0.0, 5000000.0, 0.0, -0.5),
+                      crs_wkt="EPSG:32631", nodata=(0.0, 0.0, 0.0), is_geographic=False,
+                      pixel_size=(0.5, 0.5), pixel_size_m=0.5,
+                      bounds=(500000.0, 4999616.0, 500512.0, 5000000.0))
+    path = str(tmp_path / "prob.tif")
+    ds = create_output(path, info, "byte")
+    writer = RowWriter(ds, 255)
+    rows = np.full((768, 1024), 255, np.uint8)
+    rows[:256, :256] = 100  # one tile with data
+    writer.write(rows)
+    writer.close()
+    writer.abort()
+    ds = None
+    band = gdal.Open(path).GetRasterBand(1)
+    flags, _ = band.GetDataCoverageStatus(512, 256, 512, 512)
+    assert flags & gdal.GDAL_DATA_COVERAGE_STATUS_EMPTY and not (
+        flags & gdal.GDAL_DATA_COVERAGE_STATUS_DATA)
+    assert band.ReadAsArray(512, 512, 4, 4).tolist() == [[255] * 4] * 4  # reads as nodata
