@@ -41,7 +41,8 @@ class GeoPackageStream:
     def __init__(self, path: str, crs_wkt: str, layers: Mapping[str, LayerSpec]) -> None:
         srs = spatial_reference(crs_wkt, "the output CRS")
         self._ds: ogr.DataSource | None = ogr.GetDriverByName("GPKG").CreateDataSource(path)
-        self._layers: dict[str, ogr.Layer] = {}
+        # Layers are looked up by name when used: a layer object kept beside its dataset
+        # could outlive it (GDAL's bindings do not tie them), and crash when released.
         self.counts: dict[str, int] = {}
         for name, (geometry_type, fields) in layers.items():
             if geometry_type not in GEOMETRY_TYPES:
@@ -50,7 +51,6 @@ class GeoPackageStream:
             layer = self._ds.CreateLayer(name, srs, GEOMETRY_TYPES[geometry_type])
             for column, kind in fields.items():
                 layer.CreateField(ogr.FieldDefn(column, _FIELD_TYPES[kind]))
-            self._layers[name] = layer
             self.counts[name] = 0
 
     def add(self, name: str, geometries: Sequence[BaseGeometry],
@@ -58,7 +58,7 @@ class GeoPackageStream:
         """Append features to layer ``name``: one per geometry, with a value per field."""
         if self._ds is None:
             raise BadInputError("the GeoPackage stream is closed")
-        layer = self._layers[name]
+        layer = self._ds.GetLayerByName(name)
         definition = layer.GetLayerDefn()
         self._ds.StartTransaction()
         for index, geometry in enumerate(geometries):
@@ -75,5 +75,4 @@ class GeoPackageStream:
         """Write everything and close the file (errors of GDAL's close are raised)."""
         if self._ds is not None:
             self._ds.FlushCache()
-            self._layers = {}
             self._ds = None

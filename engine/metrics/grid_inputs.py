@@ -137,18 +137,20 @@ class BurntLines:
         lines, widths = read_lines(source, grid.crs_wkt, width_m)
         self.lines = clip_lines(lines, grid, source)
         self._grid = grid
+        # Only the data source is kept, and its layer looked up when used: a layer kept
+        # beside it could be released after it (GDAL's bindings do not tie them): a crash.
         self._store = ogr.GetDriverByName("Memory").CreateDataSource("")
         srs = osr.SpatialReference(wkt=grid.crs_wkt)
-        self._layer = self._store.CreateLayer("roads", srs, ogr.wkbUnknown)
+        layer = self._store.CreateLayer("roads", srs, ogr.wkbUnknown)
         for line, width in zip(lines, widths, strict=True):
             if frame is None:
                 polygon = line.buffer(width / 2)
             else:
                 polygon = shapely.transform(shapely.transform(line, frame[0]).buffer(width / 2),
                                             frame[1])
-            feature = ogr.Feature(self._layer.GetLayerDefn())
+            feature = ogr.Feature(layer.GetLayerDefn())
             feature.SetGeometry(ogr.CreateGeometryFromWkb(polygon.wkb))
-            self._layer.CreateFeature(feature)
+            layer.CreateFeature(feature)
 
     def read(self, window: Window) -> tuple[np.ndarray, np.ndarray]:
         gt = self._grid.geotransform
@@ -158,9 +160,10 @@ class BurntLines:
         target.SetGeoTransform((x0, gt[1], 0.0, y0, 0.0, gt[5]))
         target.SetProjection(self._grid.crs_wkt)
         x1, y1 = x0 + window.cols * gt[1], y0 + window.rows * gt[5]
-        self._layer.SetSpatialFilterRect(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
-        gdal.RasterizeLayer(target, [1], self._layer, burn_values=[1])
-        self._layer.SetSpatialFilter(None)
+        layer = self._store.GetLayerByName("roads")
+        layer.SetSpatialFilterRect(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+        gdal.RasterizeLayer(target, [1], layer, burn_values=[1])
+        layer.SetSpatialFilter(None)
         road = target.GetRasterBand(1).ReadAsArray().astype(bool)
         return road, np.ones(road.shape, dtype=bool)
 

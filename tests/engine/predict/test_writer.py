@@ -133,7 +133,8 @@ def test_create_output_leaves_empty_tiles_unwritten(tmp_path):
     writer.close()
     writer.abort()
     ds = None
-    band = gdal.Open(path).GetRasterBand(1)
+    ds = gdal.Open(path)  # kept: its band is used below
+    band = ds.GetRasterBand(1)
     flags, _ = band.GetDataCoverageStatus(512, 256, 512, 512)
     assert flags & gdal.GDAL_DATA_COVERAGE_STATUS_EMPTY and not (
         flags & gdal.GDAL_DATA_COVERAGE_STATUS_DATA)
