@@ -119,6 +119,10 @@ class ContrastiveConfig:
     # the negative region is a constant (no gradient through it), as a MoCo key: the loss
     # is the same, the step skips the backward pass of N
     negative_gradient: bool = False
+    # the views and N are normalised with batch norm's running statistics (eval mode), not
+    # with those of their own small batches: anchors and negatives then share one
+    # normalisation, so the loss cannot tell them apart by batch statistics alone
+    running_batch_norm: bool = False
     # lambda_c is scaled by the share of valid pixels that carry no human label, so that
     # it fades out as labels cover the imagery, and is 0 (branch off) when all are labeled
     scale_by_unlabeled_share: bool = True

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +51,21 @@ class ContrastiveOutcome:
     anchors: int  # anchor pixels sampled
     anchors_used: int  # of which had at least one negative, so carried a loss
     hog_keep: float  # share of (anchor cell, N cell) pairs the HOG rule kept; NaN if off
+
+
+@contextlib.contextmanager
+def _running_batch_norm(model: torch.nn.Module, enabled: bool) -> Iterator[None]:
+    """Batch norm layers in eval mode (running statistics) inside the block, when enabled."""
+    layers = [m for m in model.modules()
+              if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.training]
+    if enabled:
+        for m in layers:
+            m.eval()
+    try:
+        yield
+    finally:
+        for m in layers:
+            m.train()
 
 
 def _features(model: torch.nn.Module, x: torch.Tensor, generator: torch.Generator,
@@ -196,11 +212,12 @@ def contrastive_loss(model: torch.nn.Module, teacher: torch.nn.Module | None,
     soft = config.negatives_mode == "soft"
     views = torch.cat([photometric(batch.view_a, augment, generator=generator),
                        photometric(batch.view_b, augment, generator=generator)])
-    logit_ab, feat_ab = _features(model, views, generator, augment.geometric)
     n_side = (batch.negative.shape[-1] // cell) * cell  # whole HOG cells only
     negative_model = teacher if soft else model
-    logit_n, feat_n = _forward_negative(negative_model, batch.negative, augment, generator,
-                                        config.negative_gradient and not soft)
+    with _running_batch_norm(student, config.running_batch_norm):
+        logit_ab, feat_ab = _features(model, views, generator, augment.geometric)
+        logit_n, feat_n = _forward_negative(negative_model, batch.negative, augment, generator,
+                                            config.negative_gradient and not soft)
     if soft:
         with torch.no_grad():
             t_logit_ab, t_feat_ab = _features(teacher, views, generator, augment.geometric)
@@ -245,8 +262,10 @@ def contrastive_loss(model: torch.nn.Module, teacher: torch.nn.Module | None,
             if fresh is None:
                 break
             image, valid = fresh
-            out_n = _forward_negative(model, torch.from_numpy(image)[None].to(views.device),
-                                      augment, generator, config.negative_gradient)
+            with _running_batch_norm(student, config.running_batch_norm):
+                out_n = _forward_negative(model,
+                                          torch.from_numpy(image)[None].to(views.device),
+                                          augment, generator, config.negative_gradient)
             ln, fn = out_n[0][0, 0, :n_side, :n_side], out_n[1][0, :, :n_side, :n_side]
             valid_n = valid[:n_side, :n_side]
         keeps.append(hog_keep)

@@ -121,3 +121,19 @@ def test_random_d4_is_the_identity_without_geometric_augmentation(geometric):
 
     draws = {random_d4(torch.Generator().manual_seed(s), enabled=geometric) for s in range(40)}
     assert (draws == {(0, False)}) is (not geometric)
+
+
+@pytest.mark.parametrize("running", [True, False])
+def test_the_views_and_n_use_running_statistics_only_when_asked(running):
+    model = build_model(ModelConfig(base_width=4, depth=2, embed_dim=4), in_channels=3, seed=0)
+    model.train()
+    norms = [m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    modes = []
+    norms[0].register_forward_hook(lambda m, i, o: modes.append(m.training))
+    config = ContrastiveConfig(core_px=32, view_px=48, negative_px=48, cell_px=16, anchors=8,
+                               negatives=8, hog_filter=False, running_batch_norm=running)
+    contrastive_loss(model, None, batch_of(), config, AugmentConfig(),
+                     rule=NegativeRule(False, 0.5, 16, False, 0.9, 0.1),
+                     generator=torch.Generator().manual_seed(0))
+    assert modes == [not running, not running]  # the views, then N
+    assert all(m.training for m in norms)  # restored after the step
