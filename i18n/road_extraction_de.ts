@@ -19,9 +19,9 @@
       <translation>Erweitert</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="58" />
-      <source>Applies a road model to a raster: a road probability raster on the input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m). The raster is read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, so memory does not grow with the raster. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Road threshold are road; empty = the threshold calibrated on the model's hold-out, stored in the model. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. The raster must have the model's bands.</source>
-      <translation>Wendet ein Straßenmodell auf ein Raster an: ein Raster der Straßenwahrscheinlichkeit auf genau dem Gitter und KBS der Eingabe (GeoTIFF, Byte 0-254, 255 = NoData), Straßenpolygone und Straßenmittellinien (mit length_m). Das Raster wird in Fenstern von Kachel Pixeln gelesen, die sich um Überlappung (ein Anteil) überlappen und überblendet werden, sodass der Speicherbedarf nicht mit dem Raster wächst. TTA mittelt die 8 Spiegelungen/Drehungen (8-mal langsamer). Pixel mit einer Wahrscheinlichkeit über dem Straßen-Schwellenwert sind Straße; leer = der auf dem zurückgehaltenen Teil des Modells kalibrierte Schwellenwert, im Modell gespeichert. Gerät: auto, cpu, cuda oder cuda:N; leer = das Gerät der Plugin-Einstellungen. Das Raster muss die Bänder des Modells haben.</translation>
+      <location filename="../plugin/algorithms/extract_roads.py" line="60" />
+      <source>Applies a road model to one raster or several (the tiles of a mosaic, or a VRT of them): a road probability raster on each input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m) for all of them together. With several rasters, the probability rasters are written beside Road probability as &lt;name&gt;_&lt;raster&gt;.tif, with a VRT mosaic &lt;name&gt;.vrt of them, which is the output; they need one CRS and one pixel size. Rasters are read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, and vectorised by blocks, so memory does not grow with the rasters; empty areas cost nothing. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Road threshold are road; empty = the threshold calibrated on the model's hold-out, stored in the model. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. The rasters must have the model's bands.</source>
+      <translation>Wendet ein Straßenmodell auf ein oder mehrere Raster an (die Kacheln eines Mosaiks oder ein VRT daraus): ein Raster der Straßenwahrscheinlichkeit auf genau dem Gitter und KBS jeder Eingabe (GeoTIFF, Byte 0-254, 255 = NoData), Straßenpolygone und Straßenmittellinien (mit length_m) für alle zusammen. Bei mehreren Rastern werden die Wahrscheinlichkeitsraster neben Straßenwahrscheinlichkeit als &lt;Name&gt;_&lt;Raster&gt;.tif geschrieben, mit einem VRT-Mosaik &lt;Name&gt;.vrt daraus, das die Ausgabe ist; sie brauchen ein KBS und eine Pixelgröße. Die Raster werden in Fenstern von Kachel Pixeln gelesen, die sich um Überlappung (ein Anteil) überlappen und überblendet werden, und blockweise vektorisiert, sodass der Speicherbedarf nicht mit den Rastern wächst; leere Flächen kosten nichts. TTA mittelt die 8 Spiegelungen/Drehungen (8-mal langsamer). Pixel mit einer Wahrscheinlichkeit über dem Straßen-Schwellenwert sind Straße; leer = der auf dem zurückgehaltenen Teil des Modells kalibrierte Schwellenwert, im Modell gespeichert. Gerät: auto, cpu, cuda oder cuda:N; leer = das Gerät der Plugin-Einstellungen. Die Raster müssen die Bänder des Modells haben.</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/train_model.py" line="92" />
@@ -209,7 +209,7 @@
       <translation>Straßenextraktion bewerten</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="55" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="57" />
       <source>Extract roads</source>
       <translation>Straßen extrahieren</translation>
     </message>
@@ -227,6 +227,11 @@
       <location filename="../plugin/dock/dock_ui.py" line="135" />
       <source>Filter</source>
       <translation>Filter</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="115" />
+      <source>INPUT: choose at least one raster</source>
+      <translation>INPUT: mindestens ein Raster wählen</translation>
     </message>
     <message>
       <location filename="../plugin/dock/dock_ui.py" line="152" />
@@ -314,7 +319,7 @@
       <translation>Noch keine Runde</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="99" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="106" />
       <source>OUTPUT_PROBABILITY must be a GeoTIFF (.tif), not {}</source>
       <translation>OUTPUT_PROBABILITY muss ein GeoTIFF (.tif) sein, nicht {}</translation>
     </message>
@@ -324,7 +329,7 @@
       <translation>Straßen extrahieren mit dem besten Modell des Laufs und dem Raster oben öffnen</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="77" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="84" />
       <source>Overlap (fraction of a tile)</source>
       <translation>Überlappung (Anteil einer Kachel)</translation>
     </message>
@@ -359,8 +364,13 @@
       <translation>RASTERS ist leer; geben Sie mindestens ein Raster an</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="72" />
+      <location filename="../plugin/dock/dock_ui.py" line="96" />
       <source>Raster</source>
+      <translation>Raster</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="79" />
+      <source>Rasters</source>
       <translation>Raster</translation>
     </message>
     <message>
@@ -384,7 +394,7 @@
       <translation>Ergebnisse</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="91" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="98" />
       <source>Road centerlines</source>
       <translation>Straßenmittellinien</translation>
     </message>
@@ -434,7 +444,7 @@
       <translation>Straßen-Labels (Linien oder Polygone)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="71" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="77" />
       <source>Road model</source>
       <translation>Straßenmodell</translation>
     </message>
@@ -454,7 +464,7 @@
       <translation>Polygone</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="87" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="94" />
       <source>Road probability</source>
       <translation>Straßenwahrscheinlichkeit</translation>
     </message>
@@ -489,7 +499,7 @@
       <translation>Straßenbreite jeder Linie in Metern; ersetzt Straßenbreite</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="89" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="96" />
       <source>Roads</source>
       <translation>Straßen</translation>
     </message>
@@ -554,7 +564,7 @@
       <translation>Einstellungen…</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="83" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="90" />
       <source>Test-time augmentation (TTA)</source>
       <translation>Test-Time-Augmentation (TTA)</translation>
     </message>
@@ -614,7 +624,7 @@
       <translation>Die Runde ist fehlgeschlagen: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="74" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="81" />
       <source>Tile (pixels)</source>
       <translation>Kachel (Pixel)</translation>
     </message>

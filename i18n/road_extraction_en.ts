@@ -19,9 +19,9 @@
       <translation>Advanced</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="58" />
-      <source>Applies a road model to a raster: a road probability raster on the input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m). The raster is read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, so memory does not grow with the raster. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Road threshold are road; empty = the threshold calibrated on the model's hold-out, stored in the model. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. The raster must have the model's bands.</source>
-      <translation>Applies a road model to a raster: a road probability raster on the input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m). The raster is read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, so memory does not grow with the raster. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Road threshold are road; empty = the threshold calibrated on the model's hold-out, stored in the model. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. The raster must have the model's bands.</translation>
+      <location filename="../plugin/algorithms/extract_roads.py" line="60" />
+      <source>Applies a road model to one raster or several (the tiles of a mosaic, or a VRT of them): a road probability raster on each input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m) for all of them together. With several rasters, the probability rasters are written beside Road probability as &lt;name&gt;_&lt;raster&gt;.tif, with a VRT mosaic &lt;name&gt;.vrt of them, which is the output; they need one CRS and one pixel size. Rasters are read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, and vectorised by blocks, so memory does not grow with the rasters; empty areas cost nothing. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Road threshold are road; empty = the threshold calibrated on the model's hold-out, stored in the model. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. The rasters must have the model's bands.</source>
+      <translation>Applies a road model to one raster or several (the tiles of a mosaic, or a VRT of them): a road probability raster on each input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m) for all of them together. With several rasters, the probability rasters are written beside Road probability as &lt;name&gt;_&lt;raster&gt;.tif, with a VRT mosaic &lt;name&gt;.vrt of them, which is the output; they need one CRS and one pixel size. Rasters are read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, and vectorised by blocks, so memory does not grow with the rasters; empty areas cost nothing. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Road threshold are road; empty = the threshold calibrated on the model's hold-out, stored in the model. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. The rasters must have the model's bands.</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/train_model.py" line="92" />
@@ -209,7 +209,7 @@
       <translation>Evaluate road extraction</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="55" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="57" />
       <source>Extract roads</source>
       <translation>Extract roads</translation>
     </message>
@@ -227,6 +227,11 @@
       <location filename="../plugin/dock/dock_ui.py" line="135" />
       <source>Filter</source>
       <translation>Filter</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="115" />
+      <source>INPUT: choose at least one raster</source>
+      <translation>INPUT: choose at least one raster</translation>
     </message>
     <message>
       <location filename="../plugin/dock/dock_ui.py" line="152" />
@@ -314,7 +319,7 @@
       <translation>No round yet</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="99" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="106" />
       <source>OUTPUT_PROBABILITY must be a GeoTIFF (.tif), not {}</source>
       <translation>OUTPUT_PROBABILITY must be a GeoTIFF (.tif), not {}</translation>
     </message>
@@ -324,7 +329,7 @@
       <translation>Open Extract roads with the run's best model and the raster above</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="77" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="84" />
       <source>Overlap (fraction of a tile)</source>
       <translation>Overlap (fraction of a tile)</translation>
     </message>
@@ -359,9 +364,14 @@
       <translation>RASTERS is empty; give at least one raster</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="72" />
+      <location filename="../plugin/dock/dock_ui.py" line="96" />
       <source>Raster</source>
       <translation>Raster</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="79" />
+      <source>Rasters</source>
+      <translation>Rasters</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/evaluate_extraction.py" line="75" />
@@ -384,7 +394,7 @@
       <translation>Results</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="91" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="98" />
       <source>Road centerlines</source>
       <translation>Road centerlines</translation>
     </message>
@@ -434,7 +444,7 @@
       <translation>Road labels (lines or polygons)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="71" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="77" />
       <source>Road model</source>
       <translation>Road model</translation>
     </message>
@@ -454,7 +464,7 @@
       <translation>Road polygons</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="87" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="94" />
       <source>Road probability</source>
       <translation>Road probability</translation>
     </message>
@@ -489,7 +499,7 @@
       <translation>Road width of each line in metres; overrides Road width</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="89" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="96" />
       <source>Roads</source>
       <translation>Roads</translation>
     </message>
@@ -554,7 +564,7 @@
       <translation>Settings…</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="83" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="90" />
       <source>Test-time augmentation (TTA)</source>
       <translation>Test-time augmentation (TTA)</translation>
     </message>
@@ -614,7 +624,7 @@
       <translation>The round failed: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="74" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="81" />
       <source>Tile (pixels)</source>
       <translation>Tile (pixels)</translation>
     </message>

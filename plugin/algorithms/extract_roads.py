@@ -1,4 +1,4 @@
-"""Processing algorithm: road probability, polygons and centerlines of a raster."""
+"""Processing algorithm: road probability, polygons and centerlines of rasters (a mosaic)."""
 
 from __future__ import annotations
 
@@ -14,14 +14,15 @@ from qgis.core import (
     QgsProcessingParameterDefinition,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFile,
+    QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
-    QgsProcessingParameterRasterLayer,
     QgsProcessingUtils,
 )
 
 from ..feedback_bridge import StageProgress
 from .base import EngineAlgorithm
+from .probability_mosaic import probability_paths, write_mosaic
 
 __all__ = ["ExtractRoads"]
 
@@ -34,7 +35,8 @@ class ExtractRoads(EngineAlgorithm):
 
     The engine's ``extract`` also draws a preview PNG and names its files itself; running
     ``predict`` straight into OUTPUT_PROBABILITY and ``vectorize`` into a temporary GeoPackage
-    lets each output go wherever (and in whatever format) Processing asks.
+    lets each output go wherever (and in whatever format) Processing asks. Several rasters
+    are predicted one by one and vectorised as one mosaic (one layer of roads for all).
     """
 
     MODEL = "MODEL"
@@ -56,20 +58,25 @@ class ExtractRoads(EngineAlgorithm):
 
     def shortHelpString(self) -> str:
         return self.tr(
-            "Applies a road model to a raster: a road probability raster on the input's exact "
-            "grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road "
-            "centerlines (with length_m). The raster is read by windows of Tile pixels that "
-            "overlap by Overlap (a fraction) and are blended, so memory does not grow with "
-            "the raster. TTA averages the 8 flips/rotations (8 times slower). Pixels with "
-            "probability above Road threshold are road; empty = the threshold calibrated on "
-            "the model's hold-out, stored in the model. Device: auto, cpu, cuda or cuda:N; "
-            "empty = the device of the plugin settings. The raster must have the model's "
-            "bands.")
+            "Applies a road model to one raster or several (the tiles of a mosaic, or a VRT "
+            "of them): a road probability raster on each input's exact grid and CRS "
+            "(GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with "
+            "length_m) for all of them together. With several rasters, the probability "
+            "rasters are written beside Road probability as <name>_<raster>.tif, with a VRT "
+            "mosaic <name>.vrt of them, which is the output; they need one CRS and one pixel "
+            "size. Rasters are read by windows of Tile pixels that overlap by Overlap (a "
+            "fraction) and are blended, and vectorised by blocks, so memory does not grow "
+            "with the rasters; empty areas cost nothing. TTA averages the 8 flips/rotations "
+            "(8 times slower). Pixels with probability above Road threshold are road; empty "
+            "= the threshold calibrated on the model's hold-out, stored in the model. "
+            "Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. "
+            "The rasters must have the model's bands.")
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         self.addParameter(QgsProcessingParameterFile(
             self.MODEL, self.tr("Road model"), extension="pt"))
-        self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Raster")))
+        self.addParameter(QgsProcessingParameterMultipleLayers(
+            self.INPUT, self.tr("Rasters"), QgsProcessing.SourceType.TypeRaster))
         tile = QgsProcessingParameterNumber(
             self.TILE, self.tr("Tile (pixels)"), QgsProcessingParameterNumber.Type.Integer, 512,
             minValue=32, maxValue=8192)
@@ -103,19 +110,26 @@ class ExtractRoads(EngineAlgorithm):
     def processAlgorithm(self, parameters: dict[str, Any], context: QgsProcessingContext,
                          feedback: QgsProcessingFeedback) -> dict[str, Any]:
         runner = self.engine_runner()
-        raster = self.raster_paths(parameters, self.INPUT, context)[0]
+        rasters = self.raster_paths(parameters, self.INPUT, context)
+        if not rasters:
+            raise QgsProcessingException(self.tr("INPUT: choose at least one raster"))
         model = self.parameterAsFile(parameters, self.MODEL, context)
-        probability = self._probability_path(parameters, context)
-        self.run_engine(runner, "predict", [
-            "--model", model, "--image", raster, "--out", probability,
-            "--tile", str(self.parameterAsInt(parameters, self.TILE, context)),
-            "--overlap", str(self.parameterAsDouble(parameters, self.OVERLAP, context)),
-            *(["--tta"] if self.parameterAsBoolean(parameters, self.TTA, context) else []),
-            "--device", self.device(parameters, context), "--overwrite",
-        ], feedback, StageProgress(0.0, PREDICT_END))
+        probabilities, probability = probability_paths(
+            self._probability_path(parameters, context), rasters)
+        share = PREDICT_END / len(rasters)
+        for index, (raster, out) in enumerate(zip(rasters, probabilities, strict=True)):
+            self.run_engine(runner, "predict", [
+                "--model", model, "--image", raster, "--out", out,
+                "--tile", str(self.parameterAsInt(parameters, self.TILE, context)),
+                "--overlap", str(self.parameterAsDouble(parameters, self.OVERLAP, context)),
+                *(["--tta"] if self.parameterAsBoolean(parameters, self.TTA, context) else []),
+                "--device", self.device(parameters, context), "--overwrite",
+            ], feedback, StageProgress(index * share, (index + 1) * share))
+        if len(rasters) > 1:
+            write_mosaic(probability, probabilities)
         vectors = QgsProcessingUtils.generateTempFilename("roads.gpkg")
         self.run_engine(runner, "vectorize", [
-            "--prob", probability, "--out", vectors,
+            "--prob", *probabilities, "--out", vectors,
             *self.threshold_args(parameters, context), "--overwrite",
         ], feedback, StageProgress(PREDICT_END, VECTORIZE_END))
         roads = self.copy_to_sink(vectors, "roads", parameters, self.OUTPUT_ROADS, context,

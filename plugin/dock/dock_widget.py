@@ -301,14 +301,18 @@ class RoadDock(QgsDockWidget):
     # -- extract ----------------------------------------------------------------------
 
     def extract_parameters(self) -> dict[str, Any]:
-        """What Extract roads opens with: the run's best model and the dock's raster."""
+        """What Extract roads opens with: the run's best model, and the checked training
+        and unlabeled rasters (else the dock's raster), extracted as one mosaic."""
         parameters: dict[str, Any] = {"MODEL": str(self.run_model())}
-        if self.raster() is not None:
-            parameters["INPUT"] = self.raster()
+        rasters = self.ui.training.checked_layers() + self.ui.unlabeled.checked_layers()
+        if not rasters and self.raster() is not None:
+            rasters = [self.raster()]
+        if rasters:
+            parameters["INPUT"] = [raster.id() for raster in rasters]
         return parameters
 
     def use_model_for_extract(self) -> None:
-        """Open the Extract roads dialog with the run's best model and the dock's raster."""
+        """Open the Extract roads dialog with the run's best model and the checked rasters."""
         if self.iface is None or not self.run_model().exists():
             return
         import processing  # QGIS's Processing plugin; only present with the GUI

@@ -99,3 +99,22 @@ def test_vectorize_probability_gives_roads_and_centerlines(provider, truth_proba
     truth_m = sum(f.geometry().length() for f in truth.getFeatures())
     total_m = sum(f.geometry().length() for f in lines.getFeatures())
     assert 0.5 * truth_m < total_m < 2.0 * truth_m
+
+
+def test_extract_roads_over_several_rasters_as_one_mosaic(provider, tiny_model, scene,
+                                                          second_scene, tmp_path):
+    import processing
+
+    rasters = [str(scene["image"]), str(second_scene["image"])]
+    second = tmp_path / "second.tif"  # two rasters named image.tif would share a name
+    gdal.Translate(str(second), rasters[1]).FlushCache()
+    result = processing.run("roadextraction:extract_roads", extract_parameters(
+        tiny_model, None, tmp_path, INPUT=[rasters[0], str(second)]))
+    assert result["OUTPUT_PROBABILITY"] == str(tmp_path / "prob.vrt")
+    assert sorted(p.name for p in tmp_path.glob("prob*")) == [
+        "prob.vrt", "prob_image.tif", "prob_second.tif"]
+    mosaic = gdal.Open(result["OUTPUT_PROBABILITY"])
+    assert mosaic.GetMetadataItem("ROAD_PROBABILITY_SCALE") == "254"
+    assert mosaic.RasterXSize >= 160
+    roads = QgsVectorLayer(result["OUTPUT_CENTERLINES"], "lines")
+    assert roads.isValid() and roads.featureCount() > 0

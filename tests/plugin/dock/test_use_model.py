@@ -1,5 +1,5 @@
-"""Extract with the best model: the dialog opens on the run's best model and on the dock's
-raster, whatever layer is active."""
+"""Extract with the best model: the dialog opens on the run's best model and on the checked
+rasters (the dock's raster), whatever layer is active."""
 
 from __future__ import annotations
 
@@ -25,5 +25,6 @@ def test_extract_opens_with_the_best_model_and_the_docks_raster(provider, fake_d
     dialog = processing.createAlgorithmDialog(EXTRACT_ALGORITHM, parameters)
     qtbot.addWidget(dialog)
     wrappers = dialog.mainWidget().wrappers
-    assert wrappers["INPUT"].parameterValue() == fake_dock.raster().id()
+    # The checked rasters (here the dock's own), as the multiple-raster input lists them.
+    assert wrappers["INPUT"].parameterValue() == [fake_dock.raster().source()]
     assert wrappers["MODEL"].parameterValue() == str(fake_dock.run_model())
