@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
+import shapely
 from shapely.geometry import LineString, Point
 
 from engine.errors import BadInputError
@@ -56,3 +58,20 @@ class TestCenterlineScores:
     def test_centerline_scores_reject_points(self):
         with pytest.raises(BadInputError, match="truth line 0 is a Point"):
             centerline_scores(PRED, [Point(0, 0)])
+
+
+def test_centerline_scores_by_tiles_equal_one_tile():
+    rng = np.random.default_rng(0)
+    truth = [LineString(rng.uniform(0, 900, (3, 2))) for _ in range(12)]
+    pred = [shapely.transform(line, lambda xy: xy + rng.normal(0, 2, xy.shape))
+            for line in truth[:10]]
+    whole = centerline_scores(pred, truth, buffer_m=3.0, tile_m=1e6)
+    tiled = centerline_scores(pred, truth, buffer_m=3.0, tile_m=230.0)  # 4 x 4 tiles
+    assert 0.5 < whole.completeness < 1.0
+    assert tiled.to_dict() == pytest.approx(whole.to_dict(), rel=1e-9)
+
+
+def test_centerline_scores_reject_a_bad_tile():
+    line = LineString([(0, 0), (1, 0)])
+    with pytest.raises(BadInputError, match="tile_m must be a finite number > 0 metres"):
+        centerline_scores([line], [line], tile_m=0)
