@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -28,13 +27,19 @@ PIXEL_SIZE_M = 0.5
 NOISE_SCALE_PX = 6.0
 NOISE_WEIGHT = 0.2
 
+# The child reports its own peak RSS (VmHWM, which starts afresh at exec): the
+# rusage of a child started from this process would include this process's peak (the
+# generated raster), which Linux carries over into the child's maximum at exec.
 _CHILD = """
 import json, sys, time
 sys.path.insert(0, {repo!r})
 from engine.vectorize import VectorizeConfig, vectorize_raster
 start = time.perf_counter()
 result = vectorize_raster({prob!r}, {out!r}, VectorizeConfig(), overwrite=True)
-print(json.dumps({{"wall_s": time.perf_counter() - start, **result.to_dict()}}))
+wall_s = time.perf_counter() - start
+status = dict(line.split(":", 1) for line in open("/proc/self/status"))
+peak_kib = int(status["VmHWM"].split()[0])
+print(json.dumps({{"wall_s": wall_s, "peak_kib": peak_kib, **result.to_dict()}}))
 """
 
 
@@ -57,19 +62,28 @@ def tile_to(tile: np.ndarray, size: int) -> np.ndarray:
     return np.tile(quad, (reps, reps))[:size, :size]
 
 
-def run_child(prob: Path, out: Path) -> dict:
-    """Vectorise in a fresh interpreter; its wall time and the children's peak RSS."""
-    code = _CHILD.format(repo=str(REPO), prob=str(prob), out=str(out))
+def run_child(prob: Path, out: Path, engine_root: Path) -> dict:
+    """Vectorise in a fresh interpreter (the engine of ``engine_root``); its wall time, its
+    peak RSS, and seconds per megapixel."""
+    code = _CHILD.format(repo=str(engine_root), prob=str(prob), out=str(out))
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=False)
+                          check=False, cwd=str(engine_root))
     wall_s = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(f"vectorize failed:\n{done.stderr}")
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
     inner = json.loads(done.stdout.strip().splitlines()[-1])
-    return {"process_wall_s": round(wall_s, 2), "peak_rss_mib": round(peak_kib / 1024, 1),
-            **inner}
+    megapixels = _megapixels(prob)
+    return {"process_wall_s": round(wall_s, 2),
+            "peak_rss_mib": round(inner.pop("peak_kib") / 1024, 1),
+            "s_per_mpx": round(inner["wall_s"] / megapixels, 4), **inner}
+
+
+def _megapixels(path: Path) -> float:
+    from osgeo import gdal
+
+    ds = gdal.Open(str(path))
+    return ds.RasterXSize * ds.RasterYSize / 1e6
 
 
 def main() -> None:
@@ -78,6 +92,9 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10000, help="raster side in pixels")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", metavar="DIR", help="write the files here and keep them")
+    parser.add_argument("--engine-root", type=Path, default=REPO, metavar="DIR",
+                        help="run the engine of this folder (e.g. an older commit, from "
+                        "git archive) instead of this checkout's")
     args = parser.parse_args()
     folder = Path(args.keep or tempfile.mkdtemp(prefix="vectorize_bench_"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -88,7 +105,7 @@ def main() -> None:
                                                   -PIXEL_SIZE_M),
                  crs_wkt="EPSG:32631", nodata=255, overwrite=True)
     del array
-    result = run_child(prob, out)
+    result = run_child(prob, out, args.engine_root.resolve())
     print(json.dumps({"size_px": args.size, "road_share": round(road_share, 4), **result}))
     if not args.keep:
         for path in (prob, out):
