@@ -29,6 +29,7 @@ __all__ = ["CONFIGS", "FRACTIONS", "bench_overrides", "variant_tag", "run_one", 
 CONFIGS: dict[str, dict[str, Any]] = {
     "supervised": {"contrastive": {"enabled": False}, "pseudo": {"enabled": False}},
     "contrastive": {"pseudo": {"enabled": False}},
+    "pseudo": {"contrastive": {"enabled": False}},
     "full": {},
     "soft": {"contrastive": {"negatives_mode": "soft"}},
     "no_hog": {"contrastive": {"hog_filter": False}},

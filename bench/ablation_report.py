@@ -20,7 +20,7 @@ import numpy as np
 from osgeo import gdal
 
 __all__ = ["load_runs", "split_means", "aggregate", "paired_differences", "paired_interval",
-           "markdown",
+           "markdown", "diagnostics_table",
            "variant_table", "median_gain_seed", "main"]
 
 SPLITS = {"in_style": "test scenes, training style", "heldout_style": "held-out style"}
@@ -169,6 +169,42 @@ def variant_table(runs: list[dict[str, Any]], fraction: float, config: str = "fu
     return "\n".join(lines) + "\n"
 
 
+def _mean(values: list[float]) -> float:
+    finite = [v for v in values if v is not None and np.isfinite(v)]
+    return statistics.fmean(finite) if finite else float("nan")
+
+
+def diagnostics_table(runs: list[dict[str, Any]], config: str = "full") -> str:
+    """Markdown: per labeled share and round, the pseudo-labels and the contrastive term of
+    ``config``, averaged over seeds (from the runs' ``rounds_detail``)."""
+    lines = [f"**What the rounds of `{config}` were made of** (mean over seeds)", "",
+             "| labeled | round | contrastive steps | anchors with a loss | kept tiles "
+             "(with road) | road precision / recall | background precision | pseudo-label "
+             "time / round time | threshold |", "|" + " --- |" * 9]
+    for fraction in sorted({r["fraction"] for r in runs}):
+        at = [r for r in runs if r["fraction"] == fraction and r["config"] == config
+              and r.get("rounds_detail")]
+        for index in range(max((len(r["rounds_detail"]) for r in at), default=0)):
+            rounds = [r["rounds_detail"][index] for r in at if len(r["rounds_detail"]) > index]
+            pseudo = [d["pseudo"] for d in rounds if d.get("pseudo")]
+
+            def get(key: str, source: list[dict] = pseudo) -> float:
+                return _mean([d.get(key) for d in source])
+
+            step = _mean([d["losses"].get("contrastive_step_share") for d in rounds])
+            anchor = _mean([d["losses"].get("contrastive_anchor_share") for d in rounds])
+            share = _mean([d["pseudo_seconds"] / d["seconds"] for d in rounds if d["seconds"]])
+            kept = "-" if not pseudo else \
+                f"{_mean([p['selected_road_tiles'] for p in pseudo]):.1f} road tiles"
+            road = "-" if not pseudo else \
+                f"{get('road_precision'):.3f} / {get('road_recall'):.3f}"
+            background = "-" if not pseudo else f"{get('background_precision'):.3f}"
+            threshold = _mean([d["threshold"]["value"] for d in rounds])
+            lines.append(f"| {fraction:.0%} | {index + 1} | {step:.1%} | {anchor:.1%} | {kept} | "
+                         f"{road} | {background} | {share:.1%} | {threshold:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
 def _pyplot():
     """matplotlib's pyplot on the file-only Agg backend (no display needed)."""
     import matplotlib
@@ -265,14 +301,15 @@ def main(argv: list[str] | None = None) -> int:
     runs = load_runs(args.runs, variant)
     if not runs:
         raise SystemExit(f"no finished run of variant {variant or 'default'!r} in {args.runs}")
-    configs = [c for c in ("supervised", "contrastive", "full", "soft", "no_hog")
+    configs = [c for c in ("supervised", "contrastive", "pseudo", "full", "soft", "no_hog")
                if any(r["config"] == c for r in runs)]
     fractions = sorted({r["fraction"] for r in runs})
     agg = aggregate(runs)
     diffs = paired_differences(runs, "full")
     args.out.mkdir(parents=True, exist_ok=True)
     suffix = "" if not variant else "_variant"
-    (args.out / f"ablation{suffix}.md").write_text(markdown(agg, diffs, configs, fractions))
+    (args.out / f"ablation{suffix}.md").write_text(markdown(agg, diffs, configs, fractions)
+                                                   + "\n" + diagnostics_table(runs))
     summary = {f"{f:g}/{c}": v for (f, c), v in agg.items()}
     (args.out / f"ablation{suffix}_summary.json").write_text(json.dumps(summary, indent=1))
     _plot_curves(agg, configs, fractions, args.out / f"iou_vs_fraction{suffix}.png")
@@ -283,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         _plot_side_by_side(args.runs, runs, args.picture_fraction, seed,
                            args.out / "side_by_side.png")
     print(markdown(agg, diffs, configs, fractions))
+    print(diagnostics_table(runs))
     return 0
 
 

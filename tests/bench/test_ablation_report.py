@@ -83,3 +83,23 @@ def test_the_picture_shows_the_seed_of_the_median_gain():
     runs += [_record("full", 0, 0.9), _record("full", 1, 0.4), _record("full", 2, 0.6)]
     assert median_gain_seed(runs, 0.05) == 2
     assert median_gain_seed(runs, 0.1) is None
+
+
+def test_diagnostics_table_averages_each_round_over_seeds():
+    from bench.ablation_report import diagnostics_table
+
+    def detail(step_share, precision, tiles):
+        pseudo = None if tiles is None else {
+            "selected_road_tiles": tiles, "road_precision": precision, "road_recall": 0.2,
+            "background_precision": 0.99}
+        return {"losses": {"contrastive_step_share": step_share,
+                           "contrastive_anchor_share": 0.5},
+                "pseudo": pseudo, "pseudo_seconds": 1.0, "seconds": 10.0,
+                "threshold": {"value": 0.8}}
+
+    runs = [dict(_record("full", s, 0.5), rounds_detail=[detail(0.9, None, None),
+                                                         detail(1.0, p, t)])
+            for s, p, t in ((0, 0.9, 4), (1, 0.7, 6))]
+    text = diagnostics_table(runs)
+    assert "| 5% | 1 | 90.0% | 50.0% | - | - | - | 10.0% | 0.80 |" in text
+    assert "| 5% | 2 | 100.0% | 50.0% | 5.0 road tiles | 0.800 / 0.200 | 0.990 |" in text
