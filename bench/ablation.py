@@ -26,13 +26,16 @@ from .grid import GridRun, run_grid
 __all__ = ["CONFIGS", "FRACTIONS", "bench_overrides", "variant_tag", "run_one", "main"]
 
 #: The configurations compared, as overrides of the engine's defaults.
+#: Each names both branches, so that a configuration means the same whatever the defaults.
 CONFIGS: dict[str, dict[str, Any]] = {
     "supervised": {"contrastive": {"enabled": False}, "pseudo": {"enabled": False}},
-    "contrastive": {"pseudo": {"enabled": False}},
-    "pseudo": {"contrastive": {"enabled": False}},
-    "full": {},
-    "soft": {"contrastive": {"negatives_mode": "soft"}},
-    "no_hog": {"contrastive": {"hog_filter": False}},
+    "contrastive": {"contrastive": {"enabled": True}, "pseudo": {"enabled": False}},
+    "pseudo": {"contrastive": {"enabled": False}, "pseudo": {"enabled": True}},
+    "full": {"contrastive": {"enabled": True}, "pseudo": {"enabled": True}},
+    "soft": {"contrastive": {"enabled": True, "negatives_mode": "soft"},
+             "pseudo": {"enabled": True}},
+    "no_hog": {"contrastive": {"enabled": True, "hog_filter": False},
+               "pseudo": {"enabled": True}},
 }
 #: Shares of the training area inside the labeled block.
 FRACTIONS = (0.05, 0.02, 0.10, 1.0)

@@ -41,6 +41,9 @@ def test_a_variant_gets_its_own_files(tmp_path):
 
 
 def test_the_configurations_are_the_ones_the_issue_compares():
-    assert list(CONFIGS) == ["supervised", "contrastive", "full", "soft", "no_hog"]
+    assert list(CONFIGS) == ["supervised", "contrastive", "pseudo", "full", "soft", "no_hog"]
     assert CONFIGS["no_hog"]["contrastive"]["hog_filter"] is False
+    # Each names both branches, so it means the same whatever the engine's defaults are.
+    branches = {(c["contrastive"]["enabled"], c["pseudo"]["enabled"]) for c in CONFIGS.values()}
+    assert branches == {(False, False), (True, False), (False, True), (True, True)}
     assert CONFIGS["soft"]["contrastive"]["negatives_mode"] == "soft"
