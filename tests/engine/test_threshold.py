@@ -57,8 +57,24 @@ def test_calibrate_threshold_without_road_keeps_the_default():
     assert choice.value == DEFAULT_THRESHOLD and np.isnan(choice.score)
 
 
+def test_calibrate_threshold_takes_the_middle_of_the_plateau_of_near_best_scores():
+    # 100 road pixels at 0.95, one background pixel at 0.85, the rest at 0.05: F1 is 1.0
+    # from 0.86 to 0.95 and 0.995 from 0.06 to 0.85. The single best point sits at the edge
+    # of a flat curve; the plateau within 0.02 of it is 0.06-0.95, whose middle is 0.5.
+    truth = np.zeros((32, 32), bool)
+    truth[:10, :10] = True
+    prob = np.where(truth, 0.95, 0.05).astype(np.float32)
+    prob[20, 20] = 0.85
+    choice = calibrate_threshold(prob, truth, np.ones_like(truth))
+    assert choice.value == pytest.approx(0.5, abs=0.01)
+    assert choice.score == pytest.approx(200 / 201)
+    exact = calibrate_threshold(prob, truth, np.ones_like(truth), tolerance=0.0)
+    assert 0.86 <= exact.value <= 0.95 and exact.score == 1.0
+
+
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"rule": "best"}, "rule='best' is invalid"),
+    ({"tolerance": 1.5}, "tolerance=1.5 is invalid"),
     ({"rho_px": -1.0}, "rho_px=-1.0 is invalid"),
 ])
 def test_calibrate_threshold_rejects_bad_options(kwargs, message):
