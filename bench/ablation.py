@@ -51,10 +51,13 @@ def bench_overrides(steps: int, rounds: int) -> dict[str, Any]:
 
     Every configuration gets the same steps and rounds (no early stop), so a difference is
     the method's and not the compute's; the best round by validation IoU is kept in all.
-    Hold-out tiles are 48 px so that a 2 % block still leaves tiles to train on.
+    Hold-out tiles are 48 px so that a 2 % block still leaves tiles to train on. The
+    threshold is the hold-out's single best F1 (tolerance 0), the rule the grid was first
+    run with, so that every run of it is alike; ``bench.threshold_rules`` scores the runs
+    at every rule.
     """
     return {"steps_per_round": steps, "max_rounds": rounds, "patience_rounds": rounds,
-            "min_selection_change": 0.0, "val_tile_px": 48}
+            "min_selection_change": 0.0, "val_tile_px": 48, "threshold_tolerance": 0.0}
 
 
 def _run_name(fraction: float, config: str, seed: int) -> str:

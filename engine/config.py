@@ -239,6 +239,9 @@ class TrainConfig:
     # the model: "f1" (best pixel F1, the same as best IoU), "relaxed_f1" (best F1 within
     # 3 px), or "fixed" (0.5)
     threshold_rule: str = "f1"
+    # thresholds scoring within this of the best form a plateau whose middle is chosen (0:
+    # the single best threshold, which moves far with noise on a flat score curve)
+    threshold_tolerance: float = 0.02
     road_width_m: float = 6.0  # default width of road centerlines without a width value
     val_fraction: float = 0.15  # share of the labeled area held out for validation
     val_tile_px: int = 256  # validation hold-out is made of whole tiles of this size
@@ -262,6 +265,8 @@ class TrainConfig:
                "a fraction in [0, 1]")
         _check(self.threshold_rule in ("f1", "relaxed_f1", "fixed"), "threshold_rule",
                self.threshold_rule, "one of f1, relaxed_f1, fixed")
+        _check(0.0 <= self.threshold_tolerance < 1.0, "threshold_tolerance",
+               self.threshold_tolerance, "a score difference in [0, 1)")
         _check(self.steps_per_round >= 1, "steps_per_round", self.steps_per_round,
                "an integer >= 1")
         _check(self.max_rounds >= 1, "max_rounds", self.max_rounds, "an integer >= 1")

@@ -116,7 +116,7 @@ def holdout_scores(model: torch.nn.Module, read: Reader, holdout: list[HoldoutTi
 
 def evaluate_holdout(model: torch.nn.Module, read: Reader, holdout: list[HoldoutTile], *,
                      tile_px: int, device: torch.device, rule: str,
-                     amp: bool = True) -> HoldoutEvaluation:
+                     tolerance: float = 0.02, amp: bool = True) -> HoldoutEvaluation:
     """Predict the hold-out once, choose the decision threshold there, and score at it.
 
     The threshold and the scores come from the same pixels, so the scores are a little
@@ -133,11 +133,14 @@ def evaluate_holdout(model: torch.nn.Module, read: Reader, holdout: list[Holdout
     device : torch.device
     rule : str
         ``"f1"``, ``"relaxed_f1"`` or ``"fixed"`` (:func:`engine.threshold.calibrate_threshold`).
+    tolerance : float
+        Width of the plateau of near-best scores whose middle is chosen.
     amp : bool
     """
     probs = holdout_probabilities(model, read, holdout, tile_px=tile_px, device=device, amp=amp)
     prob, truth, valid = _mosaics(probs, holdout)
-    choice = calibrate_threshold(prob, truth, valid, rule=rule, rho_px=RHO_PX)
+    choice = calibrate_threshold(prob, truth, valid, rule=rule, rho_px=RHO_PX,
+                                 tolerance=tolerance)
     return HoldoutEvaluation(choice, _scores(prob, truth, valid, choice.value),
                              _scores(prob, truth, valid, DEFAULT_THRESHOLD), probs)
 
@@ -154,6 +157,7 @@ def round_verdict(model: torch.nn.Module, data: TrainingData, config: TrainConfi
     """
     found = evaluate_holdout(model, data.read, data.holdout, tile_px=config.predict_tile_px,
                              device=device, rule=config.threshold_rule,
+                             tolerance=config.threshold_tolerance,
                              amp=config.mixed_precision)
     return {"metrics": found.metrics, "threshold": found.threshold.to_dict(),
             "metrics_at_default": found.metrics_at_default}

@@ -58,6 +58,7 @@ def test_from_dict_rejects_unknown_key_with_its_path():
     ({"road_width_m": -2.0}, "road_width_m=-2.0"),
     ({"crop_px": 100}, "crop_px=100"),  # not a multiple of 2**depth
     ({"val_fraction": 1.0}, "val_fraction=1.0"),
+    ({"threshold_tolerance": 1.0}, "threshold_tolerance=1.0"),
     ({"contrastive": {"view_px": 64}}, "contrastive.view_px=64"),  # smaller than the core
     ({"contrastive": {"cell_px": 48}}, "contrastive.cell_px=48"),  # does not divide core
     ({"contrastive": {"negatives_mode": "medium"}}, "negatives_mode='medium'"),
