@@ -100,12 +100,18 @@ def paired_interval(differences: list[float], level: float = 0.95
     return mean, mean - half, mean + half
 
 
-def _cell(stats: tuple[float, float, int] | None) -> str:
-    return "-" if stats is None else f"{stats[0]:.3f} ± {stats[1]:.3f}"
+def _cell(stats: tuple[float, float, int] | None, n_row: int) -> str:
+    if stats is None:
+        return "-"
+    if stats[2] < 2:
+        return f"{stats[0]:.3f} (n=1)"
+    return f"{stats[0]:.3f} ± {stats[1]:.3f}" + (f" (n={stats[2]})" if stats[2] < n_row else "")
 
 
-def markdown(agg: dict, diffs: dict, configs: list[str], fractions: list[float]) -> str:
-    """Markdown tables: one per split and metric, then the paired full - supervised."""
+def markdown(agg: dict, diffs: dict[str, dict], configs: list[str],
+             fractions: list[float]) -> str:
+    """Markdown tables: one per split and metric, then each configuration - supervised,
+    paired by seed (``diffs``: configuration -> :func:`paired_differences`)."""
     lines = []
     for split, split_title in SPLITS.items():
         for metric, title in TABLE_METRICS.items():
@@ -113,25 +119,30 @@ def markdown(agg: dict, diffs: dict, configs: list[str], fractions: list[float])
                       "| labeled | " + " | ".join(configs) + " |",
                       "| --- |" + " --- |" * len(configs)]
             for f in fractions:
-                cells = [_cell(agg.get((f, c), {}).get(split, {}).get(metric)) for c in configs]
                 n = max((agg.get((f, c), {}).get(split, {}).get(metric, (0, 0, 0))[2]
                          for c in configs), default=0)
+                cells = [_cell(agg.get((f, c), {}).get(split, {}).get(metric), n)
+                         for c in configs]
                 lines.append(f"| {f:.0%} (n={n}) | " + " | ".join(cells) + " |")
             lines.append("")
-    lines += ["**full - supervised, paired by seed** (mean ± std [95 % t-interval of the "
-              "mean]; wins = seeds where full is higher)", "",
-              "| labeled | split | IoU | relaxed F1 | APLS |",
-              "| --- | --- | --- | --- | --- |"]
-    for f in fractions:
-        for split in SPLITS:
-            cells = []
-            for metric in TABLE_METRICS:
-                d = diffs.get((f, split, metric))
-                cells.append("-" if d is None else
-                             f"{d[0]:+.3f} ± {d[1]:.3f} [{d[4]:+.3f}, {d[5]:+.3f}] "
-                             f"({d[2]}/{d[3]})")
-            lines.append(f"| {f:.0%} | {split} | " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+    for config, paired in diffs.items():
+        if not paired:
+            continue
+        lines += [f"**{config} - supervised, paired by seed** (mean ± std [95 % t-interval "
+                  f"of the mean]; wins = seeds where {config} is higher)", "",
+                  "| labeled | split | IoU | relaxed F1 | APLS |",
+                  "| --- | --- | --- | --- | --- |"]
+        for f in fractions:
+            for split in SPLITS:
+                cells = []
+                for metric in TABLE_METRICS:
+                    d = paired.get((f, split, metric))
+                    cells.append("-" if d is None else
+                                 f"{d[0]:+.3f} ± {d[1]:.3f} [{d[4]:+.3f}, {d[5]:+.3f}] "
+                                 f"({d[2]}/{d[3]})")
+                lines.append(f"| {f:.0%} | {split} | " + " | ".join(cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def variant_table(runs: list[dict[str, Any]], fraction: float, config: str = "full") -> str:
@@ -305,11 +316,12 @@ def main(argv: list[str] | None = None) -> int:
                if any(r["config"] == c for r in runs)]
     fractions = sorted({r["fraction"] for r in runs})
     agg = aggregate(runs)
-    diffs = paired_differences(runs, "full")
+    diffs = {c: paired_differences(runs, c) for c in configs if c != "supervised"}
     args.out.mkdir(parents=True, exist_ok=True)
     suffix = "" if not variant else "_variant"
-    (args.out / f"ablation{suffix}.md").write_text(markdown(agg, diffs, configs, fractions)
-                                                   + "\n" + diagnostics_table(runs))
+    tables = markdown(agg, diffs, configs, fractions) + "\n" + "\n".join(
+        diagnostics_table(runs, c) for c in ("full", "pseudo") if c in configs)
+    (args.out / f"ablation{suffix}.md").write_text(tables)
     summary = {f"{f:g}/{c}": v for (f, c), v in agg.items()}
     (args.out / f"ablation{suffix}_summary.json").write_text(json.dumps(summary, indent=1))
     _plot_curves(agg, configs, fractions, args.out / f"iou_vs_fraction{suffix}.png")
@@ -319,8 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     if seed is not None and not variant:
         _plot_side_by_side(args.runs, runs, args.picture_fraction, seed,
                            args.out / "side_by_side.png")
-    print(markdown(agg, diffs, configs, fractions))
-    print(diagnostics_table(runs))
+    print(tables)
     return 0
 
 

@@ -49,11 +49,22 @@ def test_paired_differences_count_wins_per_seed():
 def test_markdown_shows_every_config_and_a_dash_for_missing_cells():
     runs = [_record("supervised", 0, 0.5), _record("full", 0, 0.6),
             _record("supervised", 0, 0.7, fraction=1.0)]
-    text = markdown(aggregate(runs), paired_differences(runs, "full"),
+    text = markdown(aggregate(runs), {"full": paired_differences(runs, "full")},
                     ["supervised", "full"], [0.05, 1.0])
-    assert "| 5% (n=1) | 0.600 ± 0.000 | 0.700 ± 0.000 |" in text
-    assert "| 100% (n=1) | 0.900 ± 0.000 | - |" in text
+    assert "| 5% (n=1) | 0.600 (n=1) | 0.700 (n=1) |" in text
+    assert "| 100% (n=1) | 0.900 (n=1) | - |" in text
     assert "+0.100 ± 0.000 [+nan, +nan] (1/1)" in text
+
+
+def test_markdown_names_the_seeds_of_a_thinner_cell_and_pairs_every_config():
+    runs = [_record("supervised", s, 0.5) for s in range(3)]
+    runs += [_record("pseudo", s, 0.6) for s in range(3)] + [_record("full", 0, 0.4)]
+    diffs = {c: paired_differences(runs, c) for c in ("pseudo", "full")}
+    text = markdown(aggregate(runs), diffs, ["supervised", "pseudo", "full"], [0.05])
+    row = next(line for line in text.splitlines() if line.startswith("| 5% (n=3)"))
+    assert row == "| 5% (n=3) | 0.600 ± 0.000 | 0.700 ± 0.000 | 0.500 (n=1) |"
+    assert "**pseudo - supervised, paired by seed**" in text
+    assert "**full - supervised, paired by seed**" in text
 
 
 def test_load_runs_keeps_one_variant(tmp_path):
