@@ -240,8 +240,17 @@ def _median_seed(runs: list[dict[str, Any]], site: str) -> int:
     return gains[(len(gains) - 1) // 2][1]
 
 
+def _overlay(gray: np.ndarray, road: np.ndarray, scored: np.ndarray,
+             color: tuple[float, float, float]) -> np.ndarray:
+    """RGB: the image, dimmed where nothing is scored, with ``road`` painted in ``color``."""
+    rgb = np.repeat(np.where(scored, gray, 0.35 * gray)[..., None], 3, axis=2)
+    rgb[road] = 0.25 * rgb[road] + 0.75 * np.asarray(color)
+    return rgb
+
+
 def plot_site(root: Path, runs: list[dict[str, Any]], site: str, path: Path) -> None:
-    """Image, truth of the test part, and both configurations' road maps (median seed)."""
+    """Image, truth of the test part, and both configurations' road maps (median seed),
+    painted over the image; areas outside the scored part are dimmed."""
     from .ablation_report import _pyplot
 
     plt = _pyplot()
@@ -251,21 +260,24 @@ def plot_site(root: Path, runs: list[dict[str, Any]], site: str, path: Path) -> 
     src = json.loads((files / "source.json").read_text())["image"]
     raw = gdal.Open(src).ReadAsArray().astype(np.float32)
     lo, hi = np.percentile(raw[raw > 0], (2, 98))
-    panels = [(np.clip((raw - lo) / (hi - lo), 0, 1), "image", "gray"),
-              (np.where(truth == 255, np.nan, truth), "truth of the test part (below the "
-               "line)", "viridis")]
+    gray = np.clip((raw - lo) / (hi - lo), 0, 1)
+    scored = truth != 255
+    panels = [(np.repeat(gray[..., None], 3, axis=2), "image"),
+              (_overlay(gray, truth == 1, scored, (1.0, 0.85, 0.0)),
+               "truth of the test part (yellow; dimmed: not scored)")]
     for config in ("supervised", "full"):
         run = next(r for r in runs if r["site"] == site and r["config"] == config
                    and r["seed"] == seed)
         name = _run_name(site, config, seed, run.get("extra"))
         prob = gdal.Open(str(root / "work" / name / "prob.tif"))
         road = prob.ReadAsArray().astype(np.float32) / 254.0 >= run["threshold"]
-        panels.append((road, f"{config}: IoU {run['scores']['iou']:.3f}, relaxed F1 "
-                       f"{run['scores']['relaxed_f1']:.3f}", "gray_r"))
+        panels.append((_overlay(gray, road, scored, (1.0, 0.1, 0.1)),
+                       f"{config} (red): IoU {run['scores']['iou']:.3f}, relaxed F1 "
+                       f"{run['scores']['relaxed_f1']:.3f}, threshold {run['threshold']:.2f}"))
     fig, axes = plt.subplots(1, 4, figsize=(17, 4.8))
-    cut = int(np.argmax((truth != 255).any(axis=1)))
-    for ax, (data, title, cmap) in zip(axes, panels, strict=True):
-        ax.imshow(data, cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+    cut = int(np.argmax(scored.any(axis=1)))
+    for ax, (data, title) in zip(axes, panels, strict=True):
+        ax.imshow(data, interpolation="nearest")
         ax.axhline(cut, color="tab:orange", lw=1)
         ax.set_title(title, fontsize=9)
         ax.set_xticks([])
