@@ -11,7 +11,7 @@ from typing import Any
 from ..events import Reporter
 
 __all__ = ["Command", "add_common", "add_distributed", "distributed_run", "label_files",
-           "label_sources"]
+           "label_sources", "profile_train_config"]
 
 #: A sub-command: registers its parser, then runs with the parsed arguments.
 Command = tuple[Callable[[Any], argparse.ArgumentParser],
@@ -64,3 +64,17 @@ def label_sources(args: argparse.Namespace) -> Any:
         return None
     return LabelSources(roads=args.roads, aoi=args.aoi, background=args.background,
                         road_width_m=args.road_width, width_field=args.width_field or None)
+
+
+def profile_train_config(profile: str, config_file: str | None) -> Any:
+    """The TrainConfig of ``--profile`` with the overrides of ``--config`` (if given)."""
+    from ..config import load_config_file, profile_config
+    from ..errors import BadInputError
+
+    config = profile_config(profile)
+    if config_file:
+        try:
+            config = config.updated(load_config_file(config_file))
+        except BadInputError as err:
+            raise BadInputError(f"--config {config_file}: {err}") from err
+    return config

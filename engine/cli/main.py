@@ -19,6 +19,7 @@ from .common import Command
 from .evaluate import add_evaluate, add_labels, run_evaluate, run_labels
 from .extract import add_extract, run_extract
 from .label_next import add_label_next, run_label_next
+from .pretrain import add_pretrain, run_pretrain
 from .roads import add_predict, add_vectorize, run_predict, run_vectorize
 from .synth import add_synth, run_synth
 from .train import add_info, add_train, run_info, run_train
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
 #: Every sub-command by name.
 COMMANDS: dict[str, Command] = {
     "train": (add_train, run_train),
+    "pretrain": (add_pretrain, run_pretrain),
     "info": (add_info, run_info),
     "synth": (add_synth, run_synth),
     "predict": (add_predict, run_predict),

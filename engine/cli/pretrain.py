@@ -1,0 +1,63 @@
+"""The ``pretrain`` sub-command: a base road model from generated scenes."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..events import Reporter
+from .common import add_common, profile_train_config
+
+__all__ = ["add_pretrain", "run_pretrain"]
+
+
+def add_pretrain(sub: Any) -> argparse.ArgumentParser:
+    """Register ``pretrain``."""
+    p = sub.add_parser("pretrain", help="train a base road model on generated scenes",
+                       description="Train a normal model file on domain-randomised scenes of "
+                       "engine.synth (no real image, no label); train --init starts from it.")
+    p.add_argument("--out", required=True, metavar="MODEL", help="model file to write "
+                   "(rewritten after every chunk of scenes)")
+    p.add_argument("--profile", choices=("fast", "full"), default="full",
+                   help="fast: small network and scenes for CPUs; full: for a GPU (the same "
+                   "networks as train's profiles, so train --init accepts the model)")
+    p.add_argument("--bands", type=int, choices=(1, 3), default=3,
+                   help="1: panchromatic scenes; 3: RGB scenes (3)")
+    p.add_argument("--steps", type=int, metavar="N", help="optimiser steps in all "
+                   "(profile: fast 3000, full 20000)")
+    p.add_argument("--scenes-per-chunk", type=int, metavar="N", help="new scenes generated "
+                   "for each chunk of steps (profile: fast 24, full 64)")
+    p.add_argument("--seed", type=int, help="random seed of scenes, crops and weights (0)")
+    p.add_argument("--config", metavar="FILE", help="JSON or TOML overrides of TrainConfig "
+                   "(the network, batch, crops, learning rate)")
+    p.add_argument("--cache", metavar="DIR", help="keep the generated scenes in this folder "
+                   "and read them back on later runs with the same settings")
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the run that --out holds, from its last chunk")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing --out")
+    add_common(p)
+    return p
+
+
+def run_pretrain(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
+    """Pretrain and summarise."""
+    from ..io.paths import refuse_inputs
+    from ..pretrain import PretrainJob, pretrain, pretrain_profile
+
+    train_config = profile_train_config(args.profile, args.config)
+    if args.seed is not None:
+        train_config = train_config.updated({"seed": args.seed})
+    config = pretrain_profile(args.profile).updated(
+        {"bands": args.bands, "steps": args.steps, "seed": args.seed,
+         "scenes_per_chunk": args.scenes_per_chunk})
+    refuse_inputs({"--out": args.out}, {"--config": args.config})
+    job = PretrainJob(out=args.out, resume=args.resume, overwrite=args.overwrite,
+                      cache_dir=args.cache)
+    result = pretrain(job, config, train_config, device=args.device, reporter=reporter)
+    if args.progress == "bar":
+        state = "already finished" if result.already_finished else "written"
+        print(f"base model {state}: {result.model_path} ({result.steps} steps, "
+              f"{result.scenes} generated scenes, {result.seconds:.0f} s)")
+    return {"model": result.model_path, "steps": result.steps, "scenes": result.scenes,
+            "seconds": result.seconds, "already_finished": result.already_finished}

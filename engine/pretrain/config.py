@@ -1,0 +1,111 @@
+"""Configuration of pretraining on generated scenes: PretrainConfig and its profiles."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from ..errors import BadInputError
+
+__all__ = ["PretrainConfig", "PRETRAIN_PROFILES", "pretrain_profile"]
+
+#: Band counts base models are made for: panchromatic and RGB renderings of the scenes.
+PRETRAIN_BANDS = (1, 3)
+
+
+def _check(condition: bool, name: str, value: Any, allowed: str) -> None:
+    if not condition:
+        raise BadInputError(f"pretrain {name}={value!r} is invalid: {allowed}")
+
+
+def _is_range(value: Any, low: float, high: float) -> bool:
+    return (len(value) == 2 and all(math.isfinite(v) for v in value)
+            and low <= value[0] <= value[1] <= high)
+
+
+@dataclass(frozen=True)
+class PretrainConfig:
+    """The generated scenes a base model learns from and how long; lengths in metres.
+
+    The network, batch, crop, learning rate and augmentation come from the
+    :class:`~engine.config.TrainConfig` of the profile, as for ``train``.
+    """
+
+    bands: int = 3  # 1 = panchromatic rendering of the scenes, 3 = RGB
+    steps: int = 20_000  # optimiser steps in all
+    chunk_steps: int = 2000  # steps on one chunk of new scenes; the model is written after each
+    scenes_per_chunk: int = 64  # scenes generated for each chunk
+    scene_px: int = 512  # side of each generated scene
+    pixel_size_m: tuple[float, float] = (0.3, 1.0)  # pixel sizes, drawn log-uniformly
+    road_width_m: tuple[float, float] = (3.0, 14.0)  # a scene's width range is drawn in this
+    tree_density: tuple[float, float] = (0.0, 0.4)  # share of a scene under tree crowns
+    shadow_strength: tuple[float, float] = (0.2, 0.9)  # darkness of cast shadows
+    nodata_share: float = 0.3  # share of scenes with an irregular nodata border
+    # each band's 0 and 1 points (its 2nd and 98th percentiles) move by up to this share
+    # of their span, so the model does not rely on one exact normalisation
+    norm_jitter: float = 0.1
+    seed: int = 0  # seeds the scenes, the crops and the initial weights
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pixel_size_m", tuple(self.pixel_size_m))
+        object.__setattr__(self, "road_width_m", tuple(self.road_width_m))
+        object.__setattr__(self, "tree_density", tuple(self.tree_density))
+        object.__setattr__(self, "shadow_strength", tuple(self.shadow_strength))
+        _check(self.bands in PRETRAIN_BANDS, "bands", self.bands, f"one of {PRETRAIN_BANDS}")
+        _check(self.steps >= 1, "steps", self.steps, "an integer >= 1")
+        _check(self.chunk_steps >= 1, "chunk_steps", self.chunk_steps, "an integer >= 1")
+        _check(self.scenes_per_chunk >= 1, "scenes_per_chunk", self.scenes_per_chunk,
+               "an integer >= 1")
+        _check(self.scene_px >= 64, "scene_px", self.scene_px, "an integer >= 64")
+        _check(_is_range(self.pixel_size_m, 0.05, 10.0), "pixel_size_m", self.pixel_size_m,
+               "(min, max) with 0.05 <= min <= max <= 10")
+        _check(_is_range(self.road_width_m, 0.5, 60.0), "road_width_m", self.road_width_m,
+               "(min, max) with 0.5 <= min <= max <= 60")
+        _check(_is_range(self.tree_density, 0.0, 1.0), "tree_density", self.tree_density,
+               "(min, max) within [0, 1]")
+        _check(_is_range(self.shadow_strength, 0.0, 1.0), "shadow_strength",
+               self.shadow_strength, "(min, max) within [0, 1]")
+        _check(0.0 <= self.nodata_share <= 1.0, "nodata_share", self.nodata_share,
+               "a fraction in [0, 1]")
+        _check(0.0 <= self.norm_jitter < 0.5, "norm_jitter", self.norm_jitter,
+               "a share of the band's span in [0, 0.5)")
+
+    @property
+    def chunks(self) -> int:
+        """Number of chunks: ``steps`` split into ``chunk_steps``, the last maybe shorter."""
+        return math.ceil(self.steps / self.chunk_steps)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary of every field (ranges as lists)."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PretrainConfig:
+        """Rebuild from :meth:`to_dict`'s output, refusing unknown keys by name."""
+        unknown = sorted(set(data) - {f.name for f in fields(cls)})
+        if unknown:
+            raise BadInputError(f"unknown pretrain setting(s) {unknown}")
+        return cls(**data)
+
+    def updated(self, overrides: dict[str, Any]) -> PretrainConfig:
+        """A copy with ``overrides`` applied (None values ignored)."""
+        return PretrainConfig.from_dict({**self.to_dict(),
+                                         **{k: v for k, v in overrides.items()
+                                            if v is not None}})
+
+
+#: Overrides of the defaults per profile, as for ``train``: "full" for a GPU, "fast" for a
+#: CPU (hours rather than days; a small network, as the fast training profile).
+PRETRAIN_PROFILES: dict[str, dict[str, Any]] = {
+    "full": {},
+    "fast": {"steps": 3000, "chunk_steps": 300, "scenes_per_chunk": 24, "scene_px": 192},
+}
+
+
+def pretrain_profile(name: str) -> PretrainConfig:
+    """The :class:`PretrainConfig` of a named profile (a key of :data:`PRETRAIN_PROFILES`)."""
+    if name not in PRETRAIN_PROFILES:
+        raise BadInputError(f"unknown profile {name!r}; choose one of "
+                            f"{', '.join(PRETRAIN_PROFILES)}")
+    return PretrainConfig().updated(PRETRAIN_PROFILES[name])
