@@ -21,7 +21,7 @@ from .events import Reporter
 from .io.raster import RasterInfo, Window, read_info
 from .labels import LabelSources, rasterize_labels
 from .model_file import load_model
-from .normalization import BandStats
+from .normalization import model_stats
 from .predict.forward import cancel_checks
 from .pseudo_labels import candidate_tiles, score_tiles
 from .training.sources import RasterSource
@@ -86,7 +86,7 @@ def rank_tiles(model_path: str, image_path: str, *, tile_px: int = 256, top: int
     dev = resolve_device(device)
     model, meta = load_model(model_path, device=dev)
     config = TrainConfig.from_dict(meta.get("config", {}))
-    source = RasterSource(info, BandStats.from_dict(meta["normalization"]))
+    source = RasterSource(info, model_stats(meta, info.path))
     human = rasterize_labels(info, labels) if labels is not None else None
     windows = candidate_tiles(source.shape, tile_px, human=human)
     if not windows:

@@ -12,7 +12,7 @@ import numpy as np
 from engine.errors import BadInputError, RasterReadError
 from engine.io.raster import open_raster, sample_valid_pixels
 
-__all__ = ["BandStats", "compute_band_stats", "normalize"]
+__all__ = ["BandStats", "compute_band_stats", "model_stats", "normalize"]
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +137,30 @@ def compute_band_stats(
     low, high = np.percentile(pixels, percentiles, axis=1)
     logger.debug("band stats from %d pixels: low=%s high=%s", pixels.shape[1], low, high)
     return BandStats(low=tuple(low), high=tuple(high), percentiles=percentiles)
+
+
+def model_stats(meta: dict, path: str) -> BandStats:
+    """The statistics a model normalises the raster ``path`` with.
+
+    Those stored in the model's metadata, or, for a model whose ``normalization_scope`` is
+    ``"image"`` (a base model trained on generated scenes, each normalised by itself), the
+    raster's own percentiles (the model's percentiles, a fixed sample: reproducible).
+
+    Parameters
+    ----------
+    meta : dict
+        A model file's metadata, with ``normalization``.
+    path : str
+        The raster to be normalised.
+    """
+    stored = BandStats.from_dict(meta["normalization"])
+    if meta.get("normalization_scope", "model") == "model":
+        return stored
+    if meta["normalization_scope"] != "image":
+        raise BadInputError(f"normalization_scope {meta['normalization_scope']!r} is not "
+                            "one of 'model', 'image'")
+    return compute_band_stats([path], percentiles=stored.percentiles,
+                              rng=np.random.default_rng(0))
 
 
 def normalize(

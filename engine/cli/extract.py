@@ -72,6 +72,7 @@ def _outputs(paths: dict[str, Any]) -> dict[str, Path]:
 
 def run_extract(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     """Predict each raster, vectorise the one (or the mosaic of all) and draw the preview."""
+    from ..base_model import model_for_raster
     from ..io.atomic import atomic_output
     from ..io.mosaic import build_vrt, check_mosaic, memory_vrt, remove_memory_vrt
     from ..io.paths import check_output_folder, check_outputs
@@ -88,13 +89,14 @@ def run_extract(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     check_output_folder(args.out_dir, option="--out-dir", create=False)
     images = [str(image) for image in args.image]
     paths = extract_paths(images, args.out_dir, args.name)
-    check_outputs(_outputs(paths), {"--image": images, "--model": args.model},
+    models = [model_for_raster(args.model, image) for image in images]
+    check_outputs(_outputs(paths), {"--image": images, "--model": models},
                   overwrite=args.overwrite)
     if len(images) > 1:
         check_mosaic(images, option="--image")
     predicted = []
-    for image, prob in zip(images, paths["probabilities"], strict=True):
-        predicted.append(predict_raster(args.model, image, str(prob), config,
+    for image, model, prob in zip(images, models, paths["probabilities"], strict=True):
+        predicted.append(predict_raster(model, image, str(prob), config,
                                         device=args.device, reporter=reporter,
                                         overwrite=args.overwrite))
         reporter.artifact("probability", str(prob))

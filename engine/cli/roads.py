@@ -17,7 +17,9 @@ __all__ = ["add_predict", "run_predict", "add_vectorize", "run_vectorize",
 
 def add_predict_options(p: argparse.ArgumentParser, *, images: str | None = None) -> None:
     """Options of the sub-commands that predict; ``images="+"`` takes several rasters."""
-    p.add_argument("--model", required=True, metavar="MODEL")
+    p.add_argument("--model", required=True, metavar="MODEL",
+                   help="a model file, or base: the bundled base model of the raster's band "
+                   "count (none is bundled yet)")
     p.add_argument("--image", required=True, metavar="IMG", nargs=images)
     p.add_argument("--tile", type=int, default=512, metavar="PX", help="window side (512)")
     p.add_argument("--overlap", type=float, default=0.25, help="window overlap (0.25)")
@@ -99,14 +101,16 @@ def add_predict(sub: Any) -> argparse.ArgumentParser:
 
 def run_predict(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     """Predict one raster."""
+    from ..base_model import model_for_raster
     from ..io.paths import check_outputs
     from ..predict import predict_raster
 
     config = predict_config(args)
-    check_outputs({"--out": args.out}, {"--image": args.image, "--model": args.model},
+    model = model_for_raster(args.model, args.image)
+    check_outputs({"--out": args.out}, {"--image": args.image, "--model": model},
                   overwrite=args.overwrite)
     with distributed_run(args) as (dist, device):
-        result = predict_raster(args.model, args.image, args.out, config, device=device,
+        result = predict_raster(model, args.image, args.out, config, device=device,
                                 reporter=reporter, overwrite=args.overwrite, dist=dist)
     reporter.artifact("probability", args.out)
     return result_dict(result)

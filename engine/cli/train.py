@@ -6,9 +6,8 @@ import argparse
 import json
 from typing import Any
 
-from ..errors import BadInputError
 from ..events import Reporter
-from .common import add_common, add_distributed, distributed_run
+from .common import add_common, add_distributed, distributed_run, profile_train_config
 
 __all__ = ["add_train", "run_train", "add_info", "run_info"]
 
@@ -38,7 +37,11 @@ def add_train(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     p.add_argument("--seed", type=int, help="random seed (default 0)")
     p.add_argument("--config", metavar="FILE", help="JSON or TOML overrides of TrainConfig")
-    p.add_argument("--init", metavar="MODEL", help="fine-tune from this model's weights")
+    p.add_argument("--init", default="none", metavar="auto|none|MODEL",
+                   help="starting weights: none (random, the default until base models are "
+                   "benchmarked), auto (the bundled base model of the rasters' band count, "
+                   "if any) or a model file of the same profile/config (its first layer "
+                   "adapted to another band count)")
     p.add_argument("--resume", action="store_true",
                    help="continue from the last finished round of --out")
     p.add_argument("--overwrite", action="store_true", help="replace an existing --out")
@@ -48,14 +51,7 @@ def add_train(sub: Any) -> argparse.ArgumentParser:
 
 
 def _train_config(args: argparse.Namespace) -> Any:
-    from ..config import load_config_file, profile_config
-
-    config = profile_config(args.profile)
-    if args.config:
-        try:
-            config = config.updated(load_config_file(args.config))
-        except BadInputError as err:
-            raise BadInputError(f"--config {args.config}: {err}") from err
+    config = profile_train_config(args.profile, args.config)
     flags = {"max_rounds": args.rounds, "steps_per_round": args.steps, "seed": args.seed,
              "road_width_m": args.road_width}
     return config.updated({k: v for k, v in flags.items() if v is not None})
@@ -68,11 +64,12 @@ def run_train(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     from ..training import TrainJob, rounds_dir, train
 
     config = _train_config(args)
+    init = None if args.init == "none" else args.init
     unlabeled = tuple(p for group in args.unlabeled for p in group)
     refuse_inputs({"--out": args.out},
                   {"--image": args.image, "--unlabeled": unlabeled, "--roads": args.roads,
                    "--aoi": args.aoi, "--background": args.background,
-                   "--config": args.config, "--init": args.init})
+                   "--config": args.config, "--init": init if init != "auto" else None})
     if args.profile == "full" and args.device in ("auto", "cpu"):
         import torch
 
@@ -83,7 +80,7 @@ def run_train(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
                    background=args.background,
                    unlabeled=unlabeled,
                    width_field=args.width_field or None, resume=args.resume,
-                   overwrite=args.overwrite, init_model=args.init)
+                   overwrite=args.overwrite, init_model=init)
     with distributed_run(args) as (dist, device), \
             removing_if_left_empty(rounds_dir(args.out), enabled=dist.is_main):
         result = train(job, config, device=device, reporter=reporter, dist=dist)
@@ -92,7 +89,8 @@ def run_train(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
               f"stopped: {result.stop_reason})")
     return {"model": result.model_path, "best_round": result.best_round,
             "rounds": len(result.rounds), "stop_reason": result.stop_reason,
-            "metrics": result.rounds[result.best_round - 1]["metrics"]}
+            "metrics": result.rounds[result.best_round - 1]["metrics"],
+            "init_model": result.init_model}
 
 
 def add_info(sub: Any) -> argparse.ArgumentParser:

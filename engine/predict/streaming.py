@@ -21,7 +21,7 @@ from ..io.paths import check_outputs
 from ..io.raster import RasterInfo, Window, open_raster, read_info, window_is_empty
 from ..io.windows import nodata_only_error
 from ..model_file import load_model
-from ..normalization import BandStats
+from ..normalization import BandStats, model_stats
 from ..threshold import model_threshold
 from .blend import RowBand
 from .config import PredictConfig
@@ -61,10 +61,14 @@ def _check_paths(model_path: str, image_path: str, out_path: str, overwrite: boo
 
 
 def check_pixel_size(info: RasterInfo, meta: dict[str, Any], reporter: Reporter) -> None:
-    """Warn when the raster's pixels differ from the model's by more than 1.5x either way."""
+    """Warn when the raster's pixels differ from the model's by more than 1.5x either way
+    (from the nearest end of ``pixel_size_range_m`` for a model trained on a range)."""
     model_m = meta.get("pixel_size_m")
     if not model_m or model_m <= 0 or info.pixel_size_m <= 0:
         return
+    trained = meta.get("pixel_size_range_m")
+    if isinstance(trained, list) and len(trained) == 2 and 0 < trained[0] <= trained[1]:
+        model_m = min(max(info.pixel_size_m, trained[0]), trained[1])
     factor = info.pixel_size_m / model_m
     if max(factor, 1 / factor) > PIXEL_RATIO_WARNING:
         reporter.warning(
@@ -151,7 +155,7 @@ def predict_raster(model_path: str | Path, image_path: str | Path, out_path: str
         raise nodata_only_error(info.path)
     _check_bands(info, meta, str(model_path))
     check_pixel_size(info, meta, reporter)
-    stats = BandStats.from_dict(meta["normalization"])
+    stats = model_stats(meta, info.path)
     layout = WindowLayout.for_grid(info.height, info.width, tile_px=config.tile_px,
                                    overlap=config.overlap)
     run = _Run(prepare_model(model, dev), dev, info, stats, layout, config, reporter,

@@ -6,7 +6,7 @@ import copy
 import logging
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from ..errors import BadInputError, ModelLoadError, OutputWriteError
 from ..events import NullSink, Reporter
 from ..io.atomic import atomic_output, copy_if_different
 from ..io.paths import refuse_inputs
+from ..io.raster import read_info
 from ..model_file import load_model, read_model_file, save_model
 from ..models import RoadNet, build_model
 from ..normalization import BandStats
@@ -27,6 +28,7 @@ from ..threshold import DEFAULT_THRESHOLD
 from ..tile_selection import selection_change
 from .contrastive_setup import ContrastiveSetup, contrastive_setup
 from .crops import build_crop_pool
+from .init_weights import initial_weights
 from .inputs import TrainingData, TrainJob, prepare_training_data
 from .loop import RoundInputs, RoundStreams, train_round
 from .pseudo import pseudo_inputs, pseudo_only
@@ -46,6 +48,7 @@ class TrainResult:
     best_round: int
     rounds: list[dict[str, Any]]
     stop_reason: str
+    init_model: str | None = None  # the model file the first round started from, if any
 
 
 def rounds_dir(out: str | Path) -> Path:
@@ -142,28 +145,34 @@ class _RunState:
 
 
 def _start(job: TrainJob, config: TrainConfig, dev: torch.device, reporter: Reporter
-           ) -> tuple[TrainConfig, TrainingData, RoadNet, _RunState]:
-    """Load the data and the starting weights: new, resumed, or fine-tuned from --init."""
+           ) -> tuple[TrainJob, TrainingData, RoadNet, _RunState]:
+    """Load the data and the starting weights: new, resumed, or fine-tuned from --init
+    (the job returned records the --init model it resolved to)."""
     resume = _resume_state(job, config)
-    source, stats = None, None
+    stats, init = None, None
     if resume is not None:
-        source, stats = resume["path"], BandStats.from_dict(resume["meta"]["normalization"])
+        stats = BandStats.from_dict(resume["meta"]["normalization"])
+        job = replace(job, extra={**job.extra, "init_model": resume["meta"].get("init_model")})
     elif job.init_model:
-        _, init_meta = read_model_file(job.init_model)
-        source, stats = job.init_model, BandStats.from_dict(init_meta["normalization"])
-        config = config.updated({"model": init_meta["config"]["model"]})
+        init = initial_weights(job.init_model, config.model, reporter=reporter,
+                               bands=read_info(job.images[0]).band_count)
+        stats = init.stats if init is not None else None
+        job = replace(job, extra={**job.extra, "init_model": init.path if init else None})
     data = prepare_training_data(job, config, reporter=reporter, stats=stats)
     bands = data.infos[0].band_count
     if resume is not None and resume["meta"]["bands"]["count"] != bands:
         raise ModelLoadError(f"cannot resume: {str(resume['path'])!r} has "
                              f"{resume['meta']['bands']['count']} band(s), the rasters {bands}")
-    if source is not None:
-        model, _ = load_model(source, device=dev)
+    if resume is not None:
+        model, _ = load_model(resume["path"], device=dev)
     else:
-        model = build_model(config.model, in_channels=bands, seed=config.seed).to(dev)
+        model = build_model(config.model, in_channels=bands, seed=config.seed)
+        if init is not None:
+            model.load_state_dict(init.state)
+        model = model.to(dev)
     if dev.type == "cuda" and config.channels_last:
         model = model.to(memory_format=torch.channels_last)
-    return config, data, model, _RunState.from_metadata(resume["meta"] if resume else None)
+    return job, data, model, _RunState.from_metadata(resume["meta"] if resume else None)
 
 
 @dataclass
@@ -302,7 +311,7 @@ def train(job: TrainJob, config: TrainConfig, *, device: str = "auto",
         reporter = Reporter(NullSink(), should_stop=reporter.should_stop)
     dev = resolve_device(device)
     dist.run_on_main(lambda: _check_output(job))
-    config, data, model, state = _start(job, config, dev, reporter)
+    job, data, model, state = _start(job, config, dev, reporter)
     soft = config.contrastive.enabled and config.contrastive.negatives_mode == "soft"
     teacher = copy.deepcopy(model).requires_grad_(False).eval() if soft else None
     setup = contrastive_setup(data, config, reporter)
@@ -321,4 +330,5 @@ def train(job: TrainJob, config: TrainConfig, *, device: str = "auto",
     best_file = str(_round_path(job.out, state.best))
     if dist.run_on_main(lambda: copy_if_different(best_file, job.out)):
         reporter.artifact("model", job.out, round=state.best + 1)
-    return TrainResult(job.out, state.best + 1, state.history, stop_reason or "max_rounds")
+    return TrainResult(job.out, state.best + 1, state.history, stop_reason or "max_rounds",
+                       job.extra.get("init_model"))

@@ -7,7 +7,7 @@ import pytest
 
 from engine.errors import BadInputError, RasterReadError
 from engine.io.raster import write_raster
-from engine.normalization import BandStats, compute_band_stats, normalize
+from engine.normalization import BandStats, compute_band_stats, model_stats, normalize
 
 UTM_GT = (500000.0, 1.0, 0.0, 5000064.0, 0.0, -1.0)
 
@@ -144,3 +144,26 @@ class TestNormalize:
         array = np.array([[[5, 6]]], dtype=np.uint16)
         normalize(array, BandStats(low=(0,), high=(10,)), valid_mask=np.array([[False, True]]))
         np.testing.assert_array_equal(array, [[[5, 6]]])
+
+
+def test_model_stats_are_the_stored_ones_by_default(raster):
+    path = raster(ramp(2))
+    stored = BandStats((1.0, 2.0), (10.0, 20.0))
+    assert model_stats({"normalization": stored.to_dict()}, path) == stored
+
+
+def test_model_stats_of_an_image_scoped_model_are_the_rasters_own(raster):
+    path = raster(ramp(2))
+    meta = {"normalization": BandStats((0.0, 0.0), (1.0, 1.0), (5.0, 95.0)).to_dict(),
+            "normalization_scope": "image"}
+    expected = compute_band_stats([path], percentiles=(5.0, 95.0),
+                                  rng=np.random.default_rng(0))
+    assert model_stats(meta, path) == expected
+    assert expected.low[1] > expected.low[0] + 900  # band 1 is band 0 plus 1000
+
+
+def test_model_stats_refuses_an_unknown_scope(raster):
+    meta = {"normalization": BandStats((0.0,), (1.0,)).to_dict(),
+            "normalization_scope": "tile"}
+    with pytest.raises(BadInputError, match="normalization_scope 'tile'"):
+        model_stats(meta, raster(ramp(1)))

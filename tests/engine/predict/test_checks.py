@@ -122,3 +122,19 @@ def test_predict_raster_passes_on_a_read_error_of_the_reader_thread(model_rgb, i
         predict_raster(model_rgb, vrt, out_dir / "prob.tif", TILE, device="cpu")
     assert os.listdir(out_dir) == []
     assert not [t for t in threading.enumerate() if t.name.startswith("predict-")]
+
+
+@pytest.mark.parametrize(("raster_m", "warns"), [
+    (0.3, False), (1.0, False),  # the ends of the range a base model was trained on
+    (0.15, True),  # half its finest pixel
+    (2.0, True),  # twice its coarsest
+])
+def test_check_pixel_size_measures_from_the_nearest_end_of_a_trained_range(raster_m, warns):
+    from types import SimpleNamespace
+
+    from engine.predict.streaming import check_pixel_size
+
+    sink = CollectingSink()
+    check_pixel_size(SimpleNamespace(pixel_size_m=raster_m),
+                     {"pixel_size_m": 0.55, "pixel_size_range_m": [0.3, 1.0]}, Reporter(sink))
+    assert bool(sink.of_kind("warning")) == warns
