@@ -135,8 +135,12 @@ def _round_inputs(scenes: list[TrainingScene], seed: int) -> RoundInputs:
 def _start_model(job: PretrainJob, config: PretrainConfig, train_config: TrainConfig,
                  record: dict[str, Any] | None, dev: torch.device) -> RoadNet:
     if record is not None:
-        return load_model(job.out, device=dev)[0]
-    return build_model(train_config.model, config.bands, seed=config.seed).to(dev)
+        model = load_model(job.out, device=dev)[0]
+    else:
+        model = build_model(train_config.model, config.bands, seed=config.seed).to(dev)
+    if dev.type == "cuda" and train_config.channels_last:  # as train does
+        model = model.to(memory_format=torch.channels_last)
+    return model
 
 
 def pretrain(job: PretrainJob, config: PretrainConfig, train_config: TrainConfig, *,
