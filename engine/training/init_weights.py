@@ -29,7 +29,8 @@ class InitialWeights:
     """Weights a run starts from."""
 
     path: str  # the model file they come from
-    state: dict[str, torch.Tensor]  # state dict for this run's network and band count
+    model: ModelConfig  # its architecture, which the run takes
+    state: dict[str, torch.Tensor]  # state dict for that network and this run's band count
     stats: BandStats | None  # its normalisation to reuse; None: computed from the rasters
     source_bands: int  # band count of the model file (its first layer adapted if not ours)
 
@@ -105,7 +106,8 @@ def initial_weights(init: str, model_config: ModelConfig, *, bands: int, reporte
     """Resolve and load ``--init``: ``none``, ``auto`` (the base model of ``bands`` bands
     under ``folder``, if bundled) or a model file's path.
 
-    The model file must have this run's architecture (``model_config``); its
+    The run takes the model file's architecture (continuing a model means keeping its
+    network), and says so when it differs from ``model_config`` (the profile's); its
     normalisation is reused when it has the rasters' band count and was fitted to
     imagery like the run's (not a base model, which normalises each raster by itself).
 
@@ -116,7 +118,7 @@ def initial_weights(init: str, model_config: ModelConfig, *, bands: int, reporte
     Raises
     ------
     ModelLoadError
-        An unreadable model file, or one of another architecture (both named).
+        An unreadable model file, or one whose architecture cannot be built.
     """
     path = _resolve(init, bands, folder, reporter)
     if path is None:
@@ -127,12 +129,10 @@ def initial_weights(init: str, model_config: ModelConfig, *, bands: int, reporte
     except TypeError as err:
         raise ModelLoadError(f"--init {path}: its config.model is not usable ({err})") from err
     if theirs != model_config:
-        raise ModelLoadError(
-            f"--init {path} has the architecture {meta['config']['model']}, but this run's "
-            f"profile/config asks for {asdict(model_config)}; give the --profile or "
-            "--config the model was trained with, or another --init")
+        reporter.warning(f"--init {path} has the architecture {meta['config']['model']}; "
+                         f"the run uses it instead of the profile's {asdict(model_config)}")
     source_bands = int(meta["bands"]["count"])
-    target = build_model(model_config, bands, seed=0).state_dict()
+    target = build_model(theirs, bands, seed=0).state_dict()
     adapted = adapt_state(state, target, path=path)
     own_stats = source_bands == bands and meta.get("normalization_scope") != "image"
     stats = BandStats.from_dict(meta["normalization"]) if own_stats else None
@@ -140,4 +140,4 @@ def initial_weights(init: str, model_config: ModelConfig, *, bands: int, reporte
         f" (its first layer adapted from {source_bands} to {bands} bands)"
     reporter.progress(f"starting from the weights of {path}{how}", 1, 1, init_model=path)
     log.info("initial weights from %s%s", path, how)
-    return InitialWeights(path, adapted, stats, source_bands)
+    return InitialWeights(path, theirs, adapted, stats, source_bands)

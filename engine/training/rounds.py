@@ -6,7 +6,7 @@ import copy
 import logging
 import shutil
 import time
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -145,9 +145,10 @@ class _RunState:
 
 
 def _start(job: TrainJob, config: TrainConfig, dev: torch.device, reporter: Reporter
-           ) -> tuple[TrainJob, TrainingData, RoadNet, _RunState]:
+           ) -> tuple[TrainConfig, TrainJob, TrainingData, RoadNet, _RunState]:
     """Load the data and the starting weights: new, resumed, or fine-tuned from --init
-    (the job returned records the --init model it resolved to)."""
+    (the config returned has the --init model's architecture; the job returned records
+    the --init model it resolved to)."""
     resume = _resume_state(job, config)
     stats, init = None, None
     if resume is not None:
@@ -158,6 +159,8 @@ def _start(job: TrainJob, config: TrainConfig, dev: torch.device, reporter: Repo
                                bands=read_info(job.images[0]).band_count)
         stats = init.stats if init is not None else None
         job = replace(job, extra={**job.extra, "init_model": init.path if init else None})
+        if init is not None:
+            config = config.updated({"model": asdict(init.model)})
     data = prepare_training_data(job, config, reporter=reporter, stats=stats)
     bands = data.infos[0].band_count
     if resume is not None and resume["meta"]["bands"]["count"] != bands:
@@ -172,7 +175,7 @@ def _start(job: TrainJob, config: TrainConfig, dev: torch.device, reporter: Repo
         model = model.to(dev)
     if dev.type == "cuda" and config.channels_last:
         model = model.to(memory_format=torch.channels_last)
-    return job, data, model, _RunState.from_metadata(resume["meta"] if resume else None)
+    return config, job, data, model, _RunState.from_metadata(resume["meta"] if resume else None)
 
 
 @dataclass
@@ -311,7 +314,7 @@ def train(job: TrainJob, config: TrainConfig, *, device: str = "auto",
         reporter = Reporter(NullSink(), should_stop=reporter.should_stop)
     dev = resolve_device(device)
     dist.run_on_main(lambda: _check_output(job))
-    job, data, model, state = _start(job, config, dev, reporter)
+    config, job, data, model, state = _start(job, config, dev, reporter)
     soft = config.contrastive.enabled and config.contrastive.negatives_mode == "soft"
     teacher = copy.deepcopy(model).requires_grad_(False).eval() if soft else None
     setup = contrastive_setup(data, config, reporter)

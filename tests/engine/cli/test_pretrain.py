@@ -69,14 +69,15 @@ def test_cli_train_init_path_adapts_a_pan_model_to_rgb(run_cli, scene_files, tmp
     assert read_model_file(tmp_path / "m.pt")[1]["init_model"] == str(init)
 
 
-def test_cli_train_init_of_another_architecture_exits_2_naming_both(run_cli, scene_files,
-                                                                    tmp_path, config_file,
-                                                                    tiny_config):
+def test_cli_train_init_of_another_architecture_continues_with_that_one(run_cli, scene_files,
+                                                                         tmp_path, config_file,
+                                                                         tiny_config):
+    # The dock continues a model with its own profile: the model's network must be kept.
     init = write_model(tmp_path / "other.pt", tiny_config.updated({"model": {"depth": 3}}))
     run = _train(run_cli, scene_files, tmp_path / "m.pt", config_file, "--init", init)
-    assert run.code == 2
-    assert "'depth': 3" in run.error and "'depth': 2" in run.error
-    assert not (tmp_path / "m.pt").exists()
+    assert run.code == 0, run.error
+    assert read_model_file(tmp_path / "m.pt")[1]["config"]["model"]["depth"] == 3
+    assert any("'depth': 3" in e["message"] for e in run.events if e["event"] == "warning")
 
 
 def test_cli_train_init_auto_without_a_base_model_warns(run_cli, scene_files, tmp_path,

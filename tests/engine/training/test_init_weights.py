@@ -97,8 +97,13 @@ class TestInitialWeights:
         build_model(tiny_config.model, 3).load_state_dict(got.state)
         assert "adapted from 1 to 3 bands" in sink.of_kind("progress")[0]["stage"]
 
-    def test_refuses_another_architecture_naming_both(self, tmp_path, tiny_config):
+    def test_another_architecture_is_taken_with_a_warning_naming_both(self, tmp_path,
+                                                                        tiny_config):
         path = _model_file(tmp_path / "m.pt", tiny_config, bands=3)
         other = ModelConfig(base_width=16, depth=2, embed_dim=8)
-        with pytest.raises(ModelLoadError, match="'base_width': 8.*'base_width': 16"):
-            initial_weights(path, other, bands=3, reporter=Reporter())
+        sink = CollectingSink()
+        got = initial_weights(path, other, bands=3, reporter=Reporter(sink))
+        assert got.model == tiny_config.model
+        build_model(got.model, 3).load_state_dict(got.state)
+        warning = sink.of_kind("warning")[0]["message"]
+        assert "'base_width': 8" in warning and "'base_width': 16" in warning
