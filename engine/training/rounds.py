@@ -318,6 +318,10 @@ def train(job: TrainJob, config: TrainConfig, *, device: str = "auto",
     soft = config.contrastive.enabled and config.contrastive.negatives_mode == "soft"
     teacher = copy.deepcopy(model).requires_grad_(False).eval() if soft else None
     setup = contrastive_setup(data, config, reporter)
+    if job.unlabeled and not (config.contrastive.enabled or config.pseudo.enabled):
+        reporter.warning(f"the {len(job.unlabeled)} unlabeled raster(s) are not trained on: "
+                         "the semi-supervised branches are off (turn them on with "
+                         "--semi-supervised, or contrastive.enabled and pseudo.enabled)")
     nets = _Nets(model, wrap_model(model, dist, dev, config=config,
                                    branch_on=setup.sites is not None), teacher, setup)
     stop_reason = "already finished" if len(state.history) >= config.max_rounds else None

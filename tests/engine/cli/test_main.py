@@ -153,3 +153,27 @@ def test_cli_sigterm_cancels_prediction_without_partial_output(tmp_path, scene_f
     assert events_of(rest)[-1]["type"] == "CancelledError"
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["big"]  # no temporary file either
+
+
+@pytest.fixture(scope="module")
+def supervised_config_file(tmp_path_factory, tiny_config) -> Path:
+    path = tmp_path_factory.mktemp("cfg") / "supervised.json"
+    overrides = {"steps_per_round": 6, "max_rounds": 1, "contrastive": {"enabled": False},
+                 "pseudo": {"enabled": False}}
+    path.write_text(json.dumps(tiny_config.updated(overrides).to_dict()))
+    return path
+
+
+@pytest.mark.parametrize("semi", [False, True])
+def test_cli_train_semi_supervised_turns_both_branches_on(tmp_path, scene_files, scene_factory,
+                                                          supervised_config_file, semi):
+    unlabeled = scene_factory(tmp_path / "u", seed=5)["image"]
+    out = tmp_path / "m.pt"
+    args = train_args(scene_files, out, supervised_config_file) + ["--unlabeled", str(unlabeled)]
+    proc = run_engine(*args, *(["--semi-supervised"] if semi else []))
+    assert proc.returncode == 0, proc.stderr
+    warned = any(e["event"] == "warning" and "unlabeled raster(s) are not trained on"
+                 in e["message"] for e in events_of(proc.stdout))
+    assert warned is not semi
+    config = json.loads(run_engine("info", str(out)).stdout)["config"]
+    assert config["contrastive"]["enabled"] is semi and config["pseudo"]["enabled"] is semi
