@@ -4,7 +4,7 @@
   <context>
     <name>RoadExtraction</name>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="178" />
+      <location filename="../plugin/dock/dock_ui.py" line="199" />
       <source> rounds</source>
       <translation> Runden</translation>
     </message>
@@ -14,9 +14,19 @@
       <translation>&amp;Straßenextraktion</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="161" />
+      <location filename="../plugin/dock/dock_ui.py" line="168" />
       <source>Advanced</source>
       <translation>Erweitert</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="109" />
+      <source>Also learn from the unlabeled imagery (the unlabeled rasters and the unlabeled parts of the labeled ones): a contrastive loss and rounds of pseudo-labels. Off by default: the benchmark did not show a gain (see the README).</source>
+      <translation>Auch aus den ungelabelten Bildern lernen (den ungelabelten Rastern und den ungelabelten Teilen der gelabelten): ein kontrastiver Verlust und Runden von Pseudo-Labels. Standardmäßig aus: der Benchmark zeigte keinen Gewinn (siehe README).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="178" />
+      <source>Also learn from the unlabeled rasters and the unlabeled parts of the training rasters (a contrastive loss and pseudo-labels). Off by default: in the project's benchmark it did not beat training on the labels alone (see the README).</source>
+      <translation>Auch aus den ungelabelten Rastern und den ungelabelten Teilen der Trainingsraster lernen (ein kontrastiver Verlust und Pseudo-Labels). Standardmäßig aus: im Benchmark des Projekts war es nicht besser als das Training allein mit den Labels (siehe README).</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/extract_roads.py" line="60" />
@@ -24,12 +34,12 @@
       <translation>Wendet ein Straßenmodell auf ein oder mehrere Raster an (die Kacheln eines Mosaiks oder ein VRT daraus): ein Raster der Straßenwahrscheinlichkeit auf genau dem Gitter und KBS jeder Eingabe (GeoTIFF, Byte 0-254, 255 = NoData), Straßenpolygone und Straßenmittellinien (mit length_m) für alle zusammen. Bei mehreren Rastern werden die Wahrscheinlichkeitsraster neben Straßenwahrscheinlichkeit als &lt;Name&gt;_&lt;Raster&gt;.tif geschrieben, mit einem VRT-Mosaik &lt;Name&gt;.vrt daraus, das die Ausgabe ist; sie brauchen ein KBS und eine Pixelgröße. Die Raster werden in Fenstern von Kachel Pixeln gelesen, die sich um Überlappung (ein Anteil) überlappen und überblendet werden, und blockweise vektorisiert, sodass der Speicherbedarf nicht mit den Rastern wächst; leere Flächen kosten nichts. TTA mittelt die 8 Spiegelungen/Drehungen (8-mal langsamer). Pixel mit einer Wahrscheinlichkeit über dem Straßen-Schwellenwert sind Straße; leer = der auf dem zurückgehaltenen Teil des Modells kalibrierte Schwellenwert, im Modell gespeichert. Gerät: auto, cpu, cuda oder cuda:N; leer = das Gerät der Plugin-Einstellungen. Die Raster müssen die Bänder des Modells haben.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="92" />
+      <location filename="../plugin/algorithms/train_model.py" line="101" />
       <source>Background (polygons)</source>
       <translation>Hintergrund (Polygone)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="117" />
+      <location filename="../plugin/algorithms/train_model.py" line="135" />
       <source>Best round</source>
       <translation>Beste Runde</translation>
     </message>
@@ -39,7 +49,7 @@
       <translation>Beste: Runde {} (ihr Modell verwendet Extrahieren)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="153" />
+      <location filename="../plugin/dock/dock_ui.py" line="160" />
       <source>Cancel</source>
       <translation>Abbrechen</translation>
     </message>
@@ -64,7 +74,7 @@
       <translation>Abgebrochen beim Schreiben von {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="280" />
+      <location filename="../plugin/dock/dock_widget.py" line="282" />
       <source>Cancelled; the engine left no partial output.</source>
       <translation>Abgebrochen; die Engine hat keine unvollständige Ausgabe hinterlassen.</translation>
     </message>
@@ -114,7 +124,7 @@
       <translation>Prüfen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="190" />
+      <location filename="../plugin/dock/dock_widget.py" line="191" />
       <source>Check at least one training raster.</source>
       <translation>Wählen Sie mindestens ein Trainingsraster aus.</translation>
     </message>
@@ -129,17 +139,17 @@
       <translation>Prüfe {}…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="137" />
+      <location filename="../plugin/dock/dock_widget.py" line="138" />
       <source>Choose a raster first: the labels take its CRS.</source>
       <translation>Wählen Sie zuerst ein Raster: die Labels übernehmen sein KBS.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="165" />
+      <location filename="../plugin/dock/dock_ui.py" line="172" />
       <source>Continue from model</source>
       <translation>Fortsetzen mit Modell</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="102" />
+      <location filename="../plugin/dock/dock_ui.py" line="106" />
       <source>Create label layers</source>
       <translation>Label-Layer anlegen</translation>
     </message>
@@ -164,7 +174,7 @@
       <translation>Gerät</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="192" />
+      <location filename="../plugin/dock/dock_widget.py" line="193" />
       <source>Device must be auto, cpu, cuda or cuda:N.</source>
       <translation>Das Gerät muss auto, cpu, cuda oder cuda:N sein.</translation>
     </message>
@@ -174,17 +184,17 @@
       <translation>Gerät {!r}: verwenden Sie auto, cpu, cuda oder cuda:N.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="110" />
+      <location filename="../plugin/dock/dock_ui.py" line="114" />
       <source>Drag a rectangle: inside it, what is not road is background</source>
       <translation>Ein Rechteck aufziehen: darin ist, was keine Straße ist, Hintergrund</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="106" />
+      <location filename="../plugin/dock/dock_ui.py" line="110" />
       <source>Draw road centerlines (QGIS's Add Feature tool)</source>
       <translation>Straßenmittellinien zeichnen (Werkzeug Objekt hinzufügen von QGIS)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="108" />
+      <location filename="../plugin/dock/dock_ui.py" line="112" />
       <source>Draw road polygons (QGIS's Add Feature tool)</source>
       <translation>Straßenpolygone zeichnen (Werkzeug Objekt hinzufügen von QGIS)</translation>
     </message>
@@ -214,7 +224,7 @@
       <translation>Straßen extrahieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="195" />
+      <location filename="../plugin/dock/dock_ui.py" line="216" />
       <source>Extract roads…</source>
       <translation>Straßen extrahieren…</translation>
     </message>
@@ -224,7 +234,7 @@
       <translation>F1</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="135" />
+      <location filename="../plugin/dock/dock_ui.py" line="139" />
       <source>Filter</source>
       <translation>Filter</translation>
     </message>
@@ -234,12 +244,12 @@
       <translation>INPUT: mindestens ein Raster wählen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="152" />
+      <location filename="../plugin/dock/dock_ui.py" line="159" />
       <source>Idle</source>
       <translation>Bereit</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="104" />
+      <location filename="../plugin/algorithms/train_model.py" line="122" />
       <source>Initial model to fine-tune</source>
       <translation>Ausgangsmodell zum Nachtrainieren</translation>
     </message>
@@ -259,12 +269,12 @@
       <translation>IoU</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="109" />
+      <location filename="../plugin/dock/dock_ui.py" line="113" />
       <source>Labeled area</source>
       <translation>Gelabelte Fläche</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="89" />
+      <location filename="../plugin/algorithms/train_model.py" line="98" />
       <source>Labeled area (polygons)</source>
       <translation>Gelabelte Fläche (Polygone)</translation>
     </message>
@@ -274,12 +284,12 @@
       <translation>Gelabelte Fläche: {:.4f} km² ({} px von {}) · Straßenlänge: {:.0f} m · Straßenpolygone: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="75" />
+      <location filename="../plugin/algorithms/train_model.py" line="84" />
       <source>Labeled rasters</source>
       <translation>Gelabelte Raster</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="89" />
+      <location filename="../plugin/dock/dock_ui.py" line="93" />
       <source>Labels</source>
       <translation>Labels</translation>
     </message>
@@ -289,7 +299,12 @@
       <translation>Labels: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="113" />
+      <location filename="../plugin/algorithms/train_model.py" line="107" />
+      <source>Learn from unlabeled images (semi-supervised)</source>
+      <translation>Ungelabelte Bilder nutzen (halbüberwacht)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="131" />
       <source>Model</source>
       <translation>Modell</translation>
     </message>
@@ -299,7 +314,7 @@
       <translation>Verschoben, aber diese alten Dateien konnten nicht entfernt werden: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="116" />
+      <location filename="../plugin/dock/dock_ui.py" line="120" />
       <source>No label layers yet.</source>
       <translation>Noch keine Label-Layer.</translation>
     </message>
@@ -324,7 +339,7 @@
       <translation>OUTPUT_PROBABILITY muss ein GeoTIFF (.tif) sein, nicht {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="196" />
+      <location filename="../plugin/dock/dock_ui.py" line="217" />
       <source>Open Extract roads with the run's best model and the raster above</source>
       <translation>Straßen extrahieren mit dem besten Modell des Laufs und dem Raster oben öffnen</translation>
     </message>
@@ -354,17 +369,17 @@
       <translation>Drücken Sie Prüfen, um die Umgebung der Engine zu testen.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="101" />
+      <location filename="../plugin/algorithms/train_model.py" line="119" />
       <source>Profile</source>
       <translation>Profil</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="123" />
+      <location filename="../plugin/algorithms/train_model.py" line="141" />
       <source>RASTERS is empty; give at least one raster</source>
       <translation>RASTERS ist leer; geben Sie mindestens ein Raster an</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="96" />
+      <location filename="../plugin/dock/dock_ui.py" line="100" />
       <source>Raster</source>
       <translation>Raster</translation>
     </message>
@@ -389,7 +404,7 @@
       <translation>Anforderungsdatei</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="187" />
+      <location filename="../plugin/dock/dock_ui.py" line="208" />
       <source>Results</source>
       <translation>Ergebnisse</translation>
     </message>
@@ -424,12 +439,12 @@
       <translation>Straßenextraktion: Runden werden gelesen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="55" />
+      <location filename="../plugin/dock/round_task.py" line="56" />
       <source>Road extraction: round {}</source>
       <translation>Straßenextraktion: Runde {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="152" />
+      <location filename="../plugin/dock/round_task.py" line="153" />
       <source>Road extraction: round {} (cancelled)</source>
       <translation>Straßenextraktion: Runde {} (abgebrochen)</translation>
     </message>
@@ -439,7 +454,7 @@
       <translation>Straßen-Labels</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="77" />
+      <location filename="../plugin/algorithms/train_model.py" line="86" />
       <source>Road labels (lines or polygons)</source>
       <translation>Straßen-Labels (Linien oder Polygone)</translation>
     </message>
@@ -449,17 +464,17 @@
       <translation>Straßenmodell</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="164" />
+      <location filename="../plugin/dock/dock_ui.py" line="171" />
       <source>Road model (*.pt)</source>
       <translation>Straßenmodell (*.pt)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="159" />
+      <location filename="../plugin/algorithms/train_model.py" line="179" />
       <source>Road model training</source>
       <translation>Training des Straßenmodells</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="107" />
+      <location filename="../plugin/dock/dock_ui.py" line="111" />
       <source>Road polygons</source>
       <translation>Polygone</translation>
     </message>
@@ -484,17 +499,17 @@
       <translation>Straßen-Schwellenwert</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="101" />
+      <location filename="../plugin/dock/dock_ui.py" line="105" />
       <source>Road width</source>
       <translation>Straßenbreite</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="80" />
+      <location filename="../plugin/algorithms/train_model.py" line="89" />
       <source>Road width (metres, for lines)</source>
       <translation>Straßenbreite (Meter, für Linien)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="86" />
+      <location filename="../plugin/algorithms/train_model.py" line="95" />
       <source>Road width of each line in metres; overrides Road width</source>
       <translation>Straßenbreite jeder Linie in Metern; ersetzt Straßenbreite</translation>
     </message>
@@ -509,27 +524,27 @@
       <translation>Straßen - Runde {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="293" />
+      <location filename="../plugin/dock/dock_widget.py" line="295" />
       <source>Round {} finished in {:.0f} s.</source>
       <translation>Runde {} fertig in {:.0f} s.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="84" />
+      <location filename="../plugin/dock/round_task.py" line="85" />
       <source>Round {}: {}</source>
       <translation>Runde {}: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="133" />
+      <location filename="../plugin/dock/dock_ui.py" line="137" />
       <source>Rounds</source>
       <translation>Runden</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="98" />
+      <location filename="../plugin/algorithms/train_model.py" line="116" />
       <source>Rounds (at most)</source>
       <translation>Runden (höchstens)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="179" />
+      <location filename="../plugin/dock/dock_ui.py" line="200" />
       <source>Run</source>
       <translation>Ausführen</translation>
     </message>
@@ -549,12 +564,17 @@
       <translation>Kennzahlentabelle</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="167" />
+      <location filename="../plugin/dock/dock_ui.py" line="176" />
+      <source>Semi-supervised</source>
+      <translation>Halbüberwacht</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="174" />
       <source>Settings (*.json *.toml)</source>
       <translation>Einstellungen (*.json *.toml)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="168" />
+      <location filename="../plugin/dock/dock_ui.py" line="175" />
       <source>Settings file (JSON or TOML)</source>
       <translation>Einstellungsdatei (JSON oder TOML)</translation>
     </message>
@@ -609,17 +629,17 @@
       <translation>Das Projekt ist nicht gespeichert, daher liegen sie im Profilordner von QGIS; speichern Sie das Projekt, um sie daneben abzulegen.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="222" />
+      <location filename="../plugin/dock/dock_widget.py" line="224" />
       <source>The round cannot start: {}</source>
       <translation>Die Runde kann nicht starten: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="282" />
+      <location filename="../plugin/dock/dock_widget.py" line="284" />
       <source>The round failed.</source>
       <translation>Die Runde ist fehlgeschlagen.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="283" />
+      <location filename="../plugin/dock/dock_widget.py" line="285" />
       <source>The round failed: {}</source>
       <translation>Die Runde ist fehlgeschlagen: {}</translation>
     </message>
@@ -629,44 +649,44 @@
       <translation>Kachel (Pixel)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="174" />
+      <location filename="../plugin/dock/dock_ui.py" line="195" />
       <source>Train one round</source>
       <translation>Eine Runde trainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="56" />
+      <location filename="../plugin/algorithms/train_model.py" line="60" />
       <source>Train road model</source>
       <translation>Straßenmodell trainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="174" />
+      <location filename="../plugin/dock/dock_ui.py" line="195" />
       <source>Train round</source>
       <translation>Runde trainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="180" />
+      <location filename="../plugin/dock/dock_ui.py" line="201" />
       <source>Train this many rounds, one after the other</source>
       <translation>So viele Runden nacheinander trainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="136" />
+      <location filename="../plugin/dock/dock_ui.py" line="140" />
       <source>Training rasters</source>
       <translation>Trainingsraster</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="115" />
+      <location filename="../plugin/algorithms/train_model.py" line="133" />
       <source>Training report</source>
       <translation>Trainingsbericht</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="107" />
+      <location filename="../plugin/algorithms/train_model.py" line="125" />
       <source>Training settings (JSON or TOML)</source>
       <translation>Trainingseinstellungen (JSON/TOML)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="59" />
-      <source>Trains a road segmentation model (U-Net) on a few labeled roads plus all the unlabeled imagery, with a pixel-wise contrastive loss and rounds of pseudo-labels.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;b&gt;Unlabeled rasters&lt;/b&gt; feed the contrastive branch and the pseudo-labels.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model.</source>
-      <translation>Trainiert ein Modell zur Straßensegmentierung (U-Net) mit wenigen gelabelten Straßen und allen ungelabelten Bildern, mit einem pixelweisen kontrastiven Verlust und Runden von Pseudo-Labels.&lt;br&gt;&lt;b&gt;Raster&lt;/b&gt;: die gelabelten Bilder (gleiche Bänder). &lt;b&gt;Straßen&lt;/b&gt;: Mittellinien (gepuffert um die Straßenbreite in Metern oder um das Breitenfeld) oder Straßenpolygone. &lt;b&gt;Gelabelte Fläche&lt;/b&gt;: darin ist jedes Pixel, das keine Straße ist, Hintergrund; &lt;b&gt;Hintergrund&lt;/b&gt;-Polygone sind ebenfalls Hintergrund; alles andere ist ungelabelt. &lt;b&gt;Ungelabelte Raster&lt;/b&gt; speisen den kontrastiven Zweig und die Pseudo-Labels.&lt;br&gt;Das Modell behält die beste Runde (Validierungs-IoU auf einem zurückgehaltenen Teil der gelabelten Fläche); der Bericht listet die Kennzahlen jeder Runde. Das Profil „fast“ passt zu einer CPU, „full“ zu einer GPU. Gerät: auto, cpu, cuda oder cuda:N; leer = das Gerät der Plugin-Einstellungen. Konfiguration (erweitert) ist eine JSON- oder TOML-Datei mit Trainingseinstellungen; Ausgangsmodell trainiert ein vorhandenes Modell nach.</translation>
+      <location filename="../plugin/algorithms/train_model.py" line="63" />
+      <source>Trains a road segmentation model (U-Net) on a few labeled roads, in rounds.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;br&gt;&lt;b&gt;Learn from unlabeled images (semi-supervised)&lt;/b&gt;, an advanced option, also trains on the unlabeled imagery (the Unlabeled rasters and the unlabeled parts of the labeled ones): a pixel-wise contrastive loss and, from round 2, pseudo-labels. It is off by default: in the project's benchmark it did not beat training on the labels alone (see the README). &lt;b&gt;Unlabeled rasters&lt;/b&gt; are trained on only with it; without it they only count in the band statistics that normalise the images, and the log warns that they are not trained on.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model.</source>
+      <translation>Trainiert ein Modell zur Straßensegmentierung (U-Net) mit wenigen gelabelten Straßen, in Runden.&lt;br&gt;&lt;b&gt;Raster&lt;/b&gt;: die gelabelten Bilder (gleiche Bänder). &lt;b&gt;Straßen&lt;/b&gt;: Mittellinien (gepuffert um die Straßenbreite in Metern oder um das Breitenfeld) oder Straßenpolygone. &lt;b&gt;Gelabelte Fläche&lt;/b&gt;: darin ist jedes Pixel, das keine Straße ist, Hintergrund; &lt;b&gt;Hintergrund&lt;/b&gt;-Polygone sind ebenfalls Hintergrund; alles andere ist ungelabelt. &lt;br&gt;&lt;b&gt;Ungelabelte Bilder nutzen (halbüberwacht)&lt;/b&gt;, eine erweiterte Option, trainiert auch auf den ungelabelten Bildern (den Ungelabelten Rastern und den ungelabelten Teilen der gelabelten): mit einem pixelweisen kontrastiven Verlust und ab Runde 2 mit Pseudo-Labels. Sie ist standardmäßig aus: im Benchmark des Projekts war sie nicht besser als das Training allein mit den Labels (siehe README). Auf &lt;b&gt;Ungelabelten Rastern&lt;/b&gt; wird nur mit ihr trainiert; ohne sie zählen sie nur für die Bandstatistiken, mit denen die Bilder normalisiert werden, und das Protokoll warnt, dass auf ihnen nicht trainiert wird.&lt;br&gt;Das Modell behält die beste Runde (Validierungs-IoU auf einem zurückgehaltenen Teil der gelabelten Fläche); der Bericht listet die Kennzahlen jeder Runde. Das Profil „fast“ passt zu einer CPU, „full“ zu einer GPU. Gerät: auto, cpu, cuda oder cuda:N; leer = das Gerät der Plugin-Einstellungen. Konfiguration (erweitert) ist eine JSON- oder TOML-Datei mit Trainingseinstellungen; Ausgangsmodell trainiert ein vorhandenes Modell nach.</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/vectorize_probability.py" line="40" />
@@ -674,12 +694,22 @@
       <translation>Wandelt ein Raster der Straßenwahrscheinlichkeit (wie von Straßen extrahieren geschrieben: Byte 0-254 mit 255 als NoData, oder Float32 0-1) in Straßenpolygone (Schwellenwert, kleine Objekte und Löcher entfernt, vereinfacht) und Straßenmittellinien (Skelettgraph, kurze Ausläufer entfernt, Lücken geschlossen, vereinfacht; Felder length_m, start_degree, end_degree) um. Längen und Flächen sind in Metern. Straßen-Schwellenwert: leer = der auf dem zurückgehaltenen Teil des Modells kalibrierte Schwellenwert, im Wahrscheinlichkeitsraster vermerkt.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="95" />
+      <location filename="../plugin/algorithms/train_model.py" line="104" />
       <source>Unlabeled rasters</source>
       <translation>Ungelabelte Raster</translation>
     </message>
     <message>
       <location filename="../plugin/dock/dock_ui.py" line="190" />
+      <source>Unlabeled rasters (predicted and learned from)</source>
+      <translation>Ungelabelte Raster (vorhergesagt und zum Lernen genutzt)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="191" />
+      <source>Unlabeled rasters (predicted only; to learn from them, see Advanced)</source>
+      <translation>Ungelabelte Raster (nur vorhergesagt; zum Lernen aus ihnen siehe Erweitert)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="211" />
       <source>Validation scores per round</source>
       <translation>Validierungskennzahlen je Runde</translation>
     </message>
@@ -699,12 +729,12 @@
       <translation>Wo als Nächstes labeln</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="295" />
+      <location filename="../plugin/dock/dock_widget.py" line="297" />
       <source>Where to label next: no tile of {} px is less than 10 % labeled, so there is nothing to suggest; label next wherever the predicted roads are wrong.</source>
       <translation>Wo als Nächstes labeln: keine Kachel von {} px ist zu weniger als 10 % gelabelt, es gibt also keinen Vorschlag; labeln Sie als Nächstes dort, wo die vorhergesagten Straßen falsch sind.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="83" />
+      <location filename="../plugin/algorithms/train_model.py" line="92" />
       <source>Width field (metres)</source>
       <translation>Breitenfeld (Meter)</translation>
     </message>
@@ -714,7 +744,7 @@
       <translation>Arbeitsordner</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="242" />
+      <location filename="../plugin/dock/dock_widget.py" line="244" />
       <source>about {} s left</source>
       <translation>noch etwa {} s</translation>
     </message>
@@ -729,12 +759,12 @@
       <translation>beste</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="145" />
+      <location filename="../plugin/dock/dock_ui.py" line="151" />
       <source>fast (CPU)</source>
       <translation>fast (CPU)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="146" />
+      <location filename="../plugin/dock/dock_ui.py" line="152" />
       <source>full (GPU)</source>
       <translation>full (GPU)</translation>
     </message>
@@ -744,7 +774,7 @@
       <translation>gelabelte Flächen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="240" />
+      <location filename="../plugin/dock/dock_widget.py" line="242" />
       <source>loss {:.3f}</source>
       <translation>Verlust {:.3f}</translation>
     </message>
@@ -754,12 +784,12 @@
       <translation>pip-Anforderungen; leer = die festgelegten Pakete des Plugins</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="78" />
+      <location filename="../plugin/dock/round_task.py" line="79" />
       <source>predicting {} ({}/{})</source>
       <translation>Vorhersage für {} ({}/{})</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="81" />
+      <location filename="../plugin/dock/round_task.py" line="82" />
       <source>pseudo-labels</source>
       <translation>Pseudo-Labels</translation>
     </message>
@@ -779,22 +809,22 @@
       <translation>Straßenpolygone</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="81" />
+      <location filename="../plugin/dock/round_task.py" line="82" />
       <source>starting the engine</source>
       <translation>Engine wird gestartet</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="82" />
+      <location filename="../plugin/dock/round_task.py" line="83" />
       <source>training</source>
       <translation>Training</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="82" />
+      <location filename="../plugin/dock/round_task.py" line="83" />
       <source>validation</source>
       <translation>Validierung</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="83" />
+      <location filename="../plugin/dock/round_task.py" line="84" />
       <source>where to label next</source>
       <translation>wo als Nächstes labeln</translation>
     </message>

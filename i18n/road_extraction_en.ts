@@ -4,7 +4,7 @@
   <context>
     <name>RoadExtraction</name>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="178" />
+      <location filename="../plugin/dock/dock_ui.py" line="199" />
       <source> rounds</source>
       <translation> rounds</translation>
     </message>
@@ -14,9 +14,19 @@
       <translation>&amp;Road extraction</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="161" />
+      <location filename="../plugin/dock/dock_ui.py" line="168" />
       <source>Advanced</source>
       <translation>Advanced</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="109" />
+      <source>Also learn from the unlabeled imagery (the unlabeled rasters and the unlabeled parts of the labeled ones): a contrastive loss and rounds of pseudo-labels. Off by default: the benchmark did not show a gain (see the README).</source>
+      <translation>Also learn from the unlabeled imagery (the unlabeled rasters and the unlabeled parts of the labeled ones): a contrastive loss and rounds of pseudo-labels. Off by default: the benchmark did not show a gain (see the README).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="178" />
+      <source>Also learn from the unlabeled rasters and the unlabeled parts of the training rasters (a contrastive loss and pseudo-labels). Off by default: in the project's benchmark it did not beat training on the labels alone (see the README).</source>
+      <translation>Also learn from the unlabeled rasters and the unlabeled parts of the training rasters (a contrastive loss and pseudo-labels). Off by default: in the project's benchmark it did not beat training on the labels alone (see the README).</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/extract_roads.py" line="60" />
@@ -24,12 +34,12 @@
       <translation>Applies a road model to one raster or several (the tiles of a mosaic, or a VRT of them): a road probability raster on each input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m) for all of them together. With several rasters, the probability rasters are written beside Road probability as &lt;name&gt;_&lt;raster&gt;.tif, with a VRT mosaic &lt;name&gt;.vrt of them, which is the output; they need one CRS and one pixel size. Rasters are read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, and vectorised by blocks, so memory does not grow with the rasters; empty areas cost nothing. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Road threshold are road; empty = the threshold calibrated on the model's hold-out, stored in the model. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. The rasters must have the model's bands.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="92" />
+      <location filename="../plugin/algorithms/train_model.py" line="101" />
       <source>Background (polygons)</source>
       <translation>Background (polygons)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="117" />
+      <location filename="../plugin/algorithms/train_model.py" line="135" />
       <source>Best round</source>
       <translation>Best round</translation>
     </message>
@@ -39,7 +49,7 @@
       <translation>Best: round {} (its model is the one Extract uses)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="153" />
+      <location filename="../plugin/dock/dock_ui.py" line="160" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
@@ -64,7 +74,7 @@
       <translation>Cancelled while writing {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="280" />
+      <location filename="../plugin/dock/dock_widget.py" line="282" />
       <source>Cancelled; the engine left no partial output.</source>
       <translation>Cancelled; the engine left no partial output.</translation>
     </message>
@@ -114,7 +124,7 @@
       <translation>Check</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="190" />
+      <location filename="../plugin/dock/dock_widget.py" line="191" />
       <source>Check at least one training raster.</source>
       <translation>Check at least one training raster.</translation>
     </message>
@@ -129,17 +139,17 @@
       <translation>Checking {}…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="137" />
+      <location filename="../plugin/dock/dock_widget.py" line="138" />
       <source>Choose a raster first: the labels take its CRS.</source>
       <translation>Choose a raster first: the labels take its CRS.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="165" />
+      <location filename="../plugin/dock/dock_ui.py" line="172" />
       <source>Continue from model</source>
       <translation>Continue from model</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="102" />
+      <location filename="../plugin/dock/dock_ui.py" line="106" />
       <source>Create label layers</source>
       <translation>Create label layers</translation>
     </message>
@@ -164,7 +174,7 @@
       <translation>Device</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="192" />
+      <location filename="../plugin/dock/dock_widget.py" line="193" />
       <source>Device must be auto, cpu, cuda or cuda:N.</source>
       <translation>Device must be auto, cpu, cuda or cuda:N.</translation>
     </message>
@@ -174,17 +184,17 @@
       <translation>Device {!r}: use auto, cpu, cuda or cuda:N.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="110" />
+      <location filename="../plugin/dock/dock_ui.py" line="114" />
       <source>Drag a rectangle: inside it, what is not road is background</source>
       <translation>Drag a rectangle: inside it, what is not road is background</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="106" />
+      <location filename="../plugin/dock/dock_ui.py" line="110" />
       <source>Draw road centerlines (QGIS's Add Feature tool)</source>
       <translation>Draw road centerlines (QGIS's Add Feature tool)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="108" />
+      <location filename="../plugin/dock/dock_ui.py" line="112" />
       <source>Draw road polygons (QGIS's Add Feature tool)</source>
       <translation>Draw road polygons (QGIS's Add Feature tool)</translation>
     </message>
@@ -214,7 +224,7 @@
       <translation>Extract roads</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="195" />
+      <location filename="../plugin/dock/dock_ui.py" line="216" />
       <source>Extract roads…</source>
       <translation>Extract roads…</translation>
     </message>
@@ -224,7 +234,7 @@
       <translation>F1</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="135" />
+      <location filename="../plugin/dock/dock_ui.py" line="139" />
       <source>Filter</source>
       <translation>Filter</translation>
     </message>
@@ -234,12 +244,12 @@
       <translation>INPUT: choose at least one raster</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="152" />
+      <location filename="../plugin/dock/dock_ui.py" line="159" />
       <source>Idle</source>
       <translation>Idle</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="104" />
+      <location filename="../plugin/algorithms/train_model.py" line="122" />
       <source>Initial model to fine-tune</source>
       <translation>Initial model to fine-tune</translation>
     </message>
@@ -259,12 +269,12 @@
       <translation>IoU</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="109" />
+      <location filename="../plugin/dock/dock_ui.py" line="113" />
       <source>Labeled area</source>
       <translation>Labeled area</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="89" />
+      <location filename="../plugin/algorithms/train_model.py" line="98" />
       <source>Labeled area (polygons)</source>
       <translation>Labeled area (polygons)</translation>
     </message>
@@ -274,12 +284,12 @@
       <translation>Labeled area: {:.4f} km² ({} px of {}) · road length: {:.0f} m · road polygons: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="75" />
+      <location filename="../plugin/algorithms/train_model.py" line="84" />
       <source>Labeled rasters</source>
       <translation>Labeled rasters</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="89" />
+      <location filename="../plugin/dock/dock_ui.py" line="93" />
       <source>Labels</source>
       <translation>Labels</translation>
     </message>
@@ -289,7 +299,12 @@
       <translation>Labels: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="113" />
+      <location filename="../plugin/algorithms/train_model.py" line="107" />
+      <source>Learn from unlabeled images (semi-supervised)</source>
+      <translation>Learn from unlabeled images (semi-supervised)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="131" />
       <source>Model</source>
       <translation>Model</translation>
     </message>
@@ -299,7 +314,7 @@
       <translation>Moved, but these old files could not be removed: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="116" />
+      <location filename="../plugin/dock/dock_ui.py" line="120" />
       <source>No label layers yet.</source>
       <translation>No label layers yet.</translation>
     </message>
@@ -324,7 +339,7 @@
       <translation>OUTPUT_PROBABILITY must be a GeoTIFF (.tif), not {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="196" />
+      <location filename="../plugin/dock/dock_ui.py" line="217" />
       <source>Open Extract roads with the run's best model and the raster above</source>
       <translation>Open Extract roads with the run's best model and the raster above</translation>
     </message>
@@ -354,17 +369,17 @@
       <translation>Press Check to test the engine's environment.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="101" />
+      <location filename="../plugin/algorithms/train_model.py" line="119" />
       <source>Profile</source>
       <translation>Profile</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="123" />
+      <location filename="../plugin/algorithms/train_model.py" line="141" />
       <source>RASTERS is empty; give at least one raster</source>
       <translation>RASTERS is empty; give at least one raster</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="96" />
+      <location filename="../plugin/dock/dock_ui.py" line="100" />
       <source>Raster</source>
       <translation>Raster</translation>
     </message>
@@ -389,7 +404,7 @@
       <translation>Requirements file</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="187" />
+      <location filename="../plugin/dock/dock_ui.py" line="208" />
       <source>Results</source>
       <translation>Results</translation>
     </message>
@@ -424,12 +439,12 @@
       <translation>Road extraction: reading the rounds</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="55" />
+      <location filename="../plugin/dock/round_task.py" line="56" />
       <source>Road extraction: round {}</source>
       <translation>Road extraction: round {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="152" />
+      <location filename="../plugin/dock/round_task.py" line="153" />
       <source>Road extraction: round {} (cancelled)</source>
       <translation>Road extraction: round {} (cancelled)</translation>
     </message>
@@ -439,7 +454,7 @@
       <translation>Road labels</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="77" />
+      <location filename="../plugin/algorithms/train_model.py" line="86" />
       <source>Road labels (lines or polygons)</source>
       <translation>Road labels (lines or polygons)</translation>
     </message>
@@ -449,17 +464,17 @@
       <translation>Road model</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="164" />
+      <location filename="../plugin/dock/dock_ui.py" line="171" />
       <source>Road model (*.pt)</source>
       <translation>Road model (*.pt)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="159" />
+      <location filename="../plugin/algorithms/train_model.py" line="179" />
       <source>Road model training</source>
       <translation>Road model training</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="107" />
+      <location filename="../plugin/dock/dock_ui.py" line="111" />
       <source>Road polygons</source>
       <translation>Road polygons</translation>
     </message>
@@ -484,17 +499,17 @@
       <translation>Road threshold</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="101" />
+      <location filename="../plugin/dock/dock_ui.py" line="105" />
       <source>Road width</source>
       <translation>Road width</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="80" />
+      <location filename="../plugin/algorithms/train_model.py" line="89" />
       <source>Road width (metres, for lines)</source>
       <translation>Road width (metres, for lines)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="86" />
+      <location filename="../plugin/algorithms/train_model.py" line="95" />
       <source>Road width of each line in metres; overrides Road width</source>
       <translation>Road width of each line in metres; overrides Road width</translation>
     </message>
@@ -509,27 +524,27 @@
       <translation>Roads - round {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="293" />
+      <location filename="../plugin/dock/dock_widget.py" line="295" />
       <source>Round {} finished in {:.0f} s.</source>
       <translation>Round {} finished in {:.0f} s.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="84" />
+      <location filename="../plugin/dock/round_task.py" line="85" />
       <source>Round {}: {}</source>
       <translation>Round {}: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="133" />
+      <location filename="../plugin/dock/dock_ui.py" line="137" />
       <source>Rounds</source>
       <translation>Rounds</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="98" />
+      <location filename="../plugin/algorithms/train_model.py" line="116" />
       <source>Rounds (at most)</source>
       <translation>Rounds (at most)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="179" />
+      <location filename="../plugin/dock/dock_ui.py" line="200" />
       <source>Run</source>
       <translation>Run</translation>
     </message>
@@ -549,12 +564,17 @@
       <translation>Scores table</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="167" />
+      <location filename="../plugin/dock/dock_ui.py" line="176" />
+      <source>Semi-supervised</source>
+      <translation>Semi-supervised</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="174" />
       <source>Settings (*.json *.toml)</source>
       <translation>Settings (*.json *.toml)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="168" />
+      <location filename="../plugin/dock/dock_ui.py" line="175" />
       <source>Settings file (JSON or TOML)</source>
       <translation>Settings file (JSON or TOML)</translation>
     </message>
@@ -609,17 +629,17 @@
       <translation>The project is not saved, so they are kept in QGIS's profile folder; save the project to keep them beside it.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="222" />
+      <location filename="../plugin/dock/dock_widget.py" line="224" />
       <source>The round cannot start: {}</source>
       <translation>The round cannot start: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="282" />
+      <location filename="../plugin/dock/dock_widget.py" line="284" />
       <source>The round failed.</source>
       <translation>The round failed.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="283" />
+      <location filename="../plugin/dock/dock_widget.py" line="285" />
       <source>The round failed: {}</source>
       <translation>The round failed: {}</translation>
     </message>
@@ -629,44 +649,44 @@
       <translation>Tile (pixels)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="174" />
+      <location filename="../plugin/dock/dock_ui.py" line="195" />
       <source>Train one round</source>
       <translation>Train one round</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="56" />
+      <location filename="../plugin/algorithms/train_model.py" line="60" />
       <source>Train road model</source>
       <translation>Train road model</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="174" />
+      <location filename="../plugin/dock/dock_ui.py" line="195" />
       <source>Train round</source>
       <translation>Train round</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="180" />
+      <location filename="../plugin/dock/dock_ui.py" line="201" />
       <source>Train this many rounds, one after the other</source>
       <translation>Train this many rounds, one after the other</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="136" />
+      <location filename="../plugin/dock/dock_ui.py" line="140" />
       <source>Training rasters</source>
       <translation>Training rasters</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="115" />
+      <location filename="../plugin/algorithms/train_model.py" line="133" />
       <source>Training report</source>
       <translation>Training report</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="107" />
+      <location filename="../plugin/algorithms/train_model.py" line="125" />
       <source>Training settings (JSON or TOML)</source>
       <translation>Training settings (JSON or TOML)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="59" />
-      <source>Trains a road segmentation model (U-Net) on a few labeled roads plus all the unlabeled imagery, with a pixel-wise contrastive loss and rounds of pseudo-labels.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;b&gt;Unlabeled rasters&lt;/b&gt; feed the contrastive branch and the pseudo-labels.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model.</source>
-      <translation>Trains a road segmentation model (U-Net) on a few labeled roads plus all the unlabeled imagery, with a pixel-wise contrastive loss and rounds of pseudo-labels.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;b&gt;Unlabeled rasters&lt;/b&gt; feed the contrastive branch and the pseudo-labels.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model.</translation>
+      <location filename="../plugin/algorithms/train_model.py" line="63" />
+      <source>Trains a road segmentation model (U-Net) on a few labeled roads, in rounds.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;br&gt;&lt;b&gt;Learn from unlabeled images (semi-supervised)&lt;/b&gt;, an advanced option, also trains on the unlabeled imagery (the Unlabeled rasters and the unlabeled parts of the labeled ones): a pixel-wise contrastive loss and, from round 2, pseudo-labels. It is off by default: in the project's benchmark it did not beat training on the labels alone (see the README). &lt;b&gt;Unlabeled rasters&lt;/b&gt; are trained on only with it; without it they only count in the band statistics that normalise the images, and the log warns that they are not trained on.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model.</source>
+      <translation>Trains a road segmentation model (U-Net) on a few labeled roads, in rounds.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;br&gt;&lt;b&gt;Learn from unlabeled images (semi-supervised)&lt;/b&gt;, an advanced option, also trains on the unlabeled imagery (the Unlabeled rasters and the unlabeled parts of the labeled ones): a pixel-wise contrastive loss and, from round 2, pseudo-labels. It is off by default: in the project's benchmark it did not beat training on the labels alone (see the README). &lt;b&gt;Unlabeled rasters&lt;/b&gt; are trained on only with it; without it they only count in the band statistics that normalise the images, and the log warns that they are not trained on.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model.</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/vectorize_probability.py" line="40" />
@@ -674,12 +694,22 @@
       <translation>Turns a road probability raster (as written by Extract roads: Byte 0-254 with 255 as nodata, or Float32 0-1) into road polygons (threshold, small objects and holes removed, simplified) and road centerlines (skeleton graph, short spurs pruned, gaps joined, simplified; fields length_m, start_degree, end_degree). Lengths and areas are in metres. Road threshold: empty = the threshold calibrated on the model's hold-out, recorded in the probability raster.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="95" />
+      <location filename="../plugin/algorithms/train_model.py" line="104" />
       <source>Unlabeled rasters</source>
       <translation>Unlabeled rasters</translation>
     </message>
     <message>
       <location filename="../plugin/dock/dock_ui.py" line="190" />
+      <source>Unlabeled rasters (predicted and learned from)</source>
+      <translation>Unlabeled rasters (predicted and learned from)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="191" />
+      <source>Unlabeled rasters (predicted only; to learn from them, see Advanced)</source>
+      <translation>Unlabeled rasters (predicted only; to learn from them, see Advanced)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="211" />
       <source>Validation scores per round</source>
       <translation>Validation scores per round</translation>
     </message>
@@ -699,12 +729,12 @@
       <translation>Where to label next</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="295" />
+      <location filename="../plugin/dock/dock_widget.py" line="297" />
       <source>Where to label next: no tile of {} px is less than 10 % labeled, so there is nothing to suggest; label next wherever the predicted roads are wrong.</source>
       <translation>Where to label next: no tile of {} px is less than 10 % labeled, so there is nothing to suggest; label next wherever the predicted roads are wrong.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="83" />
+      <location filename="../plugin/algorithms/train_model.py" line="92" />
       <source>Width field (metres)</source>
       <translation>Width field (metres)</translation>
     </message>
@@ -714,7 +744,7 @@
       <translation>Working folder</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="242" />
+      <location filename="../plugin/dock/dock_widget.py" line="244" />
       <source>about {} s left</source>
       <translation>about {} s left</translation>
     </message>
@@ -729,12 +759,12 @@
       <translation>best</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="145" />
+      <location filename="../plugin/dock/dock_ui.py" line="151" />
       <source>fast (CPU)</source>
       <translation>fast (CPU)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="146" />
+      <location filename="../plugin/dock/dock_ui.py" line="152" />
       <source>full (GPU)</source>
       <translation>full (GPU)</translation>
     </message>
@@ -744,7 +774,7 @@
       <translation>labeled areas</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="240" />
+      <location filename="../plugin/dock/dock_widget.py" line="242" />
       <source>loss {:.3f}</source>
       <translation>loss {:.3f}</translation>
     </message>
@@ -754,12 +784,12 @@
       <translation>pip requirements; empty = the plugin's pinned set</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="78" />
+      <location filename="../plugin/dock/round_task.py" line="79" />
       <source>predicting {} ({}/{})</source>
       <translation>predicting {} ({}/{})</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="81" />
+      <location filename="../plugin/dock/round_task.py" line="82" />
       <source>pseudo-labels</source>
       <translation>pseudo-labels</translation>
     </message>
@@ -779,22 +809,22 @@
       <translation>road polygons</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="81" />
+      <location filename="../plugin/dock/round_task.py" line="82" />
       <source>starting the engine</source>
       <translation>starting the engine</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="82" />
+      <location filename="../plugin/dock/round_task.py" line="83" />
       <source>training</source>
       <translation>training</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="82" />
+      <location filename="../plugin/dock/round_task.py" line="83" />
       <source>validation</source>
       <translation>validation</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="83" />
+      <location filename="../plugin/dock/round_task.py" line="84" />
       <source>where to label next</source>
       <translation>where to label next</translation>
     </message>

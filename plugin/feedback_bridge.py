@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from qgis.core import QgsProcessingFeedback
@@ -32,17 +32,21 @@ class StageProgress:
         return self.start + (self.end - self.start) * float(fraction)
 
 
-@dataclass(frozen=True)
+@dataclass
 class RoundProgress:
     """Overall percent of a training run from the round index and the round's fraction.
 
-    Stages are named ``round N: <part>``; round 1 has no pseudo-labels, so its training
-    takes the whole first part of the round.
+    Stages are named ``round N: <part>``. A round has pseudo-labels only from round 2 and
+    only with the semi-supervised branches on (``--semi-supervised`` or a settings file);
+    they come before its training, so a round whose training starts without them gives
+    its training the whole first part of the round (one instance follows one run).
     """
 
     rounds: int
     start: float = 0.0
     end: float = 100.0
+    _pseudo_rounds: set[int] = field(default_factory=set, init=False, repr=False,
+                                     compare=False)
 
     def percent(self, event: Event) -> float | None:
         """Overall percent for a progress event (None for stages outside the rounds)."""
@@ -52,7 +56,9 @@ class RoundProgress:
             return None
         index, part = int(match.group(1)) - 1, match.group(2)
         lo, hi = _ROUND_PARTS.get(part, (0.0, 1.0))
-        if index == 0 and part == "training":
+        if part == "pseudo-labels":
+            self._pseudo_rounds.add(index)
+        elif part == "training" and index not in self._pseudo_rounds:
             lo = 0.0
         within = lo + (hi - lo) * float(fraction)
         done = min((index + within) / max(self.rounds, 1), 1.0)

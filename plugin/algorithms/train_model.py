@@ -1,4 +1,5 @@
-"""Processing algorithm: train the semi-supervised road model (engine ``train``)."""
+"""Processing algorithm: train the road model (engine ``train``), semi-supervised on
+request."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
@@ -31,7 +33,8 @@ PROFILES = ("fast", "full")
 
 
 class TrainModel(EngineAlgorithm):
-    """Train a road model on labeled rasters plus unlabeled imagery, in rounds."""
+    """Train a road model on labeled rasters, in rounds; on request also on unlabeled
+    imagery (the semi-supervised branches)."""
 
     RASTERS = "RASTERS"
     ROADS = "ROADS"
@@ -40,6 +43,7 @@ class TrainModel(EngineAlgorithm):
     AOI = "AOI"
     BACKGROUND = "BACKGROUND"
     UNLABELED = "UNLABELED"
+    SEMI_SUPERVISED = "SEMI_SUPERVISED"
     ROUNDS = "ROUNDS"
     PROFILE = "PROFILE"
     DEVICE = "DEVICE"
@@ -57,13 +61,18 @@ class TrainModel(EngineAlgorithm):
 
     def shortHelpString(self) -> str:
         return self.tr(
-            "Trains a road segmentation model (U-Net) on a few labeled roads plus all the "
-            "unlabeled imagery, with a pixel-wise contrastive loss and rounds of pseudo-labels."
+            "Trains a road segmentation model (U-Net) on a few labeled roads, in rounds."
             "<br><b>Rasters</b>: the labeled images (same bands). <b>Roads</b>: centerlines "
             "(buffered by Road width in metres, or by the Width field) or road polygons. "
             "<b>Labeled area</b>: inside it every pixel that is not road is background; "
             "<b>Background</b> polygons are background too; everything else is unlabeled. "
-            "<b>Unlabeled rasters</b> feed the contrastive branch and the pseudo-labels."
+            "<br><b>Learn from unlabeled images (semi-supervised)</b>, an advanced option, "
+            "also trains on the unlabeled imagery (the Unlabeled rasters and the unlabeled "
+            "parts of the labeled ones): a pixel-wise contrastive loss and, from round 2, "
+            "pseudo-labels. It is off by default: in the project's benchmark it did not beat "
+            "training on the labels alone (see the README). <b>Unlabeled rasters</b> are "
+            "trained on only with it; without it they only count in the band statistics that "
+            "normalise the images, and the log warns that they are not trained on."
             "<br>The model keeps the best round (validation IoU on a held-out part of the "
             "labeled area); the report lists the scores of every round. Profile 'fast' suits "
             "a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the "
@@ -94,6 +103,15 @@ class TrainModel(EngineAlgorithm):
         self.addParameter(QgsProcessingParameterMultipleLayers(
             self.UNLABELED, self.tr("Unlabeled rasters"), QgsProcessing.SourceType.TypeRaster,
             optional=True))
+        semi = QgsProcessingParameterBoolean(
+            self.SEMI_SUPERVISED, self.tr("Learn from unlabeled images (semi-supervised)"),
+            defaultValue=False)
+        semi.setHelp(self.tr("Also learn from the unlabeled imagery (the unlabeled rasters "
+                             "and the unlabeled parts of the labeled ones): a contrastive loss "
+                             "and rounds of pseudo-labels. Off by default: the benchmark did "
+                             "not show a gain (see the README)."))
+        semi.setFlags(semi.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
+        self.addParameter(semi)
         self.addParameter(QgsProcessingParameterNumber(
             self.ROUNDS, self.tr("Rounds (at most)"), QgsProcessingParameterNumber.Type.Integer,
             3, minValue=1, maxValue=50))
@@ -132,6 +150,8 @@ class TrainModel(EngineAlgorithm):
         unlabeled = self.raster_paths(parameters, self.UNLABELED, context)
         if unlabeled:
             args += ["--unlabeled", *unlabeled]
+        if self.parameterAsBoolean(parameters, self.SEMI_SUPERVISED, context):
+            args.append("--semi-supervised")
         fields = self.parameterAsFields(parameters, self.WIDTH_FIELD, context)
         args += [f"--width-field={fields[0] if fields else ''}",
                  "--road-width", str(self.parameterAsDouble(parameters, self.ROAD_WIDTH, context)),

@@ -17,6 +17,7 @@ from qgis.gui import (
 )
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGridLayout,
@@ -61,8 +62,11 @@ def _form(box: QGroupBox) -> QFormLayout:
 
 
 def _stacked(form: QFormLayout, label: str, field: QWidget) -> None:
-    """A row whose label sits above its field, both the form's whole width."""
-    form.addRow(QLabel(label))
+    """A row whose label sits above its field, both the form's whole width; the label wraps
+    (German's "Einstellungsdatei (JSON oder TOML)" is wider than the dock)."""
+    text = QLabel(label)
+    text.setWordWrap(True)
+    form.addRow(text)
     form.addRow(field)
 
 
@@ -135,7 +139,9 @@ class DockUi(QWidget):
         self.training = RasterList(project, tr("Filter"))
         _stacked(form, tr("Training rasters"), self.training)
         self.unlabeled = RasterList(project, tr("Filter"))
-        _stacked(form, tr("Unlabeled rasters"), self.unlabeled)
+        self.unlabeled_label = _note()
+        form.addRow(self.unlabeled_label)
+        form.addRow(self.unlabeled)
         self.device = QComboBox()
         self.device.setEditable(True)
         self.device.addItems(["auto", "cpu", "cuda"])
@@ -146,6 +152,7 @@ class DockUi(QWidget):
         self.profile.addItem(tr("full (GPU)"), "full")
         form.addRow(tr("Profile"), self.profile)
         form.addRow(self._advanced_box())
+        self.show_semi_supervised(self.semi_supervised.isChecked())
         form.addRow(self._buttons())
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
@@ -166,8 +173,22 @@ class DockUi(QWidget):
         self.config = QgsFileWidget()
         self.config.setFilter(tr("Settings (*.json *.toml)"))
         _stacked(form, tr("Settings file (JSON or TOML)"), self.config)
+        self.semi_supervised = QCheckBox(tr("Semi-supervised"))
+        form.addRow(self.semi_supervised)
+        form.addRow(_note(tr(
+            "Also learn from the unlabeled rasters and the unlabeled parts of the training "
+            "rasters (a contrastive loss and pseudo-labels). Off by default: in the project's "
+            "benchmark it did not beat training on the labels alone (see the README).")))
+        self.advanced = box
         box.setCollapsed(True)
         return box
+
+    def show_semi_supervised(self, on: bool) -> None:
+        """Say what the unlabeled rasters are for: predicted every round, and trained on
+        only with semi-supervised training."""
+        self.unlabeled_label.setText(
+            tr("Unlabeled rasters (predicted and learned from)") if on else
+            tr("Unlabeled rasters (predicted only; to learn from them, see Advanced)"))
 
     def _buttons(self) -> QGridLayout:
         grid = QGridLayout()

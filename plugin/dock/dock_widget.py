@@ -73,6 +73,7 @@ class RoadDock(QgsDockWidget):
         ui.road_width.valueChanged.connect(self.labels.set_road_width)
         ui.training.checked.connect(ui.unlabeled.uncheck)
         ui.unlabeled.checked.connect(ui.training.uncheck)
+        ui.semi_supervised.toggled.connect(ui.show_semi_supervised)
         ui.train.clicked.connect(self._train_one)
         ui.run_rounds.clicked.connect(self._train_many)
         ui.cancel.clicked.connect(self.cancel)
@@ -209,6 +210,7 @@ class RoadDock(QgsDockWidget):
             profile=self.ui.profile.currentData(), device=self.ui.device.currentText().strip(),
             init_model=self.ui.init_model.filePath() or None,
             config=self.ui.config.filePath() or None,
+            semi_supervised=self.ui.semi_supervised.isChecked(),
             names={r.source(): r.name() for r in rasters}, label_next_image=labeled.source(),
             tile_px=tile)
 

@@ -1,10 +1,11 @@
 """How far a dock round is and how long it still takes.
 
-A round is a row of stages (the engine's start-up, pseudo-labels, training, validation, one
-prediction per raster, where to label next), each weighted by what it costs in seconds: as
-measured in the previous round, else a rough default. The current stage's own pace takes
-over from its cost as it advances; the bar is the elapsed share of the estimated total, so
-it moves during the start-up too and never goes back.
+A round is a row of stages (the engine's start-up, pseudo-labels in semi-supervised rounds
+after the first, training, validation, one prediction per raster, where to label next), each
+weighted by what it costs in seconds: as measured in the previous round, else a rough
+default. The current stage's own pace takes over from its cost as it advances; the bar is
+the elapsed share of the estimated total, so it moves during the start-up too and never goes
+back.
 """
 
 from __future__ import annotations

@@ -67,6 +67,7 @@ class RoundJob:
     device: str
     init_model: str | None = None  # only for the first round of a run
     config: str | None = None  # JSON/TOML overrides (advanced; the tests' tiny config)
+    semi_supervised: bool = False  # --semi-supervised: contrastive loss and pseudo-labels
     names: dict[str, str] = field(default_factory=dict)  # raster source -> layer name
     label_next_image: str | None = None  # raster of "where to label next" (default: first)
     tile_px: int = 256  # tile of the "where to label next" layer
@@ -103,7 +104,15 @@ class RoundJob:
             args += ["--init", self.init_model]
         if self.config:
             args += ["--config", self.config]
+        if self.semi_supervised:
+            args.append("--semi-supervised")
         return args
+
+    @property
+    def may_pseudo_label(self) -> bool:
+        """Whether the engine may pseudo-label before this round's training: from round 2,
+        with --semi-supervised, or when a settings file (which may turn them on) is given."""
+        return self.round_index > 1 and (self.semi_supervised or bool(self.config))
 
     def extract_dir(self, index: int) -> Path:
         """The folder of the ``index``-th predicted raster's outputs."""

@@ -34,8 +34,9 @@ TICK_S = 0.5
 
 
 def round_stages(job: RoundJob) -> list[str]:
-    """The stage keys of a round, in order (round 1 has no pseudo-labels)."""
-    stages = ["start"] + (["pseudo-labels"] if job.round_index > 1 else [])
+    """The stage keys of a round, in order: pseudo-labels only where the engine may make
+    them (RoundJob.may_pseudo_label); a listed stage the engine skips takes no time."""
+    stages = ["start"] + (["pseudo-labels"] if job.may_pseudo_label else [])
     stages += ["training", "validation"]
     stages += [f"extract:{i}" for i in range(len(job.predicted))]
     return [*stages, "label_next"]
@@ -106,7 +107,7 @@ class RoundTask(QgsTask):
         if event.get("loss") is not None:
             self._loss = float(event["loss"])
         stage, fraction = self._stage_of(phase, event)
-        if stage is not None:
+        if stage in self.clock.stages:  # a stage the round did not expect is left out
             self.clock.update(stage, fraction, time.monotonic())
             self._report()
 

@@ -77,3 +77,22 @@ def test_training_report_has_one_row_per_round_and_marks_the_best():
     assert page.count("<tr") == 3
     assert "&lt;m&gt;.pt" in page and "n/a" in page
     assert 'font-weight:bold;background:#e8f4e8"><td>2</td>' in page
+
+
+def test_round_progress_without_pseudo_labels_does_not_jump_at_a_round_start():
+    # Semi-supervised off: round 2 starts training at once, where round 1 ended.
+    rounds = RoundProgress(rounds=2)
+    seen = [rounds.percent(progress(stage, f)) for stage, f in [
+        ("round 1: training", 0.0), ("round 1: training", 1.0), ("round 1: validation", 1.0),
+        ("round 2: training", 0.0), ("round 2: training", 0.5), ("round 2: validation", 1.0)]]
+    assert seen[3] == pytest.approx(50.0)
+    assert seen[4] == pytest.approx((1 + 0.5 * 0.95) / 2 * 100)
+    assert seen == sorted(seen) and seen[-1] == pytest.approx(100.0)
+
+
+def test_round_progress_with_pseudo_labels_keeps_their_share_of_the_round():
+    rounds = RoundProgress(rounds=2)
+    seen = [rounds.percent(progress(stage, f)) for stage, f in [
+        ("round 1: training", 1.0), ("round 2: pseudo-labels", 0.0),
+        ("round 2: pseudo-labels", 1.0), ("round 2: training", 0.0)]]
+    assert seen[1:] == pytest.approx([50.0, 62.5, 62.5])

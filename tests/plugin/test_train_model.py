@@ -30,11 +30,16 @@ class RecordingFeedback(QgsProcessingFeedback):
         self.percents: list[float] = []
         self.infos: list[str] = []
         self.texts: list[str] = []
+        self.warnings: list[str] = []
         self.progressChanged.connect(self.percents.append)
 
     def pushInfo(self, info):
         self.infos.append(info)
         super().pushInfo(info)
+
+    def pushWarning(self, warning):
+        self.warnings.append(warning)
+        super().pushWarning(warning)
 
     def setProgressText(self, text):
         self.texts.append(text)
@@ -113,3 +118,60 @@ def test_train_model_bad_input_is_the_engines_message(provider, scene, tiny_conf
     with pytest.raises(QgsProcessingException, match="refused the input: .*missing.json") as e:
         processing.run(ALG, params)
     assert "Traceback" not in str(e.value)
+
+
+# -- the semi-supervised option ----------------------------------------------------------
+
+
+def test_semi_supervised_is_off_by_default_and_an_advanced_option(provider):
+    from qgis.core import QgsApplication
+
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById(ALG)
+    definition = algorithm.parameterDefinition("SEMI_SUPERVISED")
+    assert definition.type() == "boolean" and definition.defaultValue() is False
+    assert definition.flags() & definition.Flag.FlagAdvanced
+    assert "README" in definition.help()
+    help_text = algorithm.shortHelpString()
+    assert "trained on only with it" in help_text and "did not beat" in help_text
+    assert "README" in help_text
+
+
+@pytest.mark.parametrize(("extra", "semi"), [({}, False), ({"SEMI_SUPERVISED": False}, False),
+                                             ({"SEMI_SUPERVISED": True}, True)])
+def test_semi_supervised_reaches_the_engine_only_when_checked(extra, semi, provider,
+                                                              recording_runner, scene,
+                                                              second_scene, tiny_config,
+                                                              tmp_path):
+    import processing
+
+    params = train_parameters(scene, tiny_config, tmp_path, OUTPUT_REPORT=None,
+                              UNLABELED=[str(second_scene["image"])], **extra)
+    processing.run(ALG, params)
+    args = recording_runner.args_of("train")
+    assert ("--semi-supervised" in args) is semi
+    # The unlabeled rasters are passed either way (the engine says when they are not used).
+    assert args[args.index("--unlabeled") + 1] == str(second_scene["image"])
+
+
+def test_unlabeled_rasters_without_semi_supervised_are_named_in_a_warning(
+        provider, scene, second_scene, tmp_path):
+    import json
+
+    import processing
+
+    from .conftest import TINY
+
+    supervised = tmp_path / "supervised.json"  # the tiny settings, both branches off
+    supervised.write_text(json.dumps({**TINY, "contrastive": {**TINY["contrastive"],
+                                                              "enabled": False},
+                                      "pseudo": {**TINY["pseudo"], "enabled": False}}))
+    out = tmp_path / "out"
+    out.mkdir()
+    feedback = RecordingFeedback()
+    processing.run(ALG, train_parameters(scene, supervised, out, OUTPUT_REPORT=None,
+                                         UNLABELED=[str(second_scene["image"])]),
+                   feedback=feedback)
+    # The engine's warning reaches the Processing log through the event bridge.
+    assert any("unlabeled raster(s) are not trained on" in w and "--semi-supervised" in w
+               for w in feedback.warnings), feedback.warnings
+    assert (out / "model.pt").exists()

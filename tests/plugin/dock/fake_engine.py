@@ -5,6 +5,7 @@ in test_dock.py and test_screenshot.py."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from collections.abc import Callable
@@ -87,9 +88,21 @@ class FakeRoundEngine:
         done = getattr(self, "_" + command.replace("-", "_"))(args, on_event, should_stop)
         return EngineResult({"event": "done", **done})
 
+    @staticmethod
+    def _pseudo_labels(args: list[str]) -> bool:
+        """Whether the engine pseudo-labels (from round 2): with --semi-supervised, or when
+        the --config file turns them on."""
+        if "--semi-supervised" in args:
+            return True
+        if "--config" not in args:
+            return False
+        config = json.loads(Path(_arg(args, "--config")).read_text(encoding="utf-8"))
+        return bool(config.get("pseudo", {}).get("enabled", False))
+
     def _train(self, args, on_event, should_stop) -> dict:
         n = int(_arg(args, "--rounds"))
-        for part in (["pseudo-labels"] if n > 1 else []) + ["training", "validation"]:
+        pseudo = ["pseudo-labels"] if n > 1 and self._pseudo_labels(args) else []
+        for part in pseudo + ["training", "validation"]:
             for step in (1, 2, 3):
                 self._wait(0.0, should_stop)
                 on_event({"event": "progress", "stage": f"round {n}: {part}", "done": step,

@@ -36,6 +36,7 @@ def test_dock_fits_its_default_width(language, width_px, iface, project, work_di
         window.resizeDocks([dock], [width_px], Qt.Orientation.Horizontal)
         dock.ui.raster.setLayer(raster)
         dock.create_label_layers()  # shows the counts and where the labels are
+        dock.ui.advanced.setCollapsed(False)  # its fields must fit too
         QApplication.processEvents()
         assert dock.width() == width_px
         assert dock.widget().horizontalScrollBar().maximum() == 0

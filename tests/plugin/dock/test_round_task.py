@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 from road_extraction.plugin.dock.round_job import RoundJob
-from road_extraction.plugin.dock.round_task import RoundTask
+from road_extraction.plugin.dock.round_task import RoundTask, round_stages
 
 from .fake_engine import FakeRoundEngine
 
@@ -79,3 +80,46 @@ def test_no_tile_to_label_next_leaves_no_layer(engine, tmp_path, scene, second_s
     run(task)
     assert task.outputs.label_next is None and task.outputs.label_next_tiles == 0
     assert task.outputs.tile_px == 32
+
+
+# -- rounds with and without the semi-supervised branches --------------------------------
+
+
+@pytest.mark.parametrize(("round_index", "extra", "pseudo"), [
+    (1, {"semi_supervised": True}, False),  # round 1 never has pseudo-labels
+    (2, {}, False),  # semi-supervised off, no settings file: no pseudo-labels
+    (2, {"semi_supervised": True}, True),
+    (2, {"config": "settings.json"}, True),  # a settings file may turn them on
+])
+def test_a_round_lists_pseudo_labels_only_where_the_engine_may_make_them(
+        round_index, extra, pseudo, tmp_path, scene, second_scene):
+    job = make_job(tmp_path, scene, second_scene, **extra)
+    stages = round_stages(replace(job, round_index=round_index))
+    assert stages == ["start", *(["pseudo-labels"] if pseudo else []), "training",
+                      "validation", "extract:0", "extract:1", "label_next"]
+
+
+@pytest.mark.parametrize("semi", [False, True])
+def test_train_args_have_semi_supervised_only_when_asked(semi, tmp_path, scene, second_scene):
+    args = make_job(tmp_path, scene, second_scene, semi_supervised=semi).train_args()
+    assert ("--semi-supervised" in args) is semi
+    assert args[args.index("--unlabeled") + 1] == str(second_scene["image"])
+
+
+@pytest.mark.parametrize("semi", [False, True])
+def test_a_second_round_reports_its_stages_in_order(semi, engine, tmp_path, scene,
+                                                    second_scene):
+    job = replace(make_job(tmp_path, scene, second_scene, semi_supervised=semi),
+                  round_index=2)
+    task = RoundTask(job, engine)
+    statuses = run(task)
+    assert task.ok
+    fractions = [fraction for _, fraction, _ in statuses]
+    assert fractions == sorted(fractions)
+    texts = list(dict.fromkeys(text for text, _, _ in statuses))
+    expected = ["Round 2: starting the engine", "Round 2: pseudo-labels", "Round 2: training",
+                "Round 2: validation"] if semi else [
+        "Round 2: starting the engine", "Round 2: training", "Round 2: validation"]
+    assert texts[:len(expected)] == expected
+    # The measured costs the next round is estimated from: the stages that ran.
+    assert ("pseudo-labels" in task.clock.durations) is semi
