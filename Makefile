@@ -30,7 +30,6 @@ demo: setup
 	mkdir -p $(DEMO_DIR)
 	$(PY) -m engine train --profile fast --image $(SAMPLE)/pan1.tif \
 	  --roads $(SAMPLE)/roads.gpkg --aoi $(SAMPLE)/aoi.gpkg \
-	  --unlabeled $(SAMPLE)/pan2.vrt $(SAMPLE)/pan3.vrt \
 	  --out $(DEMO_DIR)/sample-model.pt --overwrite
 	$(PY) -m engine extract --model $(DEMO_DIR)/sample-model.pt --image $(SAMPLE)/pan1.tif \
 	  --out-dir $(DEMO_DIR) --overwrite

@@ -185,6 +185,11 @@ def _mean(values: list[float]) -> float:
     return statistics.fmean(finite) if finite else float("nan")
 
 
+def _share(value: float) -> str:
+    """A share as a percentage, or a dash where nothing was measured (a branch off)."""
+    return f"{value:.1%}" if np.isfinite(value) else "-"
+
+
 def diagnostics_table(runs: list[dict[str, Any]], config: str = "full") -> str:
     """Markdown: per labeled share and round, the pseudo-labels and the contrastive term of
     ``config``, averaged over seeds (from the runs' ``rounds_detail``)."""
@@ -211,8 +216,9 @@ def diagnostics_table(runs: list[dict[str, Any]], config: str = "full") -> str:
                 f"{get('road_precision'):.3f} / {get('road_recall'):.3f}"
             background = "-" if not pseudo else f"{get('background_precision'):.3f}"
             threshold = _mean([d["threshold"]["value"] for d in rounds])
-            lines.append(f"| {fraction:.0%} | {index + 1} | {step:.1%} | {anchor:.1%} | {kept} | "
-                         f"{road} | {background} | {share:.1%} | {threshold:.2f} |")
+            lines.append(f"| {fraction:.0%} | {index + 1} | {_share(step)} | {_share(anchor)} | "
+                         f"{kept} | {road} | {background} | {_share(share)} | "
+                         f"{threshold:.2f} |")
     return "\n".join(lines) + "\n"
 
 

@@ -114,3 +114,12 @@ def test_diagnostics_table_averages_each_round_over_seeds():
     text = diagnostics_table(runs)
     assert "| 5% | 1 | 90.0% | 50.0% | - | - | - | 10.0% | 0.80 |" in text
     assert "| 5% | 2 | 100.0% | 50.0% | 5.0 road tiles | 0.800 / 0.200 | 0.990 |" in text
+
+
+def test_diagnostics_table_shows_a_dash_for_a_branch_that_was_off():
+    from bench.ablation_report import diagnostics_table
+
+    detail = {"losses": {}, "pseudo": None, "pseudo_seconds": 0.0, "seconds": 10.0,
+              "threshold": {"value": 0.5}}
+    runs = [dict(_record("pseudo", 0, 0.5), rounds_detail=[detail])]
+    assert "| 5% | 1 | - | - | - | - | - | 0.0% | 0.50 |" in diagnostics_table(runs, "pseudo")

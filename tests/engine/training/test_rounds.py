@@ -350,7 +350,8 @@ def test_a_small_raster_trains_and_turns_the_contrastive_branch_off_only_without
 
     files = scene_factory(tmp_path / "scene", size_px=size_px)
     config = profile_config("fast").updated({"max_rounds": 1, "steps_per_round": 2,
-                                             "val_tile_px": 48, "norm_sample_px": 5000})
+                                             "val_tile_px": 48, "norm_sample_px": 5000,
+                                             "contrastive": {"enabled": True}})
     sink = CollectingSink()
     result = train(job_for(files, tmp_path / "m.pt"), config, device="cpu",
                    reporter=Reporter(sink))
