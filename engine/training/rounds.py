@@ -319,9 +319,11 @@ def train(job: TrainJob, config: TrainConfig, *, device: str = "auto",
     teacher = copy.deepcopy(model).requires_grad_(False).eval() if soft else None
     setup = contrastive_setup(data, config, reporter)
     if job.unlabeled and not (config.contrastive.enabled or config.pseudo.enabled):
-        reporter.warning(f"the {len(job.unlabeled)} unlabeled raster(s) are not trained on: "
-                         "the semi-supervised branches are off (turn them on with "
-                         "--semi-supervised, or contrastive.enabled and pseudo.enabled)")
+        names = ", ".join(Path(p).name for p in job.unlabeled[:3]) + \
+            (f" and {len(job.unlabeled) - 3} more" if len(job.unlabeled) > 3 else "")
+        reporter.warning(f"the {len(job.unlabeled)} unlabeled raster(s) are not trained on "
+                         f"({names}): the semi-supervised branches are off (turn them on "
+                         "with --semi-supervised, or contrastive.enabled and pseudo.enabled)")
     nets = _Nets(model, wrap_model(model, dist, dev, config=config,
                                    branch_on=setup.sites is not None), teacher, setup)
     stop_reason = "already finished" if len(state.history) >= config.max_rounds else None

@@ -172,8 +172,8 @@ def test_cli_train_semi_supervised_turns_both_branches_on(tmp_path, scene_files,
     args = train_args(scene_files, out, supervised_config_file) + ["--unlabeled", str(unlabeled)]
     proc = run_engine(*args, *(["--semi-supervised"] if semi else []))
     assert proc.returncode == 0, proc.stderr
-    warned = any(e["event"] == "warning" and "unlabeled raster(s) are not trained on"
-                 in e["message"] for e in events_of(proc.stdout))
+    warned = any(e["event"] == "warning" and "unlabeled raster(s) are not trained on "
+                 f"({unlabeled.name})" in e["message"] for e in events_of(proc.stdout))
     assert warned is not semi
     config = json.loads(run_engine("info", str(out)).stdout)["config"]
     assert config["contrastive"]["enabled"] is semi and config["pseudo"]["enabled"] is semi
