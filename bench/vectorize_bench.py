@@ -31,15 +31,20 @@ NOISE_WEIGHT = 0.2
 # rusage of a child started from this process would include this process's peak (the
 # generated raster), which Linux carries over into the child's maximum at exec.
 _CHILD = """
-import json, sys, time
+import json, resource, sys, time
 sys.path.insert(0, {repo!r})
 from engine.vectorize import VectorizeConfig, vectorize_raster
+def cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+cpu_start = cpu()
 start = time.perf_counter()
 result = vectorize_raster({prob!r}, {out!r}, VectorizeConfig(), overwrite=True)
 wall_s = time.perf_counter() - start
+cpu_s = cpu() - cpu_start  # CPU time (user + system, all threads) of vectorize_raster
 status = dict(line.split(":", 1) for line in open("/proc/self/status"))
 peak_kib = int(status["VmHWM"].split()[0])
-print(json.dumps({{"wall_s": wall_s, "peak_kib": peak_kib, **result.to_dict()}}))
+print(json.dumps({{"wall_s": wall_s, "cpu_s": cpu_s, "peak_kib": peak_kib, **result.to_dict()}}))
 """
 
 
@@ -76,7 +81,8 @@ def run_child(prob: Path, out: Path, engine_root: Path) -> dict:
     megapixels = _megapixels(prob)
     return {"process_wall_s": round(wall_s, 2),
             "peak_rss_mib": round(inner.pop("peak_kib") / 1024, 1),
-            "s_per_mpx": round(inner["wall_s"] / megapixels, 4), **inner}
+            "s_per_mpx": round(inner["wall_s"] / megapixels, 4),
+            "cpu_s_per_mpx": round(inner["cpu_s"] / megapixels, 4), **inner}
 
 
 def _megapixels(path: Path) -> float:
@@ -96,7 +102,8 @@ def main() -> None:
                         help="run the engine of this folder (e.g. an older commit, from "
                         "git archive) instead of this checkout's")
     args = parser.parse_args()
-    folder = Path(args.keep or tempfile.mkdtemp(prefix="vectorize_bench_"))
+    # Absolute: the child runs in --engine-root.
+    folder = Path(args.keep or tempfile.mkdtemp(prefix="vectorize_bench_")).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     prob, out = folder / "prob.tif", folder / "roads.gpkg"
     array = tile_to(probability_tile(args.seed), args.size)
