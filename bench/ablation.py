@@ -66,8 +66,11 @@ def _run_name(fraction: float, config: str, seed: int) -> str:
 
 def run_one(root: Path, fraction: float, config_name: str, seed: int, *, steps: int,
             rounds: int, extra: dict[str, Any] | None = None,
-            data: DataConfig | None = None) -> dict[str, Any]:
+            data: DataConfig | None = None, init: str | None = None) -> dict[str, Any]:
     """Train one configuration, predict and score the test scenes, write ``<run>.json``.
+
+    ``init``: a model file the run starts from (``train --init``); it is part of the run's
+    variant (``{"init": <its file name>}`` in the record's ``extra``).
 
     Returns
     -------
@@ -84,7 +87,8 @@ def run_one(root: Path, fraction: float, config_name: str, seed: int, *, steps: 
 
     data = data or DataConfig()
     scenes = build_scenes(root / "scenes", data)
-    name = _run_name(fraction, config_name, seed) + variant_tag(extra)
+    variant = with_init(extra, init)
+    name = _run_name(fraction, config_name, seed) + variant_tag(variant)
     work = root / "work" / name
     labels = label_block(scenes, fraction, seed, work)
     config = profile_config("fast").updated(bench_overrides(steps, rounds))
@@ -93,7 +97,7 @@ def run_one(root: Path, fraction: float, config_name: str, seed: int, *, steps: 
     truth = {str(f / "image.tif"): str(f / "truth.tif") for f in scenes.train}
     job = TrainJob(images=labels.images, roads=labels.roads, aoi=labels.aoi,
                    unlabeled=labels.unlabeled, out=str(work / "model.pt"), overwrite=True,
-                   diagnostic_truth=truth)
+                   diagnostic_truth=truth, init_model=init)
     torch.manual_seed(seed)
     np.random.seed(seed)
     start = time.perf_counter()
@@ -110,7 +114,7 @@ def run_one(root: Path, fraction: float, config_name: str, seed: int, *, steps: 
             scores[split][folder.name] = {k: float(metrics[k]) for k in METRICS}
     record = {
         "fraction": fraction, "config": config_name, "seed": seed, "steps": steps,
-        "rounds": rounds, "extra": extra or {}, "labeled_px": labels.labeled_px,
+        "rounds": rounds, "extra": variant, "labeled_px": labels.labeled_px,
         "total_px": labels.total_px, "best_round": result.best_round,
         "validation": [r["metrics"] for r in result.rounds],
         "pseudo_tiles": [r["pseudo_tiles"] for r in result.rounds],
@@ -127,6 +131,11 @@ def run_one(root: Path, fraction: float, config_name: str, seed: int, *, steps: 
     return record
 
 
+def with_init(extra: dict[str, Any] | None, init: str | None) -> dict[str, Any]:
+    """A run's variant: its configuration overrides and, if any, the model it starts from."""
+    return {**(extra or {}), **({"init": Path(init).stem} if init else {})}
+
+
 def variant_tag(extra: dict[str, Any] | None) -> str:
     """The suffix of a variant's run names: its overrides, flattened into a file name."""
     return "" if not extra else "_" + json.dumps(extra, sort_keys=True).translate(
@@ -139,13 +148,15 @@ def _grid(args: argparse.Namespace) -> list[tuple[float, str, int]]:
 
 
 def _child(args: argparse.Namespace, fraction: float, config: str, seed: int) -> GridRun:
-    name = _run_name(fraction, config, seed) + variant_tag(args.extra)
+    name = _run_name(fraction, config, seed) + variant_tag(with_init(args.extra, args.init))
     cmd = [sys.executable, "-m", "bench.ablation", "one", "--out", str(args.out),
            "--fraction", str(fraction), "--config", config, "--seed", str(seed),
            "--steps", str(args.steps), "--rounds", str(args.rounds),
            "--threads", str(args.threads)]
     if args.extra:
         cmd += ["--extra", json.dumps(args.extra)]
+    if args.init:
+        cmd += ["--init", str(args.init)]
     return GridRun(name, args.out / "runs" / f"{name}.json", cmd)
 
 
@@ -166,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="runs at once")
     parser.add_argument("--threads", type=int, default=0,
                         help="torch threads per run (0: cores / jobs)")
+    parser.add_argument("--init", help="a model file every run starts from (train --init); "
+                        "a variant named by its file name")
     parser.add_argument("--extra", type=json.loads, default=None,
                         help="JSON overrides applied to every configuration (a variant)")
     args = parser.parse_args(argv)
@@ -176,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
 
         torch.set_num_threads(args.threads)
         record = run_one(args.out, args.fraction, args.config, args.seed, steps=args.steps,
-                         rounds=args.rounds, extra=args.extra)
+                         rounds=args.rounds, extra=args.extra, init=args.init)
         print(json.dumps({k: record[k] for k in ("fraction", "config", "seed", "best_round",
                                                  "train_seconds")}))
         return 0

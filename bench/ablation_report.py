@@ -309,10 +309,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--picture-seed", type=int, default=None,
                         help="seed of the side-by-side picture (default: the median gain)")
     parser.add_argument("--variants-at", type=float, default=None,
-                        help="only print the variants of full at this labeled fraction")
+                        help="only print the variants of a configuration at this labeled "
+                        "fraction")
+    parser.add_argument("--variants-config", default="full",
+                        help="the configuration whose variants --variants-at prints")
     args = parser.parse_args(argv)
     if args.variants_at is not None:
-        print(variant_table(load_runs(args.runs, None), args.variants_at))
+        print(variant_table(load_runs(args.runs, None), args.variants_at,
+                            args.variants_config))
         return 0
     variant = json.dumps(json.loads(args.variant), sort_keys=True) if args.variant else ""
     runs = load_runs(args.runs, variant)

@@ -27,7 +27,7 @@ import numpy as np
 import shapely
 from osgeo import gdal
 
-from .ablation import CONFIGS, bench_overrides, variant_tag
+from .ablation import CONFIGS, bench_overrides, variant_tag, with_init
 from .ablation_report import paired_interval
 from .grid import GridRun, run_grid
 
@@ -143,8 +143,10 @@ def _road_shares(prob_path: Path, truth_path: str, threshold: float) -> tuple[fl
 
 
 def run_one(root: Path, shared: Path, site_name: str, config_name: str, seed: int, *,
-            steps: int, rounds: int, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Train one configuration on a site's labeled part, score its test part, write JSON."""
+            steps: int, rounds: int, extra: dict[str, Any] | None = None,
+            init: str | None = None) -> dict[str, Any]:
+    """Train one configuration on a site's labeled part, score its test part, write JSON
+    (``init``: a model file the run starts from, part of its variant)."""
     from engine.config import profile_config
     from engine.evaluate import evaluate
     from engine.predict import predict_raster
@@ -152,7 +154,8 @@ def run_one(root: Path, shared: Path, site_name: str, config_name: str, seed: in
     from engine.training import TrainJob, train
 
     files = prepare_site(SITES[site_name], shared, root / "sites" / site_name)
-    name = _run_name(site_name, config_name, seed, extra)
+    variant = with_init(extra, init)
+    name = _run_name(site_name, config_name, seed, variant)
     work = root / "work" / name
     work.mkdir(parents=True, exist_ok=True)
     config = profile_config("fast").updated(bench_overrides(steps, rounds))
@@ -160,7 +163,8 @@ def run_one(root: Path, shared: Path, site_name: str, config_name: str, seed: in
     config = config.updated(extra or {}).updated({"seed": seed})
     job = TrainJob(images=(files["image"],), roads=files["roads"], aoi=files["aoi"],
                    unlabeled=tuple(json.loads(files["unlabeled"])), out=str(work / "model.pt"),
-                   overwrite=True, diagnostic_truth={files["image"]: files["truth"]})
+                   overwrite=True, diagnostic_truth={files["image"]: files["truth"]},
+                   init_model=init)
     start = time.perf_counter()
     result = train(job, config, device="cpu")
     train_s = time.perf_counter() - start
@@ -170,7 +174,7 @@ def run_one(root: Path, shared: Path, site_name: str, config_name: str, seed: in
     threshold = raster_threshold(str(prob))
     marked, true_share = _road_shares(prob, files["truth"], threshold)
     record = {"site": site_name, "config": config_name, "seed": seed, "steps": steps,
-              "extra": extra or {},
+              "extra": variant,
               "rounds": rounds, "best_round": result.best_round, "threshold": threshold,
               "scores": {k: float(scores[k]) for k in METRICS},
               "marked_road_share": marked, "true_road_share": true_share,
@@ -308,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--init", help="a model file every run starts from (train --init); "
+                        "a variant named by its file name")
     parser.add_argument("--extra", type=json.loads, default=None,
                         help="JSON overrides applied to every configuration (a variant)")
     args = parser.parse_args(argv)
@@ -318,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
 
         torch.set_num_threads(args.threads)
         run_one(args.out, args.shared_data, args.site, args.config, args.seed,
-                steps=args.steps, rounds=args.rounds, extra=args.extra)
+                steps=args.steps, rounds=args.rounds, extra=args.extra, init=args.init)
         return 0
     if args.mode == "report":
         runs = _load(args.runs, args.extra)
@@ -332,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     for site in args.sites:
         for seed in args.seeds:
             for config in args.configs:
-                name = _run_name(site, config, seed, args.extra)
+                name = _run_name(site, config, seed, with_init(args.extra, args.init))
                 command = [sys.executable, "-m", "bench.real_imagery", "one", "--out",
                            str(args.out), "--shared-data", str(args.shared_data), "--site",
                            site, "--config", config, "--seed", str(seed), "--steps",
@@ -340,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
                            str(args.threads)]
                 if args.extra:
                     command += ["--extra", json.dumps(args.extra)]
+                if args.init:
+                    command += ["--init", args.init]
                 grid.append(GridRun(name, args.out / "runs" / f"{name}.json", command))
     print(f"{len(grid)} runs, {args.jobs} at once, {args.threads} torch thread(s) each",
           flush=True)

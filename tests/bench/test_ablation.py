@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from bench.ablation import CONFIGS, METRICS, run_one
+from bench.ablation import CONFIGS, METRICS, run_one, variant_tag, with_init
 from bench.ablation_data import DataConfig
 
 TINY = DataConfig(scene_px=192, train_seeds=(11, 12), test_seeds=(21,), heldout_seeds=(31,))
@@ -47,3 +47,10 @@ def test_the_configurations_are_the_ones_the_issue_compares():
     branches = {(c["contrastive"]["enabled"], c["pseudo"]["enabled"]) for c in CONFIGS.values()}
     assert branches == {(False, False), (True, False), (False, True), (True, True)}
     assert CONFIGS["soft"]["contrastive"]["negatives_mode"] == "soft"
+
+
+def test_a_run_started_from_a_model_is_a_variant_named_by_the_model_file():
+    variant = with_init({"contrastive": {"weight": 0.03}}, "/models/base_1band.pt")
+    assert variant == {"contrastive": {"weight": 0.03}, "init": "base_1band"}
+    assert variant_tag(with_init(None, "m/base_3band.pt")) == "_init-base_3band"
+    assert with_init(None, None) == {} and variant_tag(with_init(None, None)) == ""

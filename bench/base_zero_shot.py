@@ -1,0 +1,158 @@
+"""How good is a base model with no label at all? Zero-shot scores on labelled images.
+
+A base model (``python -m engine pretrain``) predicts each image with its own band count,
+and its road map, at 0.5 (a base model has no hold-out to calibrate a threshold on) and
+at the threshold that would have been best (an upper bound no user can pick without
+labels), is scored against the truth. Real sites are those of ``bench.real_imagery``
+(their test parts, the same pixels the trained models are scored on); generated scenes
+those of ``bench.ablation`` (the test scenes of both styles).
+
+    python -m bench.base_zero_shot --model-1band M1.pt --model-3band M3.pt \
+        --real bench-output/real --scenes bench-output/ablation2/scenes \
+        --out bench-output/zero_shot [--picture-dir bench/results]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from osgeo import gdal
+
+from engine.evaluate import evaluate
+from engine.io.raster import read_info
+from engine.predict import predict_raster
+
+from .real_imagery import _overlay
+
+__all__ = ["best_threshold_iou", "score_image", "main"]
+
+METRICS = ("iou", "relaxed_f1", "precision", "recall", "apls")
+
+
+def best_threshold_iou(prob: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
+    """The threshold (0.05-0.95) with the best pixel IoU on the scored pixels, and that IoU.
+
+    ``prob`` in [0, 1] with NaN where nothing was predicted; ``truth`` 1 road, 0
+    background, anything else not scored.
+    """
+    scored = np.isin(truth, (0, 1)) & np.isfinite(prob)
+    road = truth[scored] == 1
+    p = prob[scored]
+    best = (0.5, -1.0)
+    for t in np.round(np.arange(0.05, 0.951, 0.05), 2):
+        marked = p >= t
+        union = np.count_nonzero(marked | road)
+        iou = np.count_nonzero(marked & road) / union if union else 0.0
+        if iou > best[1]:
+            best = (float(t), float(iou))
+    return best
+
+
+def _probability(path: Path) -> np.ndarray:
+    data = gdal.Open(str(path)).ReadAsArray().astype(np.float32)
+    return np.where(data == 255, np.nan, data / 254.0)
+
+
+def score_image(model: Path, image: str, truth: str, work: Path) -> dict[str, Any]:
+    """Predict ``image`` with ``model`` and score it against ``truth`` at 0.5."""
+    work.mkdir(parents=True, exist_ok=True)
+    prob_path = work / "prob.tif"
+    predict_raster(model, image, prob_path, device="cpu", overwrite=True)
+    scores = evaluate(str(prob_path), truth, threshold=0.5)
+    prob = _probability(prob_path)
+    labels = gdal.Open(truth).ReadAsArray()
+    scored = np.isin(labels, (0, 1)) & np.isfinite(prob)
+    best_t, best_iou = best_threshold_iou(prob, labels)
+    return {"scores": {k: float(scores[k]) for k in METRICS},
+            "marked_road_share": float(np.mean(prob[scored] >= 0.5)),
+            "true_road_share": float(np.mean(labels[scored] == 1)),
+            "oracle_threshold": best_t, "oracle_iou": best_iou, "prob": str(prob_path)}
+
+
+def _picture(image: str, truth: str, prob: str, title: str, path: Path) -> None:
+    from .ablation_report import _pyplot
+
+    plt = _pyplot()
+    raw = gdal.Open(image).ReadAsArray().astype(np.float32)
+    if raw.ndim == 3:
+        raw = raw.mean(axis=0)
+    lo, hi = np.percentile(raw[raw > 0], (2, 98))
+    gray = np.clip((raw - lo) / (hi - lo), 0, 1)
+    labels = gdal.Open(truth).ReadAsArray()
+    scored = np.isin(labels, (0, 1))
+    road = np.nan_to_num(_probability(Path(prob))) >= 0.5
+    fig, axes = plt.subplots(1, 2, figsize=(9, 4.8))
+    panels = [(_overlay(gray, labels == 1, scored, (1.0, 0.85, 0.0)),
+               "truth (yellow; dimmed: not scored)"),
+              (_overlay(gray, road, scored, (1.0, 0.1, 0.1)),
+               "base model, no label (red, p >= 0.5)")]
+    for ax, (data, name) in zip(axes, panels, strict=True):
+        ax.imshow(data, interpolation="nearest")
+        ax.set_title(name, fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 0.94))
+    fig.savefig(path, dpi=85)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.base_zero_shot", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model-1band", type=Path)
+    parser.add_argument("--model-3band", type=Path)
+    parser.add_argument("--real", type=Path, default=Path("bench-output/real"),
+                        help="folder of bench.real_imagery (its sites/)")
+    parser.add_argument("--scenes", type=Path, default=Path("bench-output/ablation2/scenes"),
+                        help="folder of bench.ablation's scenes")
+    parser.add_argument("--out", type=Path, default=Path("bench-output/zero_shot"))
+    parser.add_argument("--picture-dir", type=Path, help="write one picture per real site")
+    args = parser.parse_args(argv)
+    models = {1: args.model_1band, 3: args.model_3band}
+    images: list[tuple[str, str, str]] = []
+    for site in sorted((args.real / "sites").glob("*/source.json")):
+        source = json.loads(site.read_text())
+        images.append((f"real: {site.parent.name}", source["image"], source["truth"]))
+    for scene in sorted(args.scenes.glob("*_*")):
+        if scene.name.startswith(("test_", "heldout_")):
+            images.append((f"generated: {scene.name}", str(scene / "image.tif"),
+                           str(scene / "truth.tif")))
+    rows = []
+    for name, image, truth in images:
+        model = models.get(read_info(image).band_count)
+        if model is None:
+            continue
+        work = args.out / name.replace(": ", "_")
+        result = score_image(model, image, truth, work)
+        rows.append({"image": name, "model": str(model), **result})
+        if args.picture_dir is not None and name.startswith("real"):
+            site = name.split(": ")[1]
+            _picture(image, truth, result["prob"],
+                     f"{site}: the base model with no label; IoU "
+                     f"{result['scores']['iou']:.3f} at 0.5",
+                     args.picture_dir / f"zero_shot_{site}.png")
+        print(json.dumps(rows[-1]), flush=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "zero_shot.json").write_text(json.dumps(rows, indent=1))
+    print("| image | " + " | ".join(METRICS) + " | marked road (truth) | best threshold "
+          "(its IoU) |")
+    print("|" + " --- |" * (len(METRICS) + 3))
+    for r in rows:
+        cells = [f"{r['scores'][m]:.3f}" for m in METRICS]
+        print(f"| {r['image']} | " + " | ".join(cells) + f" | {r['marked_road_share']:.1%} "
+              f"({r['true_road_share']:.1%}) | {r['oracle_threshold']:.2f} "
+              f"({r['oracle_iou']:.3f}) |")
+    generated = [r["scores"]["iou"] for r in rows if r["image"].startswith("generated")]
+    if generated:
+        print(f"\ngenerated scenes, mean IoU at 0.5: {statistics.fmean(generated):.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
