@@ -74,7 +74,7 @@ def score_image(model: Path, image: str, truth: str, work: Path) -> dict[str, An
             "oracle_threshold": best_t, "oracle_iou": best_iou, "prob": str(prob_path)}
 
 
-def _picture(image: str, truth: str, prob: str, title: str, path: Path) -> None:
+def _picture(image: str, truth: str, prob: str, best: float, title: str, path: Path) -> None:
     from .ablation_report import _pyplot
 
     plt = _pyplot()
@@ -85,12 +85,14 @@ def _picture(image: str, truth: str, prob: str, title: str, path: Path) -> None:
     gray = np.clip((raw - lo) / (hi - lo), 0, 1)
     labels = gdal.Open(truth).ReadAsArray()
     scored = np.isin(labels, (0, 1))
-    road = np.nan_to_num(_probability(Path(prob))) >= 0.5
-    fig, axes = plt.subplots(1, 2, figsize=(9, 4.8))
+    p = np.nan_to_num(_probability(Path(prob)))
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4.8))
     panels = [(_overlay(gray, labels == 1, scored, (1.0, 0.85, 0.0)),
                "truth (yellow; dimmed: not scored)"),
-              (_overlay(gray, road, scored, (1.0, 0.1, 0.1)),
-               "base model, no label (red, p >= 0.5)")]
+              (_overlay(gray, p >= 0.5, scored, (1.0, 0.1, 0.1)),
+               "base model, no label (red, p >= 0.5)"),
+              (_overlay(gray, p >= best, scored, (1.0, 0.1, 0.1)),
+               f"at p >= {best:.2f}, the best threshold (it needs labels)")]
     for ax, (data, name) in zip(axes, panels, strict=True):
         ax.imshow(data, interpolation="nearest")
         ax.set_title(name, fontsize=9)
@@ -133,9 +135,10 @@ def main(argv: list[str] | None = None) -> int:
         rows.append({"image": name, "model": str(model), **result})
         if args.picture_dir is not None and name.startswith("real"):
             site = name.split(": ")[1]
-            _picture(image, truth, result["prob"],
+            _picture(image, truth, result["prob"], result["oracle_threshold"],
                      f"{site}: the base model with no label; IoU "
-                     f"{result['scores']['iou']:.3f} at 0.5",
+                     f"{result['scores']['iou']:.3f} at 0.5, {result['oracle_iou']:.3f} at "
+                     f"{result['oracle_threshold']:.2f}",
                      args.picture_dir / f"zero_shot_{site}.png")
         print(json.dumps(rows[-1]), flush=True)
     args.out.mkdir(parents=True, exist_ok=True)
