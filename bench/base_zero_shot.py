@@ -24,10 +24,11 @@ import numpy as np
 from osgeo import gdal
 
 from engine.evaluate import evaluate
+from engine.io.probability import read_probability
 from engine.io.raster import read_info
 from engine.predict import predict_raster
 
-from .real_imagery import _overlay
+from .real_imagery import _overlay, save_panels, stretched_gray
 
 __all__ = ["best_threshold_iou", "score_image", "main"]
 
@@ -54,8 +55,9 @@ def best_threshold_iou(prob: np.ndarray, truth: np.ndarray) -> tuple[float, floa
 
 
 def _probability(path: Path) -> np.ndarray:
-    data = gdal.Open(str(path)).ReadAsArray().astype(np.float32)
-    return np.where(data == 255, np.nan, data / 254.0)
+    """A probability raster in [0, 1], NaN where it holds no prediction."""
+    prob, valid = read_probability(read_info(str(path)))
+    return np.where(valid, prob, np.nan)
 
 
 def score_image(model: Path, image: str, truth: str, work: Path) -> dict[str, Any]:
@@ -75,33 +77,16 @@ def score_image(model: Path, image: str, truth: str, work: Path) -> dict[str, An
 
 
 def _picture(image: str, truth: str, prob: str, best: float, title: str, path: Path) -> None:
-    from .ablation_report import _pyplot
-
-    plt = _pyplot()
-    raw = gdal.Open(image).ReadAsArray().astype(np.float32)
-    if raw.ndim == 3:
-        raw = raw.mean(axis=0)
-    lo, hi = np.percentile(raw[raw > 0], (2, 98))
-    gray = np.clip((raw - lo) / (hi - lo), 0, 1)
+    gray = stretched_gray(image)
     labels = gdal.Open(truth).ReadAsArray()
     scored = np.isin(labels, (0, 1))
     p = np.nan_to_num(_probability(Path(prob)))
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4.8))
-    panels = [(_overlay(gray, labels == 1, scored, (1.0, 0.85, 0.0)),
-               "truth (yellow; dimmed: not scored)"),
-              (_overlay(gray, p >= 0.5, scored, (1.0, 0.1, 0.1)),
-               "base model, no label (red, p >= 0.5)"),
-              (_overlay(gray, p >= best, scored, (1.0, 0.1, 0.1)),
-               f"at p >= {best:.2f}, the best threshold (it needs labels)")]
-    for ax, (data, name) in zip(axes, panels, strict=True):
-        ax.imshow(data, interpolation="nearest")
-        ax.set_title(name, fontsize=9)
-        ax.set_xticks([])
-        ax.set_yticks([])
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout(rect=(0, 0, 1, 0.94))
-    fig.savefig(path, dpi=85)
-    plt.close(fig)
+    save_panels([(_overlay(gray, labels == 1, scored, (1.0, 0.85, 0.0)),
+                  "truth (yellow; dimmed: not scored)"),
+                 (_overlay(gray, p >= 0.5, scored, (1.0, 0.1, 0.1)),
+                  "base model, no label (red, p >= 0.5)"),
+                 (_overlay(gray, p >= best, scored, (1.0, 0.1, 0.1)),
+                  f"at p >= {best:.2f}, the best threshold (it needs labels)")], title, path)
 
 
 def main(argv: list[str] | None = None) -> int:

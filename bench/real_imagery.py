@@ -31,7 +31,7 @@ from .ablation import CONFIGS, bench_overrides, variant_tag, with_init
 from .ablation_report import paired_interval
 from .grid import GridRun, run_grid
 
-__all__ = ["Site", "SITES", "prepare_site", "run_one", "main"]
+__all__ = ["Site", "SITES", "prepare_site", "run_one", "stretched_gray", "save_panels", "main"]
 
 ROOT = Path(__file__).resolve().parents[1]
 METRICS = ("iou", "f1", "relaxed_f1", "precision", "recall", "apls", "completeness",
@@ -252,19 +252,43 @@ def _overlay(gray: np.ndarray, road: np.ndarray, scored: np.ndarray,
     return rgb
 
 
-def plot_site(root: Path, runs: list[dict[str, Any]], site: str, path: Path) -> None:
-    """Image, truth of the test part, and both configurations' road maps (median seed),
-    painted over the image; areas outside the scored part are dimmed."""
+def stretched_gray(image: str) -> np.ndarray:
+    """The image as one grey band in [0, 1] (bands averaged, 2-98 % stretch of its
+    non-zero pixels), for pictures."""
+    raw = gdal.Open(image).ReadAsArray().astype(np.float32)
+    if raw.ndim == 3:
+        raw = raw.mean(axis=0)
+    lo, hi = np.percentile(raw[raw > 0], (2, 98))
+    return np.clip((raw - lo) / (hi - lo), 0, 1)
+
+
+def save_panels(panels: list[tuple[np.ndarray, str]], title: str, path: Path, *,
+                line_row: int | None = None) -> None:
+    """One row of RGB pictures with their titles (and a horizontal line at ``line_row``)."""
     from .ablation_report import _pyplot
 
     plt = _pyplot()
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.25 * len(panels), 4.8))
+    for ax, (data, name) in zip(axes, panels, strict=True):
+        ax.imshow(data, interpolation="nearest")
+        if line_row is not None:
+            ax.axhline(line_row, color="tab:orange", lw=1)
+        ax.set_title(name, fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle(title)
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    fig.savefig(path, dpi=85)
+    plt.close(fig)
+
+
+def plot_site(root: Path, runs: list[dict[str, Any]], site: str, path: Path) -> None:
+    """Image, truth of the test part, and both configurations' road maps (median seed),
+    painted over the image; areas outside the scored part are dimmed."""
     seed = _median_seed(runs, site)
     files = root / "sites" / site
     truth = gdal.Open(str(files / "truth.tif")).ReadAsArray()
-    src = json.loads((files / "source.json").read_text())["image"]
-    raw = gdal.Open(src).ReadAsArray().astype(np.float32)
-    lo, hi = np.percentile(raw[raw > 0], (2, 98))
-    gray = np.clip((raw - lo) / (hi - lo), 0, 1)
+    gray = stretched_gray(json.loads((files / "source.json").read_text())["image"])
     scored = truth != 255
     panels = [(np.repeat(gray[..., None], 3, axis=2), "image"),
               (_overlay(gray, truth == 1, scored, (1.0, 0.85, 0.0)),
@@ -278,19 +302,9 @@ def plot_site(root: Path, runs: list[dict[str, Any]], site: str, path: Path) -> 
         panels.append((_overlay(gray, road, scored, (1.0, 0.1, 0.1)),
                        f"{config} (red): IoU {run['scores']['iou']:.3f}, relaxed F1 "
                        f"{run['scores']['relaxed_f1']:.3f}, threshold {run['threshold']:.2f}"))
-    fig, axes = plt.subplots(1, 4, figsize=(17, 4.8))
-    cut = int(np.argmax(scored.any(axis=1)))
-    for ax, (data, title) in zip(axes, panels, strict=True):
-        ax.imshow(data, interpolation="nearest")
-        ax.axhline(cut, color="tab:orange", lw=1)
-        ax.set_title(title, fontsize=9)
-        ax.set_xticks([])
-        ax.set_yticks([])
-    fig.suptitle(f"{site}: labels above the line, scored below it; seed {seed} (the median "
-                 "full - supervised IoU gain); road = p >= the model's threshold")
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
-    fig.savefig(path, dpi=85)
-    plt.close(fig)
+    save_panels(panels, f"{site}: labels above the line, scored below it; seed {seed} (the "
+                "median full - supervised IoU gain); road = p >= the model's threshold", path,
+                line_row=int(np.argmax(scored.any(axis=1))))
 
 
 def main(argv: list[str] | None = None) -> int:
