@@ -44,8 +44,8 @@ def add_train(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--init", default="none", metavar="auto|none|MODEL",
                    help="starting weights: none (random, the default until base models are "
                    "benchmarked), auto (the bundled base model of the rasters' band count, "
-                   "if any) or a model file of the same profile/config (its first layer "
-                   "adapted to another band count)")
+                   "if any) or a model file (its network is kept, its first layer adapted to "
+                   "another band count)")
     p.add_argument("--resume", action="store_true",
                    help="continue from the last finished round of --out")
     p.add_argument("--overwrite", action="store_true", help="replace an existing --out")
@@ -68,6 +68,7 @@ def run_train(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     from ..io.atomic import removing_if_left_empty
     from ..io.paths import refuse_inputs
     from ..training import TrainJob, rounds_dir, train
+    from ..training.init_weights import init_file
 
     config = _train_config(args)
     init = None if args.init == "none" else args.init
@@ -75,7 +76,7 @@ def run_train(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     refuse_inputs({"--out": args.out},
                   {"--image": args.image, "--unlabeled": unlabeled, "--roads": args.roads,
                    "--aoi": args.aoi, "--background": args.background,
-                   "--config": args.config, "--init": init if init != "auto" else None})
+                   "--config": args.config, "--init": init_file(init)})
     if args.profile == "full" and args.device in ("auto", "cpu"):
         import torch
 

@@ -16,7 +16,8 @@ from ..model_file import read_model_file
 from ..models import build_model
 from ..normalization import BandStats
 
-__all__ = ["InitialWeights", "initial_weights", "adapt_input_filters", "adapt_state"]
+__all__ = ["InitialWeights", "initial_weights", "init_file", "adapt_input_filters",
+           "adapt_state"]
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,12 @@ def adapt_state(state: dict[str, torch.Tensor], target: dict[str, torch.Tensor],
             raise ModelLoadError(f"--init {path}: weight {key} has shape {tuple(have.shape)}, "
                                  f"this network needs {tuple(want.shape)}")
     return out
+
+
+def init_file(init: str | None) -> str | None:
+    """The file an ``--init`` value names, or None for ``auto``/``none`` (not files the user
+    gave, so not inputs an output could overwrite)."""
+    return None if init in (None, INIT_AUTO, INIT_NONE) else init
 
 
 def _resolve(init: str, bands: int, folder: str | Path | None, reporter: Reporter

@@ -28,7 +28,7 @@ from ..threshold import DEFAULT_THRESHOLD
 from ..tile_selection import selection_change
 from .contrastive_setup import ContrastiveSetup, contrastive_setup
 from .crops import build_crop_pool
-from .init_weights import initial_weights
+from .init_weights import init_file, initial_weights
 from .inputs import TrainingData, TrainJob, prepare_training_data
 from .loop import RoundInputs, RoundStreams, train_round
 from .pseudo import pseudo_inputs, pseudo_only
@@ -67,7 +67,8 @@ def _check_output(job: TrainJob) -> None:
         raise OutputWriteError(f"the folder of --out {str(out)!r} does not exist; create it")
     refuse_inputs({"--out": job.out}, {"--image": job.images, "--unlabeled": job.unlabeled,
                                        "--roads": job.roads, "--aoi": job.aoi,
-                                       "--background": job.background, "--init": job.init_model})
+                                       "--background": job.background,
+                                       "--init": init_file(job.init_model)})
     rdir = rounds_dir(out)
     if not job.resume and not job.overwrite and (out.exists() or any(rdir.glob("round_*.pt"))):
         raise OutputWriteError(f"{str(out)!r} or its rounds folder already exists; use "

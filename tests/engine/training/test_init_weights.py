@@ -12,7 +12,12 @@ from engine.events import CollectingSink, Reporter
 from engine.model_file import save_model
 from engine.models import build_model
 from engine.normalization import BandStats
-from engine.training.init_weights import adapt_input_filters, adapt_state, initial_weights
+from engine.training.init_weights import (
+    adapt_input_filters,
+    adapt_state,
+    init_file,
+    initial_weights,
+)
 
 
 def _model_file(path, config, *, bands, scope=None):
@@ -107,3 +112,23 @@ class TestInitialWeights:
         build_model(got.model, 3).load_state_dict(got.state)
         warning = sink.of_kind("warning")[0]["message"]
         assert "'base_width': 8" in warning and "'base_width': 16" in warning
+
+
+def test_init_file_is_a_path_only_when_it_names_a_file():
+    assert init_file("models/m.pt") == "models/m.pt"
+    assert init_file("auto") is None and init_file("none") is None and init_file(None) is None
+
+
+def test_init_auto_is_not_taken_for_an_input_file_named_auto(tmp_path, monkeypatch,
+                                                             scene_files, tiny_config):
+    # Before: the output check read --init auto as the file ./auto, and refused --out auto.
+    from engine import base_model
+    from engine.training import TrainJob, train
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(base_model, "BASE_MODELS_DIR", tmp_path / "models")
+    job = TrainJob(images=(str(scene_files["image"]),), roads=str(scene_files["roads"]),
+                   aoi=str(scene_files["aoi"]), out="auto", init_model="auto")
+    result = train(job, tiny_config.updated({"max_rounds": 1, "steps_per_round": 2}),
+                   device="cpu")
+    assert (tmp_path / "auto").is_file() and result.init_model is None
