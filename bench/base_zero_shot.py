@@ -26,6 +26,7 @@ from osgeo import gdal
 from engine.evaluate import evaluate
 from engine.io.probability import read_probability
 from engine.io.raster import read_info
+from engine.metrics import pixel_scores
 from engine.predict import predict_raster
 
 from .real_imagery import _overlay, save_panels, stretched_gray
@@ -42,13 +43,10 @@ def best_threshold_iou(prob: np.ndarray, truth: np.ndarray) -> tuple[float, floa
     background, anything else not scored.
     """
     scored = np.isin(truth, (0, 1)) & np.isfinite(prob)
-    road = truth[scored] == 1
-    p = prob[scored]
+    p = np.nan_to_num(prob)
     best = (0.5, -1.0)
     for t in np.round(np.arange(0.05, 0.951, 0.05), 2):
-        marked = p >= t
-        union = np.count_nonzero(marked | road)
-        iou = np.count_nonzero(marked & road) / union if union else 0.0
+        iou = pixel_scores(p >= t, truth == 1, valid=scored).iou
         if iou > best[1]:
             best = (float(t), float(iou))
     return best

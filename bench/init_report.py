@@ -11,12 +11,11 @@ seed from scratch.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 from pathlib import Path
 from typing import Any
 
-from .ablation_report import paired_interval, split_means
+from .ablation_report import load_runs, paired_interval, split_means
 
 __all__ = ["paired_cell", "real_table", "generated_table", "main"]
 
@@ -26,10 +25,6 @@ def paired_cell(differences: list[float]) -> str:
     mean, low, high = paired_interval(differences)
     wins = sum(d > 0 for d in differences)
     return f"{mean:+.3f} [{low:+.3f}, {high:+.3f}] ({wins}/{len(differences)})"
-
-
-def _records(folder: Path) -> list[dict[str, Any]]:
-    return [json.loads(p.read_text()) for p in sorted((folder / "runs").glob("*.json"))]
 
 
 def _pairs(runs: list[dict[str, Any]], init: str, key: tuple[str, ...]
@@ -92,8 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--init-1band", default="base_1band",
                         help="file name (without .pt) of the model the real runs began from")
     args = parser.parse_args(argv)
-    print(real_table(_records(args.real), args.init_1band))
-    print(generated_table(_records(args.ablation), args.init_3band))
+    print(real_table(load_runs(args.real, None), args.init_1band))
+    print(generated_table(load_runs(args.ablation, None), args.init_3band))
     return 0
 
 

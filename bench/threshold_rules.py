@@ -21,8 +21,10 @@ import numpy as np
 import torch
 from osgeo import gdal
 
+from engine.io.probability import read_probability
 from engine.io.raster import Window, read_info
 from engine.labels import LabelSources, rasterize_labels
+from engine.metrics import pixel_scores
 from engine.model_file import load_model
 from engine.normalization import BandStats
 from engine.threshold import calibrate_threshold
@@ -72,10 +74,9 @@ def _test_iou(work: Path, scenes: Path, record: dict[str, Any], threshold: float
     ious = []
     for split in record["scores"].values():
         for scene in split:
-            prob = gdal.Open(str(work / f"{scene}_prob.tif")).ReadAsArray() / 254.0
+            prob, _ = read_probability(read_info(str(work / f"{scene}_prob.tif")))
             truth = gdal.Open(str(scenes / scene / "truth.tif")).ReadAsArray() == 1
-            road = prob >= threshold
-            ious.append(float((road & truth).sum() / max(1, (road | truth).sum())))
+            ious.append(pixel_scores(prob >= threshold, truth).iou)
     return float(np.mean(ious))
 
 

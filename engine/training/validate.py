@@ -116,7 +116,7 @@ def holdout_scores(model: torch.nn.Module, read: Reader, holdout: list[HoldoutTi
 
 def evaluate_holdout(model: torch.nn.Module, read: Reader, holdout: list[HoldoutTile], *,
                      tile_px: int, device: torch.device, rule: str,
-                     tolerance: float = 0.02, amp: bool = True) -> HoldoutEvaluation:
+                     tolerance: float, amp: bool = True) -> HoldoutEvaluation:
     """Predict the hold-out once, choose the decision threshold there, and score at it.
 
     The threshold and the scores come from the same pixels, so the scores are a little
