@@ -180,6 +180,8 @@ def pretrain(job: PretrainJob, config: PretrainConfig, train_config: TrainConfig
     if done >= config.chunks:
         assert record is not None
         return PretrainResult(job.out, steps_done, record["scenes"], seconds, True)
+    made_by = {"engine_commit": engine_commit(), "device": str(dev), "machine": _machine(dev),
+               "threads": torch.get_num_threads()}
     for chunk in range(done, config.chunks):
         start = time.monotonic()
         stage = f"pretrain chunk {chunk + 1}/{config.chunks}"
@@ -194,7 +196,7 @@ def pretrain(job: PretrainJob, config: PretrainConfig, train_config: TrainConfig
                              reporter=reporter, stage=f"{stage}: training")
         seconds += time.monotonic() - start
         steps_done += steps
-        record = _record(config, chunk + 1, steps_done, seconds, dev)
+        record = _record(config, chunk + 1, steps_done, seconds, made_by)
         save_model(job.out, model, _metadata(config, train_config, record))
         reporter.metric("loss", losses["loss"], chunk=chunk + 1)
         reporter.artifact("model", job.out, chunk=chunk + 1, steps=record["steps"])
@@ -210,10 +212,9 @@ def _machine(dev: torch.device) -> str:
 
 
 def _record(config: PretrainConfig, chunks: int, steps: int, seconds: float,
-            dev: torch.device) -> dict[str, Any]:
-    """How the model was made, after ``chunks`` chunks and ``steps`` steps."""
+            made_by: dict[str, Any]) -> dict[str, Any]:
+    """How the model was made, after ``chunks`` chunks and ``steps`` steps (``made_by``:
+    the engine commit, device, machine and threads of this run, found once)."""
     return {"generator": "engine.synth", "settings": config.to_dict(), "chunks": chunks,
             "steps": steps, "scenes": chunks * config.scenes_per_chunk, "seed": config.seed,
-            "engine_commit": engine_commit(), "images_seen": IMAGES_SEEN,
-            "seconds": seconds, "device": str(dev), "machine": _machine(dev),
-            "threads": torch.get_num_threads()}
+            "images_seen": IMAGES_SEEN, "seconds": seconds, **made_by}
