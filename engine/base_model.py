@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .errors import ModelLoadError
 from .io.raster import read_info
 
-__all__ = ["BASE_MODELS_DIR", "BASE_MODEL_NAME", "base_model_name", "find_base_model",
-           "require_base_model", "model_for_raster"]
+__all__ = ["BASE_MODELS_DIR", "BASE_MODELS_ENV", "BASE_MODEL_NAME", "base_model_name",
+           "find_base_model", "require_base_model", "model_for_raster"]
 
 #: Folder of the base models shipped with the plugin (resources/models/ of the checkout).
 BASE_MODELS_DIR = Path(__file__).resolve().parents[1] / "resources" / "models"
+#: Environment variable naming another folder of base models (tests, a shared model store);
+#: the QGIS plugin reads it too (plugin/base_models.py), so both look in the same folder.
+BASE_MODELS_ENV = "ROADS_BASE_MODELS_DIR"
 #: The word that names the base model in ``--model`` (a file named so is given as ./base).
 BASE_MODEL_NAME = "base"
 
@@ -23,7 +27,9 @@ def base_model_name(bands: int) -> str:
 
 def _folder(folder: str | Path | None) -> Path:
     # Read at call time, so that tests (and a caller) may point the module elsewhere.
-    return Path(BASE_MODELS_DIR if folder is None else folder)
+    if folder is not None:
+        return Path(folder)
+    return Path(os.environ.get(BASE_MODELS_ENV) or BASE_MODELS_DIR)
 
 
 def find_base_model(bands: int, *, folder: str | Path | None = None) -> Path | None:
@@ -34,7 +40,8 @@ def find_base_model(bands: int, *, folder: str | Path | None = None) -> Path | N
     bands : int
         Band count of the rasters (1 panchromatic, 3 RGB).
     folder : str or Path, optional
-        Where base models are looked for; :data:`BASE_MODELS_DIR` when omitted.
+        Where base models are looked for; when omitted, the folder the environment variable
+        :data:`BASE_MODELS_ENV` names, else :data:`BASE_MODELS_DIR`.
     """
     path = _folder(folder) / base_model_name(bands)
     return path if path.is_file() else None

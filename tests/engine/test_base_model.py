@@ -51,3 +51,22 @@ def test_model_for_raster_base_without_one_is_an_error(tmp_path, make_raster):
     image = make_raster(np.ones((3, 8, 8), np.uint8))
     with pytest.raises(ModelLoadError, match="--model base: no base model for 3-band"):
         model_for_raster("base", image, folder=tmp_path)
+
+
+def test_the_environment_variable_points_the_lookup_to_another_folder(tmp_path, make_raster,
+                                                                      monkeypatch):
+    # The plugin's tests (and a shared model store) name the folder this way; the engine
+    # subprocess inherits it.
+    (tmp_path / base_model_name(3)).write_bytes(b"x")
+    monkeypatch.setenv(base_model.BASE_MODELS_ENV, str(tmp_path))
+    assert find_base_model(3) == tmp_path / "base_3band.pt"
+    assert find_base_model(1) is None
+    image = make_raster(np.ones((3, 8, 8), np.uint8))
+    assert model_for_raster("base", image) == str(tmp_path / "base_3band.pt")
+    with pytest.raises(ModelLoadError, match=f"looked for {tmp_path}.base_1band.pt"):
+        require_base_model(1)
+
+
+def test_an_empty_environment_variable_means_the_bundled_folder(monkeypatch):
+    monkeypatch.setenv(base_model.BASE_MODELS_ENV, "")
+    assert base_model._folder(None) == base_model.BASE_MODELS_DIR
