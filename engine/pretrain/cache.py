@@ -20,8 +20,10 @@ __all__ = ["scene_key", "chunk_scenes"]
 
 log = logging.getLogger(__name__)
 
-#: Settings that do not change any one scene (only how many are drawn and trained on).
-_SCHEDULE_KEYS = ("steps", "chunk_steps", "scenes_per_chunk")
+#: Settings that do not change any one generated scene (how many are drawn and trained on,
+#: and the real images trained on beside them).
+_SCHEDULE_KEYS = ("steps", "chunk_steps", "scenes_per_chunk", "real_images", "real_share",
+                  "real_holdout", "real_holdout_tile_px")
 
 
 def scene_key(config: PretrainConfig, percentiles: tuple[float, float]) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import BadInputError
 
-__all__ = ["PretrainConfig", "PRETRAIN_PROFILES", "pretrain_profile"]
+__all__ = ["PretrainConfig", "RealImage", "PRETRAIN_PROFILES", "pretrain_profile"]
 
 #: Band counts base models are made for: panchromatic and RGB renderings of the scenes.
 PRETRAIN_BANDS = (1, 3)
@@ -22,6 +22,22 @@ def _check(condition: bool, name: str, value: Any, allowed: str) -> None:
 def _is_range(value: Any, low: float, high: float) -> bool:
     return (len(value) == 2 and all(math.isfinite(v) for v in value)
             and low <= value[0] <= value[1] <= high)
+
+
+@dataclass(frozen=True)
+class RealImage:
+    """A real raster with road labels drawn on it, mixed into the generated scenes.
+
+    Never give the labels of an image the base model will be scored on.
+    """
+
+    image: str  # raster with the base model's band count
+    roads: str  # road centerlines (buffered by their ``width`` field, else 6 m) or polygons
+    aoi: str | None = None  # the labelled area; outside it only road pixels are labels
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary of every field."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -46,8 +62,18 @@ class PretrainConfig:
     # of their span, so the model does not rely on one exact normalisation
     norm_jitter: float = 0.1
     seed: int = 0  # seeds the scenes, the crops and the initial weights
+    # Real labelled images trained on with the scenes (none: generated scenes only). Each is
+    # normalised by its own jittered percentiles in every chunk, as a scene is.
+    real_images: tuple[RealImage, ...] = ()
+    real_share: float = 0.5  # share of the crops drawn from the real images, when given
+    # share of the real images' labelled pixels held out, as whole tiles, to choose the
+    # base model's decision threshold and to score it (not trained on)
+    real_holdout: float = 0.2
+    real_holdout_tile_px: int = 128  # side of those tiles
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "real_images", tuple(
+            r if isinstance(r, RealImage) else RealImage(**r) for r in self.real_images))
         object.__setattr__(self, "pixel_size_m", tuple(self.pixel_size_m))
         object.__setattr__(self, "road_width_m", tuple(self.road_width_m))
         object.__setattr__(self, "tree_density", tuple(self.tree_density))
@@ -70,6 +96,12 @@ class PretrainConfig:
                "a fraction in [0, 1]")
         _check(0.0 <= self.norm_jitter < 0.5, "norm_jitter", self.norm_jitter,
                "a share of the band's span in [0, 0.5)")
+        _check(0.0 < self.real_share < 1.0, "real_share", self.real_share,
+               "a share of the crops in (0, 1)")
+        _check(0.0 <= self.real_holdout < 1.0, "real_holdout", self.real_holdout,
+               "a share of the labelled pixels in [0, 1)")
+        _check(self.real_holdout_tile_px >= 32, "real_holdout_tile_px",
+               self.real_holdout_tile_px, "an integer >= 32")
 
     @property
     def chunks(self) -> int:
@@ -78,7 +110,9 @@ class PretrainConfig:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary of every field (ranges as lists)."""
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+        data = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+        data["real_images"] = [r.to_dict() for r in self.real_images]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PretrainConfig:

@@ -18,22 +18,34 @@ from ..device import resolve_device
 from ..errors import ModelLoadError, OutputWriteError
 from ..events import Reporter
 from ..io.raster import Window
+from ..labels import IGNORE
 from ..model_file import load_model, read_model_file, save_model
 from ..models import RoadNet, build_model
 from ..normalization import BandStats
 from ..training.crops import build_crop_pool
+from ..training.holdout import HoldoutTile
 from ..training.loop import RoundInputs, RoundStreams, train_round
 from ..training.sources import slice_padded
+from ..training.validate import evaluate_holdout
 from .cache import chunk_scenes
 from .config import PretrainConfig
+from .real import RealLabelled, describe, holdout_image, load_real_images, real_scene
 from .scenes import TrainingScene
 
 __all__ = ["PretrainJob", "PretrainResult", "pretrain", "engine_commit"]
 
 log = logging.getLogger(__name__)
 
-#: What a base model has seen, in its metadata.
+#: What a base model trained on generated scenes alone has seen, in its metadata.
 IMAGES_SEEN = "generated scenes only"
+
+
+def images_seen(real: list[RealLabelled]) -> str:
+    """What the base model has seen, in words, for its metadata."""
+    if not real:
+        return IMAGES_SEEN
+    names = ", ".join(Path(r.source.image).name for r in real)
+    return f"generated scenes and {len(real)} real labelled image(s): {names}"
 
 
 @dataclass(frozen=True)
@@ -100,10 +112,12 @@ def _previous(job: PretrainJob, config: PretrainConfig, model_config: dict[str, 
     return record
 
 
-def _metadata(config: PretrainConfig, train_config: TrainConfig, record: dict[str, Any]
-              ) -> dict[str, Any]:
+def _metadata(config: PretrainConfig, train_config: TrainConfig, record: dict[str, Any],
+              real: list[RealLabelled], verdict: dict[str, Any] | None) -> dict[str, Any]:
     bands = config.bands
     low, high = config.pixel_size_m
+    extra = {} if verdict is None else {"decision_threshold": verdict["threshold"],
+                                        "holdout_metrics": verdict["metrics"]}
     return {
         "bands": {"count": bands, "dtype": "float32", "nodata": [0.0] * bands},
         # Each scene was normalised by its own statistics: so is each raster predicted.
@@ -115,21 +129,53 @@ def _metadata(config: PretrainConfig, train_config: TrainConfig, record: dict[st
         "pixel_size_range_m": [low, high],
         "config": train_config.to_dict(),
         "pretrain": record,
-        "training_data": {"images": [], "unlabeled": [], "images_seen": IMAGES_SEEN},
+        "training_data": {"images": describe(real), "unlabeled": [],
+                          "images_seen": images_seen(real)},
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        **extra,
     }
 
 
-def _round_inputs(scenes: list[TrainingScene], seed: int) -> RoundInputs:
-    images = [s.image for s in scenes]
-    labels: list[np.ndarray | None] = [s.labels for s in scenes]
-
+def _reader(images: list[np.ndarray], valid: list[np.ndarray]):
     def read(source: int, window: Window) -> tuple[np.ndarray, np.ndarray]:
-        return (slice_padded(images[source], window, 0.0),
-                slice_padded(scenes[source].valid, window, False))
+        return slice_padded(images[source], window, 0.0), slice_padded(valid[source], window,
+                                                                       False)
+    return read
 
-    pool = build_crop_pool(labels, rng=np.random.default_rng(seed))
-    return RoundInputs(read, labels, pool, None)
+
+def _round_inputs(scenes: list[TrainingScene], real: list[TrainingScene], seed: int,
+                  real_share: float) -> RoundInputs:
+    """The chunk's scenes then the real images; the real ones give ``real_share`` of the
+    crops (each in proportion to its labelled pixels), the scenes the rest."""
+    every = scenes + real
+    labels: list[np.ndarray | None] = [s.labels for s in every]
+    weights = None
+    if real:
+        counts = [float(np.count_nonzero(s.valid & (s.labels != IGNORE))) for s in every]
+        made, drawn = sum(counts[:len(scenes)]), sum(counts[len(scenes):])
+        weights = [c * (1 - real_share) / max(made, 1.0) for c in counts[:len(scenes)]] + \
+            [c * real_share / max(drawn, 1.0) for c in counts[len(scenes):]]
+    pool = build_crop_pool(labels, rng=np.random.default_rng(seed), weights=weights)
+    return RoundInputs(_reader([s.image for s in every], [s.valid for s in every]), labels,
+                       pool, None)
+
+
+def _verdict(model: RoadNet, real: list[RealLabelled], holdout: list[HoldoutTile],
+             train_config: TrainConfig, dev: torch.device) -> dict[str, Any] | None:
+    """The decision threshold chosen on the real images' hold-out tiles, and the scores
+    there, as ``train`` chooses a trained model's (None without a hold-out)."""
+    if not holdout:
+        return None
+    read = _reader([holdout_image(r, train_config.norm_percentiles) for r in real],
+                   [r.valid for r in real])
+    result = evaluate_holdout(model, read, holdout, tile_px=train_config.predict_tile_px,
+                              device=dev, rule=train_config.threshold_rule,
+                              tolerance=train_config.threshold_tolerance,
+                              amp=train_config.mixed_precision)
+    return {"threshold": result.threshold.to_dict(), "metrics": result.metrics,
+            "metrics_at_default": result.metrics_at_default,
+            "holdout_labelled_pixels": int(sum(np.count_nonzero(t.labels != IGNORE)
+                                               for t in holdout))}
 
 
 def _start_model(job: PretrainJob, config: PretrainConfig, train_config: TrainConfig,
@@ -182,22 +228,30 @@ def pretrain(job: PretrainJob, config: PretrainConfig, train_config: TrainConfig
         return PretrainResult(job.out, steps_done, record["scenes"], seconds, True)
     made_by = {"engine_commit": engine_commit(), "device": str(dev), "machine": _machine(dev),
                "threads": torch.get_num_threads()}
+    real, holdout = load_real_images(config)
+    verdict = None
     for chunk in range(done, config.chunks):
         start = time.monotonic()
         stage = f"pretrain chunk {chunk + 1}/{config.chunks}"
         scenes = chunk_scenes(config, chunk, percentiles=train_config.norm_percentiles,
                               reporter=reporter, stage=f"{stage}: scenes",
                               cache_dir=job.cache_dir)
+        norm_rng = np.random.default_rng([config.seed, chunk, 2])
+        real_scenes = [real_scene(r, jitter=config.norm_jitter,
+                                  percentiles=train_config.norm_percentiles, rng=norm_rng)
+                       for r in real]
         steps = min(config.chunk_steps, config.steps - chunk * config.chunk_steps)
         gen = torch.Generator().manual_seed(config.seed * 100_003 + chunk)
         streams = RoundStreams(np.random.default_rng([config.seed, chunk, 1]), gen)
-        losses = train_round(model, None, _round_inputs(scenes, config.seed + chunk),
-                             train_config, steps=steps, device=dev, streams=streams,
-                             reporter=reporter, stage=f"{stage}: training")
+        inputs = _round_inputs(scenes, real_scenes, config.seed + chunk, config.real_share)
+        losses = train_round(model, None, inputs, train_config, steps=steps, device=dev,
+                             streams=streams, reporter=reporter, stage=f"{stage}: training")
+        if chunk + 1 == config.chunks:  # the threshold of the finished model only
+            verdict = _verdict(model, real, holdout, train_config, dev)
         seconds += time.monotonic() - start
         steps_done += steps
-        record = _record(config, chunk + 1, steps_done, seconds, made_by)
-        save_model(job.out, model, _metadata(config, train_config, record))
+        record = _record(config, chunk + 1, steps_done, seconds, made_by, real, verdict)
+        save_model(job.out, model, _metadata(config, train_config, record, real, verdict))
         reporter.metric("loss", losses["loss"], chunk=chunk + 1)
         reporter.artifact("model", job.out, chunk=chunk + 1, steps=record["steps"])
     assert record is not None
@@ -212,9 +266,12 @@ def _machine(dev: torch.device) -> str:
 
 
 def _record(config: PretrainConfig, chunks: int, steps: int, seconds: float,
-            made_by: dict[str, Any]) -> dict[str, Any]:
+            made_by: dict[str, Any], real: list[RealLabelled],
+            verdict: dict[str, Any] | None) -> dict[str, Any]:
     """How the model was made, after ``chunks`` chunks and ``steps`` steps (``made_by``:
-    the engine commit, device, machine and threads of this run, found once)."""
+    the engine commit, device, machine and threads of this run, found once; ``verdict``:
+    the real hold-out's threshold and scores, once the last chunk is trained)."""
     return {"generator": "engine.synth", "settings": config.to_dict(), "chunks": chunks,
             "steps": steps, "scenes": chunks * config.scenes_per_chunk, "seed": config.seed,
-            "images_seen": IMAGES_SEEN, "seconds": seconds, **made_by}
+            "images_seen": images_seen(real), "real_images": describe(real),
+            "holdout": verdict, "seconds": seconds, **made_by}

@@ -22,6 +22,8 @@ class CropPool:
     shapes: tuple[tuple[int, int], ...]
     labeled: tuple[np.ndarray, ...]  # int64 flat indices per raster
     road: tuple[np.ndarray, ...]
+    # relative chance of each raster to give a crop; None: its count of labeled pixels
+    weights: tuple[float, ...] | None = None
 
     @property
     def empty(self) -> bool:
@@ -42,7 +44,9 @@ class CropPool:
             Share of crops centred on a road pixel (roads are rare).
         rng : numpy.random.Generator
         """
-        weights = np.array([len(ix) for ix in self.labeled], dtype=float)
+        counts = np.array([len(ix) for ix in self.labeled], dtype=float)
+        weights = counts if self.weights is None else \
+            np.where(counts > 0, np.asarray(self.weights, dtype=float), 0.0)
         if weights.sum() == 0:
             raise ValueError("the crop pool is empty")
         out = []
@@ -61,7 +65,8 @@ def _subsample(ix: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return ix if len(ix) <= MAX_INDICES else rng.choice(ix, MAX_INDICES, replace=False)
 
 
-def build_crop_pool(labels: list[np.ndarray | None], *, rng: np.random.Generator) -> CropPool:
+def build_crop_pool(labels: list[np.ndarray | None], *, rng: np.random.Generator,
+                    weights: list[float] | None = None) -> CropPool:
     """Index the labeled and road pixels of each raster's label map.
 
     Parameters
@@ -70,7 +75,12 @@ def build_crop_pool(labels: list[np.ndarray | None], *, rng: np.random.Generator
         Label maps (ROAD, BACKGROUND, IGNORE); None for a raster without labels.
     rng : numpy.random.Generator
         Used to subsample very large index sets.
+    weights : list of float, optional
+        Relative chance of each raster to give a crop (>= 0, one per label map); by
+        default each raster weighs its count of labeled pixels.
     """
+    if weights is not None and (len(weights) != len(labels) or min(weights, default=0) < 0):
+        raise ValueError(f"weights must be {len(labels)} values >= 0; got {weights}")
     shapes, labeled, road = [], [], []
     for lab in labels:
         if lab is None:
@@ -82,4 +92,5 @@ def build_crop_pool(labels: list[np.ndarray | None], *, rng: np.random.Generator
         shapes.append(lab.shape)
         labeled.append(_subsample(np.flatnonzero(flat != IGNORE), rng))
         road.append(_subsample(np.flatnonzero(flat == ROAD), rng))
-    return CropPool(tuple(shapes), tuple(labeled), tuple(road))
+    return CropPool(tuple(shapes), tuple(labeled), tuple(road),
+                    None if weights is None else tuple(float(w) for w in weights))

@@ -110,3 +110,22 @@ def test_cli_predict_model_base_uses_the_base_model_of_the_band_count(run_cli, s
                   tmp_path / "prob.tif", "--device", "cpu", "--progress", "json")
     assert run.code == 0, run.error
     assert (tmp_path / "prob.tif").exists()
+
+
+def test_cli_pretrain_trains_on_real_images_beside_the_scenes(run_cli, tmp_path, config_file,
+                                                              scene_factory):
+    real = scene_factory(tmp_path / "real", size_px=320)  # room for 128 px hold-out tiles
+    run = _pretrain(run_cli, tmp_path / "base.pt", config_file, "--real",
+                    real["image"], real["roads"], real["aoi"], "--real-share", "0.3")
+    assert run.code == 0, run.err
+    meta = read_model_file(tmp_path / "base.pt")[1]
+    assert meta["pretrain"]["settings"]["real_share"] == 0.3
+    assert [s["image"] for s in meta["training_data"]["images"]] == ["image.tif"]
+    assert "decision_threshold" in meta
+
+
+def test_cli_pretrain_refuses_real_without_its_labels(run_cli, tmp_path, config_file,
+                                                      scene_files):
+    run = _pretrain(run_cli, tmp_path / "base.pt", config_file, "--real",
+                    scene_files["image"])
+    assert run.code == 2 and "--real takes IMAGE ROADS [AOI]; got 1 file(s)" in run.error

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import BadInputError
-from engine.pretrain import PRETRAIN_PROFILES, PretrainConfig, pretrain_profile
+from engine.pretrain import PRETRAIN_PROFILES, PretrainConfig, RealImage, pretrain_profile
 
 
 class TestPretrainConfig:
@@ -48,3 +48,15 @@ def test_pretrain_profile_is_valid(name):
 def test_pretrain_profile_refuses_an_unknown_name():
     with pytest.raises(BadInputError, match="unknown profile 'huge'"):
         pretrain_profile("huge")
+
+
+def test_real_images_round_trip_through_to_dict():
+    config = PretrainConfig(real_images=[RealImage("a.tif", "r.gpkg", None)])
+    again = PretrainConfig.from_dict(config.to_dict())
+    assert again == config and again.real_images[0].roads == "r.gpkg"
+
+
+@pytest.mark.parametrize("share", [0.0, 1.0])
+def test_real_share_must_leave_crops_to_both(share):
+    with pytest.raises(BadInputError, match="real_share"):
+        PretrainConfig(real_share=share)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from engine.labels import BACKGROUND, IGNORE, ROAD
 from engine.training.crops import build_crop_pool
@@ -31,3 +32,24 @@ def test_crop_pool_oversamples_road():
 def test_crop_pool_without_labels_is_empty():
     assert build_crop_pool([None, np.full((8, 8), IGNORE, np.uint8)],
                            rng=np.random.default_rng(0)).empty
+
+
+def test_crop_pool_weights_set_each_rasters_share_of_the_crops():
+    small = np.full((40, 40), BACKGROUND, np.uint8)
+    large = np.full((400, 400), BACKGROUND, np.uint8)  # 100 x the labeled pixels
+    pool = build_crop_pool([small, large], rng=np.random.default_rng(0), weights=[1.0, 1.0])
+    crops = pool.sample(400, 16, road_share=0.0, rng=np.random.default_rng(3))
+    share = np.mean([src == 0 for src, _ in crops])
+    assert 0.4 < share < 0.6  # by count it would be 1 %
+
+
+def test_crop_pool_weight_of_a_raster_without_labels_is_ignored():
+    lab = np.full((40, 40), BACKGROUND, np.uint8)
+    pool = build_crop_pool([None, lab], rng=np.random.default_rng(0), weights=[5.0, 1.0])
+    assert {src for src, _ in pool.sample(20, 16, road_share=0.0,
+                                          rng=np.random.default_rng(0))} == {1}
+
+
+def test_crop_pool_refuses_weights_of_another_length():
+    with pytest.raises(ValueError, match="2 values >= 0"):
+        build_crop_pool([None, None], rng=np.random.default_rng(0), weights=[1.0])
