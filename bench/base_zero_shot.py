@@ -1,15 +1,16 @@
 """How good is a base model with no label at all? Zero-shot scores on labelled images.
 
 A base model (``python -m engine pretrain``) predicts each image with its own band count,
-and its road map, at 0.5 (a base model has no hold-out to calibrate a threshold on) and
-at the threshold that would have been best (an upper bound no user can pick without
-labels), is scored against the truth. Real sites are those of ``bench.real_imagery``
+and its road map, at the model's own decision threshold (the one a user gets: chosen on
+the hold-out of the real images it was pretrained with, else 0.5) and at the threshold
+that would have been best (an upper bound no user can pick without labels), is scored
+against the truth. Real sites are those of ``bench.real_imagery``
 (their test parts, the same pixels the trained models are scored on); generated scenes
 those of ``bench.ablation`` (the test scenes of both styles).
 
     python -m bench.base_zero_shot --model-1band M1.pt --model-3band M3.pt \
         --real bench-output/real --scenes bench-output/ablation2/scenes \
-        --out bench-output/zero_shot [--picture-dir bench/results]
+        --out bench-output/zero_shot [--picture-dir bench/results] [--sites NAME ...]
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from engine.evaluate import evaluate
 from engine.io.probability import read_probability
 from engine.io.raster import read_info
 from engine.metrics import pixel_scores
+from engine.model_file import read_model_file
 from engine.predict import predict_raster
+from engine.threshold import model_threshold
 
 from .real_imagery import _overlay, save_panels, stretched_gray
 
@@ -59,30 +62,33 @@ def _probability(path: Path) -> np.ndarray:
 
 
 def score_image(model: Path, image: str, truth: str, work: Path) -> dict[str, Any]:
-    """Predict ``image`` with ``model`` and score it against ``truth`` at 0.5."""
+    """Predict ``image`` with ``model`` and score it against ``truth`` at the model's
+    decision threshold."""
     work.mkdir(parents=True, exist_ok=True)
     prob_path = work / "prob.tif"
     predict_raster(model, image, prob_path, device="cpu", overwrite=True)
-    scores = evaluate(str(prob_path), truth, threshold=0.5)
+    threshold = model_threshold(read_model_file(model)[1])
+    scores = evaluate(str(prob_path), truth, threshold=threshold)
     prob = _probability(prob_path)
     labels = gdal.Open(truth).ReadAsArray()
     scored = np.isin(labels, (0, 1)) & np.isfinite(prob)
     best_t, best_iou = best_threshold_iou(prob, labels)
-    return {"scores": {k: float(scores[k]) for k in METRICS},
-            "marked_road_share": float(np.mean(prob[scored] >= 0.5)),
+    return {"scores": {k: float(scores[k]) for k in METRICS}, "threshold": threshold,
+            "marked_road_share": float(np.mean(prob[scored] >= threshold)),
             "true_road_share": float(np.mean(labels[scored] == 1)),
             "oracle_threshold": best_t, "oracle_iou": best_iou, "prob": str(prob_path)}
 
 
-def _picture(image: str, truth: str, prob: str, best: float, title: str, path: Path) -> None:
+def _picture(image: str, truth: str, prob: str, threshold: float, best: float, title: str,
+             path: Path) -> None:
     gray = stretched_gray(image)
     labels = gdal.Open(truth).ReadAsArray()
     scored = np.isin(labels, (0, 1))
     p = np.nan_to_num(_probability(Path(prob)))
     save_panels([(_overlay(gray, labels == 1, scored, (1.0, 0.85, 0.0)),
                   "truth (yellow; dimmed: not scored)"),
-                 (_overlay(gray, p >= 0.5, scored, (1.0, 0.1, 0.1)),
-                  "base model, no label (red, p >= 0.5)"),
+                 (_overlay(gray, p >= threshold, scored, (1.0, 0.1, 0.1)),
+                  f"base model, no label (red, p >= {threshold:.2f}, its threshold)"),
                  (_overlay(gray, p >= best, scored, (1.0, 0.1, 0.1)),
                   f"at p >= {best:.2f}, the best threshold (it needs labels)")], title, path)
 
@@ -118,25 +124,28 @@ def main(argv: list[str] | None = None) -> int:
         rows.append({"image": name, "model": str(model), **result})
         if args.picture_dir is not None and name.startswith("real"):
             site = name.split(": ")[1]
-            _picture(image, truth, result["prob"], result["oracle_threshold"],
+            _picture(image, truth, result["prob"], result["threshold"],
+                     result["oracle_threshold"],
                      f"{site}: the base model with no label; IoU "
-                     f"{result['scores']['iou']:.3f} at 0.5, {result['oracle_iou']:.3f} at "
-                     f"{result['oracle_threshold']:.2f}",
+                     f"{result['scores']['iou']:.3f} at {result['threshold']:.2f}, "
+                     f"{result['oracle_iou']:.3f} at {result['oracle_threshold']:.2f}",
                      args.picture_dir / f"zero_shot_{site}.png")
         print(json.dumps(rows[-1]), flush=True)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "zero_shot.json").write_text(json.dumps(rows, indent=1))
-    print("| image | " + " | ".join(METRICS) + " | marked road (truth) | best threshold "
-          "(its IoU) |")
-    print("|" + " --- |" * (len(METRICS) + 3))
+    print("| image | threshold | " + " | ".join(METRICS) + " | marked road (truth) | best "
+          "threshold (its IoU) |")
+    print("|" + " --- |" * (len(METRICS) + 4))
     for r in rows:
         cells = [f"{r['scores'][m]:.3f}" for m in METRICS]
-        print(f"| {r['image']} | " + " | ".join(cells) + f" | {r['marked_road_share']:.1%} "
+        print(f"| {r['image']} | {r['threshold']:.2f} | " + " | ".join(cells) +
+              f" | {r['marked_road_share']:.1%} "
               f"({r['true_road_share']:.1%}) | {r['oracle_threshold']:.2f} "
               f"({r['oracle_iou']:.3f}) |")
     generated = [r["scores"]["iou"] for r in rows if r["image"].startswith("generated")]
     if generated:
-        print(f"\ngenerated scenes, mean IoU at 0.5: {statistics.fmean(generated):.3f}")
+        print(f"\ngenerated scenes, mean IoU at the models' thresholds: "
+              f"{statistics.fmean(generated):.3f}")
     return 0
 
 

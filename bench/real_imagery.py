@@ -49,6 +49,7 @@ class Site:
     unlabeled: tuple[str, ...] = ()
     train_share: float = 0.4  # rows of the image whose labels are given
     gap_px: int = 16  # rows between the two parts, wider than half of any road
+    bands: tuple[int, ...] | None = None  # these bands of the image, in this order (a VRT)
 
 
 SITES = {
@@ -57,7 +58,14 @@ SITES = {
                       ("resources/sample/pan2.vrt", "resources/sample/pan3.vrt")),
     "atlanta": Site("atlanta", "@spacenet4_atlanta/atlanta_pan.tif",
                     "bench/data/atlanta/roads.gpkg", "bench/data/atlanta/aoi.gpkg"),
+    # pan1's ground in colour at 1 m (bands blue, green, red, NIR; read as red, green,
+    # blue), with pan1's labels: for 3-band base models
+    "rotterdam_rgb": Site("rotterdam_rgb", "@spacenet6_rotterdam/ms1.tif",
+                          "resources/sample/roads.gpkg", "resources/sample/aoi.gpkg",
+                          bands=(3, 2, 1)),
 }
+#: The sites a run trains on unless --sites says otherwise (the panchromatic ones).
+DEFAULT_SITES = ("rotterdam", "atlanta")
 
 
 def _path(value: str, shared: Path) -> str:
@@ -102,6 +110,10 @@ def prepare_site(site: Site, shared: Path, work: Path) -> dict[str, str]:
 
     work.mkdir(parents=True, exist_ok=True)
     image = _path(site.image, shared)
+    if site.bands is not None:
+        vrt = work / "image.vrt"
+        gdal.Translate(str(vrt), image, format="VRT", bandList=list(site.bands))
+        image = str(vrt)
     info = read_info(image)
     gt, rows, cols = info.geotransform, info.height, info.width
     cut = int(round(site.train_share * rows))
@@ -315,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=Path, default=Path("bench-output/real"))
     parser.add_argument("--shared-data", type=Path, default=ROOT.parent / "shared" / "data",
                         help="folder of the shared real images (for sites marked @)")
-    parser.add_argument("--sites", nargs="+", default=list(SITES), choices=list(SITES))
+    parser.add_argument("--sites", nargs="+", default=list(DEFAULT_SITES), choices=list(SITES))
     parser.add_argument("--configs", nargs="+", default=["supervised", "full"],
                         choices=list(CONFIGS))
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
