@@ -4,7 +4,7 @@
   <context>
     <name>RoadExtraction</name>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="199" />
+      <location filename="../plugin/dock/dock_ui.py" line="202" />
       <source> rounds</source>
       <translation> Runden</translation>
     </message>
@@ -14,32 +14,32 @@
       <translation>&amp;Straßenextraktion</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="168" />
+      <location filename="../plugin/dock/dock_ui.py" line="171" />
       <source>Advanced</source>
       <translation>Erweitert</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="109" />
+      <location filename="../plugin/algorithms/train_model.py" line="111" />
       <source>Also learn from the unlabeled imagery (the unlabeled rasters and the unlabeled parts of the labeled ones): a contrastive loss and rounds of pseudo-labels. Off by default: the benchmark did not show a gain (see the README).</source>
       <translation>Auch aus den ungelabelten Bildern lernen (den ungelabelten Rastern und den ungelabelten Teilen der gelabelten): ein kontrastiver Verlust und Runden von Pseudo-Labels. Standardmäßig aus: der Benchmark zeigte keinen Gewinn (siehe README).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="178" />
+      <location filename="../plugin/dock/dock_ui.py" line="181" />
       <source>Also learn from the unlabeled rasters and the unlabeled parts of the training rasters (a contrastive loss and pseudo-labels). Off by default: in the project's benchmark it did not beat training on the labels alone (see the README).</source>
       <translation>Auch aus den ungelabelten Rastern und den ungelabelten Teilen der Trainingsraster lernen (ein kontrastiver Verlust und Pseudo-Labels). Standardmäßig aus: im Benchmark des Projekts war es nicht besser als das Training allein mit den Labels (siehe README).</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="60" />
-      <source>Applies a road model to one raster or several (the tiles of a mosaic, or a VRT of them): a road probability raster on each input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m) for all of them together. With several rasters, the probability rasters are written beside Road probability as &lt;name&gt;_&lt;raster&gt;.tif, with a VRT mosaic &lt;name&gt;.vrt of them, which is the output; they need one CRS and one pixel size. Rasters are read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, and vectorised by blocks, so memory does not grow with the rasters; empty areas cost nothing. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Road threshold are road; empty = the threshold calibrated on the model's hold-out, stored in the model. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. The rasters must have the model's bands.</source>
-      <translation>Wendet ein Straßenmodell auf ein oder mehrere Raster an (die Kacheln eines Mosaiks oder ein VRT daraus): ein Raster der Straßenwahrscheinlichkeit auf genau dem Gitter und KBS jeder Eingabe (GeoTIFF, Byte 0-254, 255 = NoData), Straßenpolygone und Straßenmittellinien (mit length_m) für alle zusammen. Bei mehreren Rastern werden die Wahrscheinlichkeitsraster neben Straßenwahrscheinlichkeit als &lt;Name&gt;_&lt;Raster&gt;.tif geschrieben, mit einem VRT-Mosaik &lt;Name&gt;.vrt daraus, das die Ausgabe ist; sie brauchen ein KBS und eine Pixelgröße. Die Raster werden in Fenstern von Kachel Pixeln gelesen, die sich um Überlappung (ein Anteil) überlappen und überblendet werden, und blockweise vektorisiert, sodass der Speicherbedarf nicht mit den Rastern wächst; leere Flächen kosten nichts. TTA mittelt die 8 Spiegelungen/Drehungen (8-mal langsamer). Pixel mit einer Wahrscheinlichkeit über dem Straßen-Schwellenwert sind Straße; leer = der auf dem zurückgehaltenen Teil des Modells kalibrierte Schwellenwert, im Modell gespeichert. Gerät: auto, cpu, cuda oder cuda:N; leer = das Gerät der Plugin-Einstellungen. Die Raster müssen die Bänder des Modells haben.</translation>
+      <location filename="../plugin/algorithms/extract_roads.py" line="62" />
+      <source>Applies a road model to one raster or several (the tiles of a mosaic, or a VRT of them): a road probability raster on each input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m) for all of them together. With several rasters, the probability rasters are written beside Road probability as &lt;name&gt;_&lt;raster&gt;.tif, with a VRT mosaic &lt;name&gt;.vrt of them, which is the output; they need one CRS and one pixel size. Rasters are read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, and vectorised by blocks, so memory does not grow with the rasters; empty areas cost nothing. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Road threshold are road; empty = the threshold calibrated on the model's hold-out, stored in the model. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. The rasters must have the model's bands. Use the bundled base model (instead of Road model): the model shipped in the plugin's resources/models/ for the rasters' band count (base_&lt;N&gt;band.pt), a first guess before any label is drawn.</source>
+      <translation>Wendet ein Straßenmodell auf ein oder mehrere Raster an (die Kacheln eines Mosaiks oder ein VRT daraus): ein Raster der Straßenwahrscheinlichkeit auf genau dem Gitter und KBS jeder Eingabe (GeoTIFF, Byte 0-254, 255 = NoData), Straßenpolygone und Straßenmittellinien (mit length_m) für alle zusammen. Bei mehreren Rastern werden die Wahrscheinlichkeitsraster neben Straßenwahrscheinlichkeit als &lt;Name&gt;_&lt;Raster&gt;.tif geschrieben, mit einem VRT-Mosaik &lt;Name&gt;.vrt daraus, das die Ausgabe ist; sie brauchen ein KBS und eine Pixelgröße. Die Raster werden in Fenstern von Kachel Pixeln gelesen, die sich um Überlappung (ein Anteil) überlappen und überblendet werden, und blockweise vektorisiert, sodass der Speicherbedarf nicht mit den Rastern wächst; leere Flächen kosten nichts. TTA mittelt die 8 Spiegelungen/Drehungen (8-mal langsamer). Pixel mit einer Wahrscheinlichkeit über dem Straßen-Schwellenwert sind Straße; leer = der auf dem zurückgehaltenen Teil des Modells kalibrierte Schwellenwert, im Modell gespeichert. Gerät: auto, cpu, cuda oder cuda:N; leer = das Gerät der Plugin-Einstellungen. Die Raster müssen die Bänder des Modells haben. Mitgeliefertes Basismodell verwenden (statt Straßenmodell): das in resources/models/ des Plugins mitgelieferte Modell für die Bandanzahl der Raster (base_&lt;N&gt;band.pt), eine erste Schätzung, bevor ein Label gezeichnet ist.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="101" />
+      <location filename="../plugin/algorithms/train_model.py" line="103" />
       <source>Background (polygons)</source>
       <translation>Hintergrund (Polygone)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="135" />
+      <location filename="../plugin/algorithms/train_model.py" line="145" />
       <source>Best round</source>
       <translation>Beste Runde</translation>
     </message>
@@ -49,12 +49,12 @@
       <translation>Beste: Runde {} (ihr Modell verwendet Extrahieren)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="160" />
+      <location filename="../plugin/dock/dock_ui.py" line="163" />
       <source>Cancel</source>
       <translation>Abbrechen</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="157" />
+      <location filename="../plugin/algorithms/base.py" line="159" />
       <source>Cancelled ({}); the engine left no partial output.</source>
       <translation>Abgebrochen ({}); die Engine hat keine unvollständige Ausgabe hinterlassen.</translation>
     </message>
@@ -69,12 +69,12 @@
       <translation>Abgebrochen während: {}. Führen Sie „Engine installieren / reparieren“ erneut aus, um die Umgebung fertigzustellen.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="233" />
+      <location filename="../plugin/algorithms/base.py" line="250" />
       <source>Cancelled while writing {}</source>
       <translation>Abgebrochen beim Schreiben von {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="282" />
+      <location filename="../plugin/dock/dock_widget.py" line="327" />
       <source>Cancelled; the engine left no partial output.</source>
       <translation>Abgebrochen; die Engine hat keine unvollständige Ausgabe hinterlassen.</translation>
     </message>
@@ -89,12 +89,17 @@
       <translation>Die Labels können nicht verschoben werden: {} existiert bereits; verschieben oder löschen Sie es zuerst.</translation>
     </message>
     <message>
+      <location filename="../plugin/dock/round_layers.py" line="136" />
+      <source>Cannot open the first guess's output(s): {}</source>
+      <translation>Die Ausgabe(n) der ersten Schätzung lassen sich nicht öffnen: {}</translation>
+    </message>
+    <message>
       <location filename="../plugin/dock/label_layers.py" line="132" />
       <source>Cannot open the layer {} of {}</source>
       <translation>Der Layer {} von {} kann nicht geöffnet werden</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="82" />
+      <location filename="../plugin/dock/round_layers.py" line="117" />
       <source>Cannot open the round's output(s): {}</source>
       <translation>Die Ausgabe(n) der Runde können nicht geöffnet werden: {}</translation>
     </message>
@@ -124,7 +129,7 @@
       <translation>Prüfen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="191" />
+      <location filename="../plugin/dock/dock_widget.py" line="198" />
       <source>Check at least one training raster.</source>
       <translation>Wählen Sie mindestens ein Trainingsraster aus.</translation>
     </message>
@@ -139,17 +144,27 @@
       <translation>Prüfe {}…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="138" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="118" />
+      <source>Choose a Road model, or check Use the bundled base model</source>
+      <translation>Wählen Sie ein Straßenmodell oder aktivieren Sie „Mitgeliefertes Basismodell verwenden“</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="260" />
+      <source>Choose a raster first.</source>
+      <translation>Wählen Sie zuerst ein Raster.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="144" />
       <source>Choose a raster first: the labels take its CRS.</source>
       <translation>Wählen Sie zuerst ein Raster: die Labels übernehmen sein KBS.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="172" />
+      <location filename="../plugin/dock/dock_ui.py" line="175" />
       <source>Continue from model</source>
       <translation>Fortsetzen mit Modell</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="106" />
+      <location filename="../plugin/dock/dock_ui.py" line="109" />
       <source>Create label layers</source>
       <translation>Label-Layer anlegen</translation>
     </message>
@@ -164,17 +179,17 @@
       <translation>Legt die Python-Umgebung an (oder repariert sie), in der die Engine der Straßenextraktion läuft: eine virtuelle Umgebung aus dem Python von QGIS mit --system-site-packages (damit sie die GDAL-Bindings sieht), dann die festgelegten Pakete der Anforderungen des Plugins (PyTorch mit CUDA, torchvision, scikit-image, ...: etwa 3 GB Download). Die Umgebung kommt in den QGIS-Profilordner (road_extraction/venv), sofern Umgebungsordner nichts anderes angibt. Abbrechen stoppt pip; ein erneuter Lauf des Algorithmus repariert eine halbfertige Installation.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="127" />
+      <location filename="../plugin/algorithms/base.py" line="129" />
       <source>DEVICE is {!r}; use auto, cpu, cuda or cuda:N (for example cuda:0)</source>
       <translation>DEVICE ist {!r}; verwenden Sie auto, cpu, cuda oder cuda:N (zum Beispiel cuda:0)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="99" />
+      <location filename="../plugin/algorithms/base.py" line="101" />
       <source>Device</source>
       <translation>Gerät</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="193" />
+      <location filename="../plugin/dock/dock_widget.py" line="286" />
       <source>Device must be auto, cpu, cuda or cuda:N.</source>
       <translation>Das Gerät muss auto, cpu, cuda oder cuda:N sein.</translation>
     </message>
@@ -184,17 +199,17 @@
       <translation>Gerät {!r}: verwenden Sie auto, cpu, cuda oder cuda:N.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="114" />
+      <location filename="../plugin/dock/dock_ui.py" line="117" />
       <source>Drag a rectangle: inside it, what is not road is background</source>
       <translation>Ein Rechteck aufziehen: darin ist, was keine Straße ist, Hintergrund</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="110" />
+      <location filename="../plugin/dock/dock_ui.py" line="113" />
       <source>Draw road centerlines (QGIS's Add Feature tool)</source>
       <translation>Straßenmittellinien zeichnen (Werkzeug Objekt hinzufügen von QGIS)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="112" />
+      <location filename="../plugin/dock/dock_ui.py" line="115" />
       <source>Draw road polygons (QGIS's Add Feature tool)</source>
       <translation>Straßenpolygone zeichnen (Werkzeug Objekt hinzufügen von QGIS)</translation>
     </message>
@@ -219,12 +234,12 @@
       <translation>Straßenextraktion bewerten</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="57" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="59" />
       <source>Extract roads</source>
       <translation>Straßen extrahieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="216" />
+      <location filename="../plugin/dock/dock_ui.py" line="219" />
       <source>Extract roads…</source>
       <translation>Straßen extrahieren…</translation>
     </message>
@@ -234,22 +249,57 @@
       <translation>F1</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="139" />
+      <location filename="../plugin/dock/dock_ui.py" line="142" />
       <source>Filter</source>
       <translation>Filter</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="115" />
+      <location filename="../plugin/algorithms/train_model.py" line="127" />
+      <source>Fine-tune the bundled base model</source>
+      <translation>Mitgeliefertes Basismodell nachtrainieren</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="102" />
+      <source>First guess</source>
+      <translation>Erste Schätzung</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="32" />
+      <source>First guess (base model, no labels) - {}</source>
+      <translation>Erste Schätzung (Basismodell, ohne Labels) - {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="321" />
+      <source>First guess finished in {:.0f} s: the base model's roads, from no label of yours. Label where they are wrong, then train a round.</source>
+      <translation>Erste Schätzung nach {:.0f} s fertig: die Straßen des Basismodells, ohne eines Ihrer Labels. Labeln Sie, wo sie falsch sind, und trainieren Sie dann eine Runde.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/first_guess.py" line="95" />
+      <source>First guess: {}</source>
+      <translation>Erste Schätzung: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="116" />
+      <source>Give either a Road model or Use the bundled base model, not both</source>
+      <translation>Geben Sie entweder ein Straßenmodell an oder „Mitgeliefertes Basismodell verwenden“, nicht beides</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="186" />
+      <source>Give either an Initial model or Fine-tune the bundled base model, not both</source>
+      <translation>Geben Sie entweder ein Ausgangsmodell an oder „Mitgeliefertes Basismodell nachtrainieren“, nicht beides</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="154" />
       <source>INPUT: choose at least one raster</source>
       <translation>INPUT: mindestens ein Raster wählen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="159" />
+      <location filename="../plugin/dock/dock_ui.py" line="162" />
       <source>Idle</source>
       <translation>Bereit</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="122" />
+      <location filename="../plugin/algorithms/train_model.py" line="124" />
       <source>Initial model to fine-tune</source>
       <translation>Ausgangsmodell zum Nachtrainieren</translation>
     </message>
@@ -264,17 +314,27 @@
       <translation>Engine installieren / reparieren…</translation>
     </message>
     <message>
+      <location filename="../plugin/algorithms/train_model.py" line="128" />
+      <source>Instead of Initial model, start from the base model bundled with the plugin for the rasters' band count (resources/models/base_&lt;N&gt;band.pt)</source>
+      <translation>Statt vom Ausgangsmodell vom mit dem Plugin mitgelieferten Basismodell für die Bandanzahl der Raster ausgehen (resources/models/base_&lt;N&gt;band.pt)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="84" />
+      <source>Instead of Road model, the base model bundled with the plugin for the rasters' band count (resources/models/base_&lt;N&gt;band.pt)</source>
+      <translation>Statt des Straßenmodells das mit dem Plugin mitgelieferte Basismodell für die Bandanzahl der Raster (resources/models/base_&lt;N&gt;band.pt)</translation>
+    </message>
+    <message>
       <location filename="../plugin/dock/scores.py" line="16" />
       <source>IoU</source>
       <translation>IoU</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="113" />
+      <location filename="../plugin/dock/dock_ui.py" line="116" />
       <source>Labeled area</source>
       <translation>Gelabelte Fläche</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="98" />
+      <location filename="../plugin/algorithms/train_model.py" line="100" />
       <source>Labeled area (polygons)</source>
       <translation>Gelabelte Fläche (Polygone)</translation>
     </message>
@@ -284,7 +344,7 @@
       <translation>Gelabelte Fläche: {:.4f} km² ({} px von {}) · Straßenlänge: {:.0f} m · Straßenpolygone: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="84" />
+      <location filename="../plugin/algorithms/train_model.py" line="86" />
       <source>Labeled rasters</source>
       <translation>Gelabelte Raster</translation>
     </message>
@@ -299,12 +359,12 @@
       <translation>Labels: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="107" />
+      <location filename="../plugin/algorithms/train_model.py" line="109" />
       <source>Learn from unlabeled images (semi-supervised)</source>
       <translation>Ungelabelte Bilder nutzen (halbüberwacht)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="131" />
+      <location filename="../plugin/algorithms/train_model.py" line="141" />
       <source>Model</source>
       <translation>Modell</translation>
     </message>
@@ -314,7 +374,17 @@
       <translation>Verschoben, aber diese alten Dateien konnten nicht entfernt werden: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="120" />
+      <location filename="../plugin/algorithms/base.py" line="187" />
+      <source>No base model is bundled for {}-band rasters (looked for {}); choose a road model trained on your labels instead.</source>
+      <translation>Für Raster mit {} Bändern ist kein Basismodell mitgeliefert (gesucht: {}); wählen Sie stattdessen ein auf Ihren Labels trainiertes Straßenmodell.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="265" />
+      <source>No base model is bundled for {}-band rasters (looked for {}); label a few roads and train a round instead.</source>
+      <translation>Für Raster mit {} Bändern ist kein Basismodell mitgeliefert (gesucht: {}); labeln Sie stattdessen einige Straßen und trainieren Sie eine Runde.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="123" />
       <source>No label layers yet.</source>
       <translation>Noch keine Label-Layer.</translation>
     </message>
@@ -334,27 +404,32 @@
       <translation>Noch keine Runde</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="106" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="145" />
       <source>OUTPUT_PROBABILITY must be a GeoTIFF (.tif), not {}</source>
       <translation>OUTPUT_PROBABILITY muss ein GeoTIFF (.tif) sein, nicht {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="217" />
+      <location filename="../plugin/dock/dock_ui.py" line="220" />
       <source>Open Extract roads with the run's best model and the raster above</source>
       <translation>Straßen extrahieren mit dem besten Modell des Laufs und dem Raster oben öffnen</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="84" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="93" />
       <source>Overlap (fraction of a tile)</source>
       <translation>Überlappung (Anteil einer Kachel)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="37" />
+      <location filename="../plugin/dock/dock_widget.py" line="275" />
+      <source>Predict the roads of this raster with the bundled base model, before any label is drawn; then correct them with labels and train rounds.</source>
+      <translation>Die Straßen dieses Rasters mit dem mitgelieferten Basismodell vorhersagen, bevor ein Label gezeichnet ist; dann mit Labels korrigieren und Runden trainieren.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="49" />
       <source>Predicted centerlines</source>
       <translation>Vorhergesagte Mittellinien</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="40" />
+      <location filename="../plugin/dock/round_layers.py" line="51" />
       <source>Predicted roads</source>
       <translation>Vorhergesagte Straßen</translation>
     </message>
@@ -369,12 +444,12 @@
       <translation>Drücken Sie Prüfen, um die Umgebung der Engine zu testen.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="119" />
+      <location filename="../plugin/algorithms/train_model.py" line="121" />
       <source>Profile</source>
       <translation>Profil</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="141" />
+      <location filename="../plugin/algorithms/train_model.py" line="151" />
       <source>RASTERS is empty; give at least one raster</source>
       <translation>RASTERS ist leer; geben Sie mindestens ein Raster an</translation>
     </message>
@@ -384,7 +459,7 @@
       <translation>Raster</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="79" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="88" />
       <source>Rasters</source>
       <translation>Raster</translation>
     </message>
@@ -404,17 +479,17 @@
       <translation>Anforderungsdatei</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="208" />
+      <location filename="../plugin/dock/dock_ui.py" line="211" />
       <source>Results</source>
       <translation>Ergebnisse</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="98" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="107" />
       <source>Road centerlines</source>
       <translation>Straßenmittellinien</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="58" />
+      <location filename="../plugin/algorithms/base.py" line="60" />
       <source>Road extraction</source>
       <translation>Straßenextraktion</translation>
     </message>
@@ -432,6 +507,16 @@
       <location filename="../plugin/settings_dialog.py" line="40" />
       <source>Road extraction settings</source>
       <translation>Einstellungen der Straßenextraktion</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/first_guess.py" line="77" />
+      <source>Road extraction: first guess</source>
+      <translation>Straßenextraktion: erste Schätzung</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/first_guess.py" line="149" />
+      <source>Road extraction: first guess (cancelled)</source>
+      <translation>Straßenextraktion: erste Schätzung (abgebrochen)</translation>
     </message>
     <message>
       <location filename="../plugin/dock/run_history.py" line="82" />
@@ -454,37 +539,37 @@
       <translation>Straßen-Labels</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="86" />
+      <location filename="../plugin/algorithms/train_model.py" line="88" />
       <source>Road labels (lines or polygons)</source>
       <translation>Straßen-Labels (Linien oder Polygone)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="77" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="81" />
       <source>Road model</source>
       <translation>Straßenmodell</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="171" />
+      <location filename="../plugin/dock/dock_ui.py" line="174" />
       <source>Road model (*.pt)</source>
       <translation>Straßenmodell (*.pt)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="179" />
+      <location filename="../plugin/algorithms/train_model.py" line="202" />
       <source>Road model training</source>
       <translation>Training des Straßenmodells</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="111" />
+      <location filename="../plugin/dock/dock_ui.py" line="114" />
       <source>Road polygons</source>
       <translation>Polygone</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="94" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="103" />
       <source>Road probability</source>
       <translation>Straßenwahrscheinlichkeit</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="111" />
+      <location filename="../plugin/algorithms/base.py" line="113" />
       <source>Road probability above which a pixel is road; empty = the threshold calibrated on the model's hold-out, stored in the model / the probability raster</source>
       <translation>Straßenwahrscheinlichkeit, über der ein Pixel Straße ist; leer = der auf dem zurückgehaltenen Teil des Modells kalibrierte Schwellenwert, im Modell / im Wahrscheinlichkeitsraster gespeichert</translation>
     </message>
@@ -494,37 +579,37 @@
       <translation>Raster der Straßenwahrscheinlichkeit</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="109" />
+      <location filename="../plugin/algorithms/base.py" line="111" />
       <source>Road threshold</source>
       <translation>Straßen-Schwellenwert</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="105" />
+      <location filename="../plugin/dock/dock_ui.py" line="108" />
       <source>Road width</source>
       <translation>Straßenbreite</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="89" />
+      <location filename="../plugin/algorithms/train_model.py" line="91" />
       <source>Road width (metres, for lines)</source>
       <translation>Straßenbreite (Meter, für Linien)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="95" />
+      <location filename="../plugin/algorithms/train_model.py" line="97" />
       <source>Road width of each line in metres; overrides Road width</source>
       <translation>Straßenbreite jeder Linie in Metern; ersetzt Straßenbreite</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="96" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="105" />
       <source>Roads</source>
       <translation>Straßen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="23" />
+      <location filename="../plugin/dock/round_layers.py" line="27" />
       <source>Roads - round {}</source>
       <translation>Straßen - Runde {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="295" />
+      <location filename="../plugin/dock/dock_widget.py" line="381" />
       <source>Round {} finished in {:.0f} s.</source>
       <translation>Runde {} fertig in {:.0f} s.</translation>
     </message>
@@ -534,17 +619,17 @@
       <translation>Runde {}: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="137" />
+      <location filename="../plugin/dock/dock_ui.py" line="140" />
       <source>Rounds</source>
       <translation>Runden</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="116" />
+      <location filename="../plugin/algorithms/train_model.py" line="118" />
       <source>Rounds (at most)</source>
       <translation>Runden (höchstens)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="200" />
+      <location filename="../plugin/dock/dock_ui.py" line="203" />
       <source>Run</source>
       <translation>Ausführen</translation>
     </message>
@@ -564,17 +649,17 @@
       <translation>Kennzahlentabelle</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="176" />
+      <location filename="../plugin/dock/dock_ui.py" line="179" />
       <source>Semi-supervised</source>
       <translation>Halbüberwacht</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="174" />
+      <location filename="../plugin/dock/dock_ui.py" line="177" />
       <source>Settings (*.json *.toml)</source>
       <translation>Einstellungen (*.json *.toml)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="175" />
+      <location filename="../plugin/dock/dock_ui.py" line="178" />
       <source>Settings file (JSON or TOML)</source>
       <translation>Einstellungsdatei (JSON oder TOML)</translation>
     </message>
@@ -584,7 +669,7 @@
       <translation>Einstellungen…</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="90" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="99" />
       <source>Test-time augmentation (TTA)</source>
       <translation>Test-Time-Augmentation (TTA)</translation>
     </message>
@@ -594,19 +679,34 @@
       <translation>Die Prüfung ist fehlgeschlagen: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="173" />
+      <location filename="../plugin/algorithms/base.py" line="175" />
       <source>The engine failed: {} (the full report is in the log)</source>
       <translation>Die Engine ist fehlgeschlagen: {} (der vollständige Bericht steht im Protokoll)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="171" />
+      <location filename="../plugin/algorithms/base.py" line="173" />
       <source>The engine refused the input: {}</source>
       <translation>Die Engine hat die Eingabe abgelehnt: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="225" />
+      <location filename="../plugin/algorithms/base.py" line="242" />
       <source>The engine's output {} has no valid layer {!r}</source>
       <translation>Die Ausgabe {} der Engine hat keinen gültigen Layer {!r}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="295" />
+      <source>The first guess cannot start: {}</source>
+      <translation>Die erste Schätzung kann nicht starten: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="329" />
+      <source>The first guess failed.</source>
+      <translation>Die erste Schätzung ist fehlgeschlagen.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="330" />
+      <source>The first guess failed: {}</source>
+      <translation>Die erste Schätzung ist fehlgeschlagen: {}</translation>
     </message>
     <message>
       <location filename="../plugin/dock/label_session.py" line="140" />
@@ -629,64 +729,64 @@
       <translation>Das Projekt ist nicht gespeichert, daher liegen sie im Profilordner von QGIS; speichern Sie das Projekt, um sie daneben abzulegen.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="224" />
+      <location filename="../plugin/dock/dock_widget.py" line="231" />
       <source>The round cannot start: {}</source>
       <translation>Die Runde kann nicht starten: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="284" />
+      <location filename="../plugin/dock/dock_widget.py" line="370" />
       <source>The round failed.</source>
       <translation>Die Runde ist fehlgeschlagen.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="285" />
+      <location filename="../plugin/dock/dock_widget.py" line="371" />
       <source>The round failed: {}</source>
       <translation>Die Runde ist fehlgeschlagen: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="81" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="90" />
       <source>Tile (pixels)</source>
       <translation>Kachel (Pixel)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="195" />
+      <location filename="../plugin/dock/dock_ui.py" line="198" />
       <source>Train one round</source>
       <translation>Eine Runde trainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="60" />
+      <location filename="../plugin/algorithms/train_model.py" line="61" />
       <source>Train road model</source>
       <translation>Straßenmodell trainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="195" />
+      <location filename="../plugin/dock/dock_ui.py" line="198" />
       <source>Train round</source>
       <translation>Runde trainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="201" />
+      <location filename="../plugin/dock/dock_ui.py" line="204" />
       <source>Train this many rounds, one after the other</source>
       <translation>So viele Runden nacheinander trainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="140" />
+      <location filename="../plugin/dock/dock_ui.py" line="143" />
       <source>Training rasters</source>
       <translation>Trainingsraster</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="133" />
+      <location filename="../plugin/algorithms/train_model.py" line="143" />
       <source>Training report</source>
       <translation>Trainingsbericht</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="125" />
+      <location filename="../plugin/algorithms/train_model.py" line="135" />
       <source>Training settings (JSON or TOML)</source>
       <translation>Trainingseinstellungen (JSON/TOML)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="63" />
-      <source>Trains a road segmentation model (U-Net) on a few labeled roads, in rounds.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;br&gt;&lt;b&gt;Learn from unlabeled images (semi-supervised)&lt;/b&gt;, an advanced option, also trains on the unlabeled imagery (the Unlabeled rasters and the unlabeled parts of the labeled ones): a pixel-wise contrastive loss and, from round 2, pseudo-labels. It is off by default: in the project's benchmark it did not beat training on the labels alone (see the README). &lt;b&gt;Unlabeled rasters&lt;/b&gt; are trained on only with it; without it they only count in the band statistics that normalise the images, and the log warns that they are not trained on.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model.</source>
-      <translation>Trainiert ein Modell zur Straßensegmentierung (U-Net) mit wenigen gelabelten Straßen, in Runden.&lt;br&gt;&lt;b&gt;Raster&lt;/b&gt;: die gelabelten Bilder (gleiche Bänder). &lt;b&gt;Straßen&lt;/b&gt;: Mittellinien (gepuffert um die Straßenbreite in Metern oder um das Breitenfeld) oder Straßenpolygone. &lt;b&gt;Gelabelte Fläche&lt;/b&gt;: darin ist jedes Pixel, das keine Straße ist, Hintergrund; &lt;b&gt;Hintergrund&lt;/b&gt;-Polygone sind ebenfalls Hintergrund; alles andere ist ungelabelt. &lt;br&gt;&lt;b&gt;Ungelabelte Bilder nutzen (halbüberwacht)&lt;/b&gt;, eine erweiterte Option, trainiert auch auf den ungelabelten Bildern (den Ungelabelten Rastern und den ungelabelten Teilen der gelabelten): mit einem pixelweisen kontrastiven Verlust und ab Runde 2 mit Pseudo-Labels. Sie ist standardmäßig aus: im Benchmark des Projekts war sie nicht besser als das Training allein mit den Labels (siehe README). Auf &lt;b&gt;Ungelabelten Rastern&lt;/b&gt; wird nur mit ihr trainiert; ohne sie zählen sie nur für die Bandstatistiken, mit denen die Bilder normalisiert werden, und das Protokoll warnt, dass auf ihnen nicht trainiert wird.&lt;br&gt;Das Modell behält die beste Runde (Validierungs-IoU auf einem zurückgehaltenen Teil der gelabelten Fläche); der Bericht listet die Kennzahlen jeder Runde. Das Profil „fast“ passt zu einer CPU, „full“ zu einer GPU. Gerät: auto, cpu, cuda oder cuda:N; leer = das Gerät der Plugin-Einstellungen. Konfiguration (erweitert) ist eine JSON- oder TOML-Datei mit Trainingseinstellungen; Ausgangsmodell trainiert ein vorhandenes Modell nach.</translation>
+      <location filename="../plugin/algorithms/train_model.py" line="64" />
+      <source>Trains a road segmentation model (U-Net) on a few labeled roads, in rounds.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;br&gt;&lt;b&gt;Learn from unlabeled images (semi-supervised)&lt;/b&gt;, an advanced option, also trains on the unlabeled imagery (the Unlabeled rasters and the unlabeled parts of the labeled ones): a pixel-wise contrastive loss and, from round 2, pseudo-labels. It is off by default: in the project's benchmark it did not beat training on the labels alone (see the README). &lt;b&gt;Unlabeled rasters&lt;/b&gt; are trained on only with it; without it they only count in the band statistics that normalise the images, and the log warns that they are not trained on.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model, Fine-tune the bundled base model (advanced) the plugin's base model of the rasters' band count.</source>
+      <translation>Trainiert ein Modell zur Straßensegmentierung (U-Net) mit wenigen gelabelten Straßen, in Runden.&lt;br&gt;&lt;b&gt;Raster&lt;/b&gt;: die gelabelten Bilder (gleiche Bänder). &lt;b&gt;Straßen&lt;/b&gt;: Mittellinien (gepuffert um die Straßenbreite in Metern oder um das Breitenfeld) oder Straßenpolygone. &lt;b&gt;Gelabelte Fläche&lt;/b&gt;: darin ist jedes Pixel, das keine Straße ist, Hintergrund; &lt;b&gt;Hintergrund&lt;/b&gt;-Polygone sind ebenfalls Hintergrund; alles andere ist ungelabelt. &lt;br&gt;&lt;b&gt;Ungelabelte Bilder nutzen (halbüberwacht)&lt;/b&gt;, eine erweiterte Option, trainiert auch auf den ungelabelten Bildern (den Ungelabelten Rastern und den ungelabelten Teilen der gelabelten): mit einem pixelweisen kontrastiven Verlust und ab Runde 2 mit Pseudo-Labels. Sie ist standardmäßig aus: im Benchmark des Projekts war sie nicht besser als das Training allein mit den Labels (siehe README). Auf &lt;b&gt;Ungelabelten Rastern&lt;/b&gt; wird nur mit ihr trainiert; ohne sie zählen sie nur für die Bandstatistiken, mit denen die Bilder normalisiert werden, und das Protokoll warnt, dass auf ihnen nicht trainiert wird.&lt;br&gt;Das Modell behält die beste Runde (Validierungs-IoU auf einem zurückgehaltenen Teil der gelabelten Fläche); der Bericht listet die Kennzahlen jeder Runde. Das Profil „fast“ passt zu einer CPU, „full“ zu einer GPU. Gerät: auto, cpu, cuda oder cuda:N; leer = das Gerät der Plugin-Einstellungen. Konfiguration (erweitert) ist eine JSON- oder TOML-Datei mit Trainingseinstellungen; Ausgangsmodell trainiert ein vorhandenes Modell nach, Mitgeliefertes Basismodell nachtrainieren (erweitert) das Basismodell des Plugins für die Bandanzahl der Raster.</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/vectorize_probability.py" line="40" />
@@ -694,22 +794,27 @@
       <translation>Wandelt ein Raster der Straßenwahrscheinlichkeit (wie von Straßen extrahieren geschrieben: Byte 0-254 mit 255 als NoData, oder Float32 0-1) in Straßenpolygone (Schwellenwert, kleine Objekte und Löcher entfernt, vereinfacht) und Straßenmittellinien (Skelettgraph, kurze Ausläufer entfernt, Lücken geschlossen, vereinfacht; Felder length_m, start_degree, end_degree) um. Längen und Flächen sind in Metern. Straßen-Schwellenwert: leer = der auf dem zurückgehaltenen Teil des Modells kalibrierte Schwellenwert, im Wahrscheinlichkeitsraster vermerkt.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="104" />
+      <location filename="../plugin/algorithms/train_model.py" line="106" />
       <source>Unlabeled rasters</source>
       <translation>Ungelabelte Raster</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="190" />
+      <location filename="../plugin/dock/dock_ui.py" line="193" />
       <source>Unlabeled rasters (predicted and learned from)</source>
       <translation>Ungelabelte Raster (vorhergesagt und zum Lernen genutzt)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="191" />
+      <location filename="../plugin/dock/dock_ui.py" line="194" />
       <source>Unlabeled rasters (predicted only; to learn from them, see Advanced)</source>
       <translation>Ungelabelte Raster (nur vorhergesagt; zum Lernen aus ihnen siehe Erweitert)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="211" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="83" />
+      <source>Use the bundled base model</source>
+      <translation>Mitgeliefertes Basismodell verwenden</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="214" />
       <source>Validation scores per round</source>
       <translation>Validierungskennzahlen je Runde</translation>
     </message>
@@ -719,22 +824,27 @@
       <translation>Straßenwahrscheinlichkeit vektorisieren</translation>
     </message>
     <message>
+      <location filename="../plugin/dock/dock_widget.py" line="262" />
+      <source>Wait until the running round or first guess ends (or cancel it).</source>
+      <translation>Warten Sie, bis die laufende Runde oder erste Schätzung endet (oder brechen Sie sie ab).</translation>
+    </message>
+    <message>
       <location filename="../plugin/algorithms/install_engine.py" line="56" />
       <source>Where the environment goes; empty = the plugin's own, in the QGIS profile folder</source>
       <translation>Wohin die Umgebung kommt; leer = die eigene des Plugins, im QGIS-Profilordner</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="52" />
+      <location filename="../plugin/dock/round_layers.py" line="63" />
       <source>Where to label next</source>
       <translation>Wo als Nächstes labeln</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="297" />
+      <location filename="../plugin/dock/dock_widget.py" line="383" />
       <source>Where to label next: no tile of {} px is less than 10 % labeled, so there is nothing to suggest; label next wherever the predicted roads are wrong.</source>
       <translation>Wo als Nächstes labeln: keine Kachel von {} px ist zu weniger als 10 % gelabelt, es gibt also keinen Vorschlag; labeln Sie als Nächstes dort, wo die vorhergesagten Straßen falsch sind.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="92" />
+      <location filename="../plugin/algorithms/train_model.py" line="94" />
       <source>Width field (metres)</source>
       <translation>Breitenfeld (Meter)</translation>
     </message>
@@ -744,12 +854,12 @@
       <translation>Arbeitsordner</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="244" />
+      <location filename="../plugin/dock/dock_widget.py" line="251" />
       <source>about {} s left</source>
       <translation>noch etwa {} s</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="101" />
+      <location filename="../plugin/algorithms/base.py" line="103" />
       <source>auto, cpu, cuda or cuda:N; empty = the device of the plugin settings</source>
       <translation>auto, cpu, cuda oder cuda:N; leer = das Gerät der Plugin-Einstellungen</translation>
     </message>
@@ -759,12 +869,12 @@
       <translation>beste</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="151" />
+      <location filename="../plugin/dock/dock_ui.py" line="154" />
       <source>fast (CPU)</source>
       <translation>fast (CPU)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="152" />
+      <location filename="../plugin/dock/dock_ui.py" line="155" />
       <source>full (GPU)</source>
       <translation>full (GPU)</translation>
     </message>
@@ -774,7 +884,7 @@
       <translation>gelabelte Flächen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="242" />
+      <location filename="../plugin/dock/dock_widget.py" line="249" />
       <source>loss {:.3f}</source>
       <translation>Verlust {:.3f}</translation>
     </message>
@@ -782,6 +892,11 @@
       <location filename="../plugin/algorithms/install_engine.py" line="61" />
       <source>pip requirements; empty = the plugin's pinned set</source>
       <translation>pip-Anforderungen; leer = die festgelegten Pakete des Plugins</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/first_guess.py" line="93" />
+      <source>predicting {}</source>
+      <translation>{} wird vorhergesagt</translation>
     </message>
     <message>
       <location filename="../plugin/dock/round_task.py" line="79" />
@@ -809,7 +924,12 @@
       <translation>Straßenpolygone</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="82" />
+      <location filename="../plugin/dock/first_guess.py" line="94" />
+      <source>roads and centerlines</source>
+      <translation>Straßen und Mittellinien</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/first_guess.py" line="92" />
       <source>starting the engine</source>
       <translation>Engine wird gestartet</translation>
     </message>
@@ -829,12 +949,17 @@
       <translation>wo als Nächstes labeln</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="28" />
+      <location filename="../plugin/dock/round_layers.py" line="42" />
+      <source>{} - first guess</source>
+      <translation>{} - erste Schätzung</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="37" />
       <source>{} - round {}</source>
       <translation>{} - Runde {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="29" />
+      <location filename="../plugin/dock/round_layers.py" line="38" />
       <source>{} - round {} - {}</source>
       <translation>{} - Runde {} - {}</translation>
     </message>
@@ -846,7 +971,7 @@
 {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="213" />
+      <location filename="../plugin/algorithms/base.py" line="230" />
       <source>{} is not a layer QGIS can open</source>
       <translation>{} ist kein Layer, den QGIS öffnen kann</translation>
     </message>
@@ -856,7 +981,7 @@
       <translation>{} Label-Objekt(e) liegen außerhalb des Rasters: verschieben oder löschen Sie sie.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="192" />
+      <location filename="../plugin/algorithms/base.py" line="209" />
       <source>{}: {}</source>
       <translation>{}: {}</translation>
     </message>

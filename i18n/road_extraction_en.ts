@@ -4,7 +4,7 @@
   <context>
     <name>RoadExtraction</name>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="199" />
+      <location filename="../plugin/dock/dock_ui.py" line="202" />
       <source> rounds</source>
       <translation> rounds</translation>
     </message>
@@ -14,32 +14,32 @@
       <translation>&amp;Road extraction</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="168" />
+      <location filename="../plugin/dock/dock_ui.py" line="171" />
       <source>Advanced</source>
       <translation>Advanced</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="109" />
+      <location filename="../plugin/algorithms/train_model.py" line="111" />
       <source>Also learn from the unlabeled imagery (the unlabeled rasters and the unlabeled parts of the labeled ones): a contrastive loss and rounds of pseudo-labels. Off by default: the benchmark did not show a gain (see the README).</source>
       <translation>Also learn from the unlabeled imagery (the unlabeled rasters and the unlabeled parts of the labeled ones): a contrastive loss and rounds of pseudo-labels. Off by default: the benchmark did not show a gain (see the README).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="178" />
+      <location filename="../plugin/dock/dock_ui.py" line="181" />
       <source>Also learn from the unlabeled rasters and the unlabeled parts of the training rasters (a contrastive loss and pseudo-labels). Off by default: in the project's benchmark it did not beat training on the labels alone (see the README).</source>
       <translation>Also learn from the unlabeled rasters and the unlabeled parts of the training rasters (a contrastive loss and pseudo-labels). Off by default: in the project's benchmark it did not beat training on the labels alone (see the README).</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="60" />
-      <source>Applies a road model to one raster or several (the tiles of a mosaic, or a VRT of them): a road probability raster on each input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m) for all of them together. With several rasters, the probability rasters are written beside Road probability as &lt;name&gt;_&lt;raster&gt;.tif, with a VRT mosaic &lt;name&gt;.vrt of them, which is the output; they need one CRS and one pixel size. Rasters are read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, and vectorised by blocks, so memory does not grow with the rasters; empty areas cost nothing. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Road threshold are road; empty = the threshold calibrated on the model's hold-out, stored in the model. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. The rasters must have the model's bands.</source>
-      <translation>Applies a road model to one raster or several (the tiles of a mosaic, or a VRT of them): a road probability raster on each input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m) for all of them together. With several rasters, the probability rasters are written beside Road probability as &lt;name&gt;_&lt;raster&gt;.tif, with a VRT mosaic &lt;name&gt;.vrt of them, which is the output; they need one CRS and one pixel size. Rasters are read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, and vectorised by blocks, so memory does not grow with the rasters; empty areas cost nothing. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Road threshold are road; empty = the threshold calibrated on the model's hold-out, stored in the model. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. The rasters must have the model's bands.</translation>
+      <location filename="../plugin/algorithms/extract_roads.py" line="62" />
+      <source>Applies a road model to one raster or several (the tiles of a mosaic, or a VRT of them): a road probability raster on each input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m) for all of them together. With several rasters, the probability rasters are written beside Road probability as &lt;name&gt;_&lt;raster&gt;.tif, with a VRT mosaic &lt;name&gt;.vrt of them, which is the output; they need one CRS and one pixel size. Rasters are read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, and vectorised by blocks, so memory does not grow with the rasters; empty areas cost nothing. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Road threshold are road; empty = the threshold calibrated on the model's hold-out, stored in the model. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. The rasters must have the model's bands. Use the bundled base model (instead of Road model): the model shipped in the plugin's resources/models/ for the rasters' band count (base_&lt;N&gt;band.pt), a first guess before any label is drawn.</source>
+      <translation>Applies a road model to one raster or several (the tiles of a mosaic, or a VRT of them): a road probability raster on each input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m) for all of them together. With several rasters, the probability rasters are written beside Road probability as &lt;name&gt;_&lt;raster&gt;.tif, with a VRT mosaic &lt;name&gt;.vrt of them, which is the output; they need one CRS and one pixel size. Rasters are read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, and vectorised by blocks, so memory does not grow with the rasters; empty areas cost nothing. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Road threshold are road; empty = the threshold calibrated on the model's hold-out, stored in the model. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. The rasters must have the model's bands. Use the bundled base model (instead of Road model): the model shipped in the plugin's resources/models/ for the rasters' band count (base_&lt;N&gt;band.pt), a first guess before any label is drawn.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="101" />
+      <location filename="../plugin/algorithms/train_model.py" line="103" />
       <source>Background (polygons)</source>
       <translation>Background (polygons)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="135" />
+      <location filename="../plugin/algorithms/train_model.py" line="145" />
       <source>Best round</source>
       <translation>Best round</translation>
     </message>
@@ -49,12 +49,12 @@
       <translation>Best: round {} (its model is the one Extract uses)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="160" />
+      <location filename="../plugin/dock/dock_ui.py" line="163" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="157" />
+      <location filename="../plugin/algorithms/base.py" line="159" />
       <source>Cancelled ({}); the engine left no partial output.</source>
       <translation>Cancelled ({}); the engine left no partial output.</translation>
     </message>
@@ -69,12 +69,12 @@
       <translation>Cancelled during: {}. Run Install / repair engine again to finish the environment.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="233" />
+      <location filename="../plugin/algorithms/base.py" line="250" />
       <source>Cancelled while writing {}</source>
       <translation>Cancelled while writing {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="282" />
+      <location filename="../plugin/dock/dock_widget.py" line="327" />
       <source>Cancelled; the engine left no partial output.</source>
       <translation>Cancelled; the engine left no partial output.</translation>
     </message>
@@ -89,12 +89,17 @@
       <translation>Cannot move the labels: {} exist(s) already; move or delete it first.</translation>
     </message>
     <message>
+      <location filename="../plugin/dock/round_layers.py" line="136" />
+      <source>Cannot open the first guess's output(s): {}</source>
+      <translation>Cannot open the first guess's output(s): {}</translation>
+    </message>
+    <message>
       <location filename="../plugin/dock/label_layers.py" line="132" />
       <source>Cannot open the layer {} of {}</source>
       <translation>Cannot open the layer {} of {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="82" />
+      <location filename="../plugin/dock/round_layers.py" line="117" />
       <source>Cannot open the round's output(s): {}</source>
       <translation>Cannot open the round's output(s): {}</translation>
     </message>
@@ -124,7 +129,7 @@
       <translation>Check</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="191" />
+      <location filename="../plugin/dock/dock_widget.py" line="198" />
       <source>Check at least one training raster.</source>
       <translation>Check at least one training raster.</translation>
     </message>
@@ -139,17 +144,27 @@
       <translation>Checking {}…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="138" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="118" />
+      <source>Choose a Road model, or check Use the bundled base model</source>
+      <translation>Choose a Road model, or check Use the bundled base model</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="260" />
+      <source>Choose a raster first.</source>
+      <translation>Choose a raster first.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="144" />
       <source>Choose a raster first: the labels take its CRS.</source>
       <translation>Choose a raster first: the labels take its CRS.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="172" />
+      <location filename="../plugin/dock/dock_ui.py" line="175" />
       <source>Continue from model</source>
       <translation>Continue from model</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="106" />
+      <location filename="../plugin/dock/dock_ui.py" line="109" />
       <source>Create label layers</source>
       <translation>Create label layers</translation>
     </message>
@@ -164,17 +179,17 @@
       <translation>Creates (or repairs) the Python environment that runs the road extraction engine: a virtual environment made from QGIS's Python with --system-site-packages (so it sees GDAL's bindings), then the pinned packages of the plugin's requirements (PyTorch with CUDA, torchvision, scikit-image, ...: about 3 GB to download). The environment goes into the QGIS profile folder (road_extraction/venv) unless Environment folder says otherwise. Cancel stops pip; running the algorithm again repairs a half-done install.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="127" />
+      <location filename="../plugin/algorithms/base.py" line="129" />
       <source>DEVICE is {!r}; use auto, cpu, cuda or cuda:N (for example cuda:0)</source>
       <translation>DEVICE is {!r}; use auto, cpu, cuda or cuda:N (for example cuda:0)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="99" />
+      <location filename="../plugin/algorithms/base.py" line="101" />
       <source>Device</source>
       <translation>Device</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="193" />
+      <location filename="../plugin/dock/dock_widget.py" line="286" />
       <source>Device must be auto, cpu, cuda or cuda:N.</source>
       <translation>Device must be auto, cpu, cuda or cuda:N.</translation>
     </message>
@@ -184,17 +199,17 @@
       <translation>Device {!r}: use auto, cpu, cuda or cuda:N.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="114" />
+      <location filename="../plugin/dock/dock_ui.py" line="117" />
       <source>Drag a rectangle: inside it, what is not road is background</source>
       <translation>Drag a rectangle: inside it, what is not road is background</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="110" />
+      <location filename="../plugin/dock/dock_ui.py" line="113" />
       <source>Draw road centerlines (QGIS's Add Feature tool)</source>
       <translation>Draw road centerlines (QGIS's Add Feature tool)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="112" />
+      <location filename="../plugin/dock/dock_ui.py" line="115" />
       <source>Draw road polygons (QGIS's Add Feature tool)</source>
       <translation>Draw road polygons (QGIS's Add Feature tool)</translation>
     </message>
@@ -219,12 +234,12 @@
       <translation>Evaluate road extraction</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="57" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="59" />
       <source>Extract roads</source>
       <translation>Extract roads</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="216" />
+      <location filename="../plugin/dock/dock_ui.py" line="219" />
       <source>Extract roads…</source>
       <translation>Extract roads…</translation>
     </message>
@@ -234,22 +249,57 @@
       <translation>F1</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="139" />
+      <location filename="../plugin/dock/dock_ui.py" line="142" />
       <source>Filter</source>
       <translation>Filter</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="115" />
+      <location filename="../plugin/algorithms/train_model.py" line="127" />
+      <source>Fine-tune the bundled base model</source>
+      <translation>Fine-tune the bundled base model</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="102" />
+      <source>First guess</source>
+      <translation>First guess</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="32" />
+      <source>First guess (base model, no labels) - {}</source>
+      <translation>First guess (base model, no labels) - {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="321" />
+      <source>First guess finished in {:.0f} s: the base model's roads, from no label of yours. Label where they are wrong, then train a round.</source>
+      <translation>First guess finished in {:.0f} s: the base model's roads, from no label of yours. Label where they are wrong, then train a round.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/first_guess.py" line="95" />
+      <source>First guess: {}</source>
+      <translation>First guess: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="116" />
+      <source>Give either a Road model or Use the bundled base model, not both</source>
+      <translation>Give either a Road model or Use the bundled base model, not both</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/train_model.py" line="186" />
+      <source>Give either an Initial model or Fine-tune the bundled base model, not both</source>
+      <translation>Give either an Initial model or Fine-tune the bundled base model, not both</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="154" />
       <source>INPUT: choose at least one raster</source>
       <translation>INPUT: choose at least one raster</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="159" />
+      <location filename="../plugin/dock/dock_ui.py" line="162" />
       <source>Idle</source>
       <translation>Idle</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="122" />
+      <location filename="../plugin/algorithms/train_model.py" line="124" />
       <source>Initial model to fine-tune</source>
       <translation>Initial model to fine-tune</translation>
     </message>
@@ -264,17 +314,27 @@
       <translation>Install / repair engine…</translation>
     </message>
     <message>
+      <location filename="../plugin/algorithms/train_model.py" line="128" />
+      <source>Instead of Initial model, start from the base model bundled with the plugin for the rasters' band count (resources/models/base_&lt;N&gt;band.pt)</source>
+      <translation>Instead of Initial model, start from the base model bundled with the plugin for the rasters' band count (resources/models/base_&lt;N&gt;band.pt)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/algorithms/extract_roads.py" line="84" />
+      <source>Instead of Road model, the base model bundled with the plugin for the rasters' band count (resources/models/base_&lt;N&gt;band.pt)</source>
+      <translation>Instead of Road model, the base model bundled with the plugin for the rasters' band count (resources/models/base_&lt;N&gt;band.pt)</translation>
+    </message>
+    <message>
       <location filename="../plugin/dock/scores.py" line="16" />
       <source>IoU</source>
       <translation>IoU</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="113" />
+      <location filename="../plugin/dock/dock_ui.py" line="116" />
       <source>Labeled area</source>
       <translation>Labeled area</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="98" />
+      <location filename="../plugin/algorithms/train_model.py" line="100" />
       <source>Labeled area (polygons)</source>
       <translation>Labeled area (polygons)</translation>
     </message>
@@ -284,7 +344,7 @@
       <translation>Labeled area: {:.4f} km² ({} px of {}) · road length: {:.0f} m · road polygons: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="84" />
+      <location filename="../plugin/algorithms/train_model.py" line="86" />
       <source>Labeled rasters</source>
       <translation>Labeled rasters</translation>
     </message>
@@ -299,12 +359,12 @@
       <translation>Labels: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="107" />
+      <location filename="../plugin/algorithms/train_model.py" line="109" />
       <source>Learn from unlabeled images (semi-supervised)</source>
       <translation>Learn from unlabeled images (semi-supervised)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="131" />
+      <location filename="../plugin/algorithms/train_model.py" line="141" />
       <source>Model</source>
       <translation>Model</translation>
     </message>
@@ -314,7 +374,17 @@
       <translation>Moved, but these old files could not be removed: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="120" />
+      <location filename="../plugin/algorithms/base.py" line="187" />
+      <source>No base model is bundled for {}-band rasters (looked for {}); choose a road model trained on your labels instead.</source>
+      <translation>No base model is bundled for {}-band rasters (looked for {}); choose a road model trained on your labels instead.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="265" />
+      <source>No base model is bundled for {}-band rasters (looked for {}); label a few roads and train a round instead.</source>
+      <translation>No base model is bundled for {}-band rasters (looked for {}); label a few roads and train a round instead.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="123" />
       <source>No label layers yet.</source>
       <translation>No label layers yet.</translation>
     </message>
@@ -334,27 +404,32 @@
       <translation>No round yet</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="106" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="145" />
       <source>OUTPUT_PROBABILITY must be a GeoTIFF (.tif), not {}</source>
       <translation>OUTPUT_PROBABILITY must be a GeoTIFF (.tif), not {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="217" />
+      <location filename="../plugin/dock/dock_ui.py" line="220" />
       <source>Open Extract roads with the run's best model and the raster above</source>
       <translation>Open Extract roads with the run's best model and the raster above</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="84" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="93" />
       <source>Overlap (fraction of a tile)</source>
       <translation>Overlap (fraction of a tile)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="37" />
+      <location filename="../plugin/dock/dock_widget.py" line="275" />
+      <source>Predict the roads of this raster with the bundled base model, before any label is drawn; then correct them with labels and train rounds.</source>
+      <translation>Predict the roads of this raster with the bundled base model, before any label is drawn; then correct them with labels and train rounds.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="49" />
       <source>Predicted centerlines</source>
       <translation>Predicted centerlines</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="40" />
+      <location filename="../plugin/dock/round_layers.py" line="51" />
       <source>Predicted roads</source>
       <translation>Predicted roads</translation>
     </message>
@@ -369,12 +444,12 @@
       <translation>Press Check to test the engine's environment.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="119" />
+      <location filename="../plugin/algorithms/train_model.py" line="121" />
       <source>Profile</source>
       <translation>Profile</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="141" />
+      <location filename="../plugin/algorithms/train_model.py" line="151" />
       <source>RASTERS is empty; give at least one raster</source>
       <translation>RASTERS is empty; give at least one raster</translation>
     </message>
@@ -384,7 +459,7 @@
       <translation>Raster</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="79" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="88" />
       <source>Rasters</source>
       <translation>Rasters</translation>
     </message>
@@ -404,17 +479,17 @@
       <translation>Requirements file</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="208" />
+      <location filename="../plugin/dock/dock_ui.py" line="211" />
       <source>Results</source>
       <translation>Results</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="98" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="107" />
       <source>Road centerlines</source>
       <translation>Road centerlines</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="58" />
+      <location filename="../plugin/algorithms/base.py" line="60" />
       <source>Road extraction</source>
       <translation>Road extraction</translation>
     </message>
@@ -432,6 +507,16 @@
       <location filename="../plugin/settings_dialog.py" line="40" />
       <source>Road extraction settings</source>
       <translation>Road extraction settings</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/first_guess.py" line="77" />
+      <source>Road extraction: first guess</source>
+      <translation>Road extraction: first guess</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/first_guess.py" line="149" />
+      <source>Road extraction: first guess (cancelled)</source>
+      <translation>Road extraction: first guess (cancelled)</translation>
     </message>
     <message>
       <location filename="../plugin/dock/run_history.py" line="82" />
@@ -454,37 +539,37 @@
       <translation>Road labels</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="86" />
+      <location filename="../plugin/algorithms/train_model.py" line="88" />
       <source>Road labels (lines or polygons)</source>
       <translation>Road labels (lines or polygons)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="77" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="81" />
       <source>Road model</source>
       <translation>Road model</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="171" />
+      <location filename="../plugin/dock/dock_ui.py" line="174" />
       <source>Road model (*.pt)</source>
       <translation>Road model (*.pt)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="179" />
+      <location filename="../plugin/algorithms/train_model.py" line="202" />
       <source>Road model training</source>
       <translation>Road model training</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="111" />
+      <location filename="../plugin/dock/dock_ui.py" line="114" />
       <source>Road polygons</source>
       <translation>Road polygons</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="94" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="103" />
       <source>Road probability</source>
       <translation>Road probability</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="111" />
+      <location filename="../plugin/algorithms/base.py" line="113" />
       <source>Road probability above which a pixel is road; empty = the threshold calibrated on the model's hold-out, stored in the model / the probability raster</source>
       <translation>Road probability above which a pixel is road; empty = the threshold calibrated on the model's hold-out, stored in the model / the probability raster</translation>
     </message>
@@ -494,37 +579,37 @@
       <translation>Road probability raster</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="109" />
+      <location filename="../plugin/algorithms/base.py" line="111" />
       <source>Road threshold</source>
       <translation>Road threshold</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="105" />
+      <location filename="../plugin/dock/dock_ui.py" line="108" />
       <source>Road width</source>
       <translation>Road width</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="89" />
+      <location filename="../plugin/algorithms/train_model.py" line="91" />
       <source>Road width (metres, for lines)</source>
       <translation>Road width (metres, for lines)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="95" />
+      <location filename="../plugin/algorithms/train_model.py" line="97" />
       <source>Road width of each line in metres; overrides Road width</source>
       <translation>Road width of each line in metres; overrides Road width</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="96" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="105" />
       <source>Roads</source>
       <translation>Roads</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="23" />
+      <location filename="../plugin/dock/round_layers.py" line="27" />
       <source>Roads - round {}</source>
       <translation>Roads - round {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="295" />
+      <location filename="../plugin/dock/dock_widget.py" line="381" />
       <source>Round {} finished in {:.0f} s.</source>
       <translation>Round {} finished in {:.0f} s.</translation>
     </message>
@@ -534,17 +619,17 @@
       <translation>Round {}: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="137" />
+      <location filename="../plugin/dock/dock_ui.py" line="140" />
       <source>Rounds</source>
       <translation>Rounds</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="116" />
+      <location filename="../plugin/algorithms/train_model.py" line="118" />
       <source>Rounds (at most)</source>
       <translation>Rounds (at most)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="200" />
+      <location filename="../plugin/dock/dock_ui.py" line="203" />
       <source>Run</source>
       <translation>Run</translation>
     </message>
@@ -564,17 +649,17 @@
       <translation>Scores table</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="176" />
+      <location filename="../plugin/dock/dock_ui.py" line="179" />
       <source>Semi-supervised</source>
       <translation>Semi-supervised</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="174" />
+      <location filename="../plugin/dock/dock_ui.py" line="177" />
       <source>Settings (*.json *.toml)</source>
       <translation>Settings (*.json *.toml)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="175" />
+      <location filename="../plugin/dock/dock_ui.py" line="178" />
       <source>Settings file (JSON or TOML)</source>
       <translation>Settings file (JSON or TOML)</translation>
     </message>
@@ -584,7 +669,7 @@
       <translation>Settings…</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="90" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="99" />
       <source>Test-time augmentation (TTA)</source>
       <translation>Test-time augmentation (TTA)</translation>
     </message>
@@ -594,19 +679,34 @@
       <translation>The check failed: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="173" />
+      <location filename="../plugin/algorithms/base.py" line="175" />
       <source>The engine failed: {} (the full report is in the log)</source>
       <translation>The engine failed: {} (the full report is in the log)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="171" />
+      <location filename="../plugin/algorithms/base.py" line="173" />
       <source>The engine refused the input: {}</source>
       <translation>The engine refused the input: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="225" />
+      <location filename="../plugin/algorithms/base.py" line="242" />
       <source>The engine's output {} has no valid layer {!r}</source>
       <translation>The engine's output {} has no valid layer {!r}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="295" />
+      <source>The first guess cannot start: {}</source>
+      <translation>The first guess cannot start: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="329" />
+      <source>The first guess failed.</source>
+      <translation>The first guess failed.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="330" />
+      <source>The first guess failed: {}</source>
+      <translation>The first guess failed: {}</translation>
     </message>
     <message>
       <location filename="../plugin/dock/label_session.py" line="140" />
@@ -629,64 +729,64 @@
       <translation>The project is not saved, so they are kept in QGIS's profile folder; save the project to keep them beside it.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="224" />
+      <location filename="../plugin/dock/dock_widget.py" line="231" />
       <source>The round cannot start: {}</source>
       <translation>The round cannot start: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="284" />
+      <location filename="../plugin/dock/dock_widget.py" line="370" />
       <source>The round failed.</source>
       <translation>The round failed.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="285" />
+      <location filename="../plugin/dock/dock_widget.py" line="371" />
       <source>The round failed: {}</source>
       <translation>The round failed: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="81" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="90" />
       <source>Tile (pixels)</source>
       <translation>Tile (pixels)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="195" />
+      <location filename="../plugin/dock/dock_ui.py" line="198" />
       <source>Train one round</source>
       <translation>Train one round</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="60" />
+      <location filename="../plugin/algorithms/train_model.py" line="61" />
       <source>Train road model</source>
       <translation>Train road model</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="195" />
+      <location filename="../plugin/dock/dock_ui.py" line="198" />
       <source>Train round</source>
       <translation>Train round</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="201" />
+      <location filename="../plugin/dock/dock_ui.py" line="204" />
       <source>Train this many rounds, one after the other</source>
       <translation>Train this many rounds, one after the other</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="140" />
+      <location filename="../plugin/dock/dock_ui.py" line="143" />
       <source>Training rasters</source>
       <translation>Training rasters</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="133" />
+      <location filename="../plugin/algorithms/train_model.py" line="143" />
       <source>Training report</source>
       <translation>Training report</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="125" />
+      <location filename="../plugin/algorithms/train_model.py" line="135" />
       <source>Training settings (JSON or TOML)</source>
       <translation>Training settings (JSON or TOML)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="63" />
-      <source>Trains a road segmentation model (U-Net) on a few labeled roads, in rounds.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;br&gt;&lt;b&gt;Learn from unlabeled images (semi-supervised)&lt;/b&gt;, an advanced option, also trains on the unlabeled imagery (the Unlabeled rasters and the unlabeled parts of the labeled ones): a pixel-wise contrastive loss and, from round 2, pseudo-labels. It is off by default: in the project's benchmark it did not beat training on the labels alone (see the README). &lt;b&gt;Unlabeled rasters&lt;/b&gt; are trained on only with it; without it they only count in the band statistics that normalise the images, and the log warns that they are not trained on.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model.</source>
-      <translation>Trains a road segmentation model (U-Net) on a few labeled roads, in rounds.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;br&gt;&lt;b&gt;Learn from unlabeled images (semi-supervised)&lt;/b&gt;, an advanced option, also trains on the unlabeled imagery (the Unlabeled rasters and the unlabeled parts of the labeled ones): a pixel-wise contrastive loss and, from round 2, pseudo-labels. It is off by default: in the project's benchmark it did not beat training on the labels alone (see the README). &lt;b&gt;Unlabeled rasters&lt;/b&gt; are trained on only with it; without it they only count in the band statistics that normalise the images, and the log warns that they are not trained on.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model.</translation>
+      <location filename="../plugin/algorithms/train_model.py" line="64" />
+      <source>Trains a road segmentation model (U-Net) on a few labeled roads, in rounds.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;br&gt;&lt;b&gt;Learn from unlabeled images (semi-supervised)&lt;/b&gt;, an advanced option, also trains on the unlabeled imagery (the Unlabeled rasters and the unlabeled parts of the labeled ones): a pixel-wise contrastive loss and, from round 2, pseudo-labels. It is off by default: in the project's benchmark it did not beat training on the labels alone (see the README). &lt;b&gt;Unlabeled rasters&lt;/b&gt; are trained on only with it; without it they only count in the band statistics that normalise the images, and the log warns that they are not trained on.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model, Fine-tune the bundled base model (advanced) the plugin's base model of the rasters' band count.</source>
+      <translation>Trains a road segmentation model (U-Net) on a few labeled roads, in rounds.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;br&gt;&lt;b&gt;Learn from unlabeled images (semi-supervised)&lt;/b&gt;, an advanced option, also trains on the unlabeled imagery (the Unlabeled rasters and the unlabeled parts of the labeled ones): a pixel-wise contrastive loss and, from round 2, pseudo-labels. It is off by default: in the project's benchmark it did not beat training on the labels alone (see the README). &lt;b&gt;Unlabeled rasters&lt;/b&gt; are trained on only with it; without it they only count in the band statistics that normalise the images, and the log warns that they are not trained on.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model, Fine-tune the bundled base model (advanced) the plugin's base model of the rasters' band count.</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/vectorize_probability.py" line="40" />
@@ -694,22 +794,27 @@
       <translation>Turns a road probability raster (as written by Extract roads: Byte 0-254 with 255 as nodata, or Float32 0-1) into road polygons (threshold, small objects and holes removed, simplified) and road centerlines (skeleton graph, short spurs pruned, gaps joined, simplified; fields length_m, start_degree, end_degree). Lengths and areas are in metres. Road threshold: empty = the threshold calibrated on the model's hold-out, recorded in the probability raster.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="104" />
+      <location filename="../plugin/algorithms/train_model.py" line="106" />
       <source>Unlabeled rasters</source>
       <translation>Unlabeled rasters</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="190" />
+      <location filename="../plugin/dock/dock_ui.py" line="193" />
       <source>Unlabeled rasters (predicted and learned from)</source>
       <translation>Unlabeled rasters (predicted and learned from)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="191" />
+      <location filename="../plugin/dock/dock_ui.py" line="194" />
       <source>Unlabeled rasters (predicted only; to learn from them, see Advanced)</source>
       <translation>Unlabeled rasters (predicted only; to learn from them, see Advanced)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="211" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="83" />
+      <source>Use the bundled base model</source>
+      <translation>Use the bundled base model</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="214" />
       <source>Validation scores per round</source>
       <translation>Validation scores per round</translation>
     </message>
@@ -719,22 +824,27 @@
       <translation>Vectorize road probability</translation>
     </message>
     <message>
+      <location filename="../plugin/dock/dock_widget.py" line="262" />
+      <source>Wait until the running round or first guess ends (or cancel it).</source>
+      <translation>Wait until the running round or first guess ends (or cancel it).</translation>
+    </message>
+    <message>
       <location filename="../plugin/algorithms/install_engine.py" line="56" />
       <source>Where the environment goes; empty = the plugin's own, in the QGIS profile folder</source>
       <translation>Where the environment goes; empty = the plugin's own, in the QGIS profile folder</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="52" />
+      <location filename="../plugin/dock/round_layers.py" line="63" />
       <source>Where to label next</source>
       <translation>Where to label next</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="297" />
+      <location filename="../plugin/dock/dock_widget.py" line="383" />
       <source>Where to label next: no tile of {} px is less than 10 % labeled, so there is nothing to suggest; label next wherever the predicted roads are wrong.</source>
       <translation>Where to label next: no tile of {} px is less than 10 % labeled, so there is nothing to suggest; label next wherever the predicted roads are wrong.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="92" />
+      <location filename="../plugin/algorithms/train_model.py" line="94" />
       <source>Width field (metres)</source>
       <translation>Width field (metres)</translation>
     </message>
@@ -744,12 +854,12 @@
       <translation>Working folder</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="244" />
+      <location filename="../plugin/dock/dock_widget.py" line="251" />
       <source>about {} s left</source>
       <translation>about {} s left</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="101" />
+      <location filename="../plugin/algorithms/base.py" line="103" />
       <source>auto, cpu, cuda or cuda:N; empty = the device of the plugin settings</source>
       <translation>auto, cpu, cuda or cuda:N; empty = the device of the plugin settings</translation>
     </message>
@@ -759,12 +869,12 @@
       <translation>best</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="151" />
+      <location filename="../plugin/dock/dock_ui.py" line="154" />
       <source>fast (CPU)</source>
       <translation>fast (CPU)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="152" />
+      <location filename="../plugin/dock/dock_ui.py" line="155" />
       <source>full (GPU)</source>
       <translation>full (GPU)</translation>
     </message>
@@ -774,7 +884,7 @@
       <translation>labeled areas</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="242" />
+      <location filename="../plugin/dock/dock_widget.py" line="249" />
       <source>loss {:.3f}</source>
       <translation>loss {:.3f}</translation>
     </message>
@@ -782,6 +892,11 @@
       <location filename="../plugin/algorithms/install_engine.py" line="61" />
       <source>pip requirements; empty = the plugin's pinned set</source>
       <translation>pip requirements; empty = the plugin's pinned set</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/first_guess.py" line="93" />
+      <source>predicting {}</source>
+      <translation>predicting {}</translation>
     </message>
     <message>
       <location filename="../plugin/dock/round_task.py" line="79" />
@@ -809,7 +924,12 @@
       <translation>road polygons</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="82" />
+      <location filename="../plugin/dock/first_guess.py" line="94" />
+      <source>roads and centerlines</source>
+      <translation>roads and centerlines</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/first_guess.py" line="92" />
       <source>starting the engine</source>
       <translation>starting the engine</translation>
     </message>
@@ -829,12 +949,17 @@
       <translation>where to label next</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="28" />
+      <location filename="../plugin/dock/round_layers.py" line="42" />
+      <source>{} - first guess</source>
+      <translation>{} - first guess</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="37" />
       <source>{} - round {}</source>
       <translation>{} - round {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="29" />
+      <location filename="../plugin/dock/round_layers.py" line="38" />
       <source>{} - round {} - {}</source>
       <translation>{} - round {} - {}</translation>
     </message>
@@ -846,7 +971,7 @@
 {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="213" />
+      <location filename="../plugin/algorithms/base.py" line="230" />
       <source>{} is not a layer QGIS can open</source>
       <translation>{} is not a layer QGIS can open</translation>
     </message>
@@ -856,7 +981,7 @@
       <translation>{} label feature(s) lie outside the raster: move or delete them.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="192" />
+      <location filename="../plugin/algorithms/base.py" line="209" />
       <source>{}: {}</source>
       <translation>{}: {}</translation>
     </message>

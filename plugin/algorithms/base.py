@@ -14,11 +14,13 @@ from qgis.core import (
     QgsProcessingFeedback,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
+    QgsRasterLayer,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
+from ..base_models import base_model_path, find_base_model
 from ..engine_env import EngineChecker
 from ..feedback_bridge import FeedbackBridge, RoundProgress, StageProgress
 from ..layer_files import LayerFileError, layer_file, raster_file
@@ -171,6 +173,21 @@ class EngineAlgorithm(QgsProcessingAlgorithm):
             return self.tr("The engine refused the input: {}").format(err.message)
         first = err.message.strip().splitlines()[0] if err.message.strip() else ""
         return self.tr("The engine failed: {} (the full report is in the log)").format(first)
+
+    def require_base_models(self, layers: Sequence[QgsRasterLayer]) -> None:
+        """Refuse, naming the file, rasters whose band count has no bundled base model.
+
+        Raises
+        ------
+        QgsProcessingException
+            For the first band count of ``layers`` without a base model file.
+        """
+        for bands in sorted({layer.bandCount() for layer in layers}):
+            if find_base_model(bands) is None:
+                raise QgsProcessingException(self.tr(
+                    "No base model is bundled for {}-band rasters (looked for {}); choose a "
+                    "road model trained on your labels instead.").format(
+                        bands, base_model_path(bands)))
 
     # -- inputs and outputs ---------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from qgis.core import (
     QgsProcessingUtils,
 )
 
+from ..base_models import BASE_MODEL_ARG
 from ..feedback_bridge import StageProgress
 from .base import EngineAlgorithm
 from .probability_mosaic import probability_paths, write_mosaic
@@ -40,6 +41,7 @@ class ExtractRoads(EngineAlgorithm):
     """
 
     MODEL = "MODEL"
+    USE_BASE_MODEL = "USE_BASE_MODEL"
     INPUT = "INPUT"
     TILE = "TILE"
     OVERLAP = "OVERLAP"
@@ -70,11 +72,18 @@ class ExtractRoads(EngineAlgorithm):
             "(8 times slower). Pixels with probability above Road threshold are road; empty "
             "= the threshold calibrated on the model's hold-out, stored in the model. "
             "Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. "
-            "The rasters must have the model's bands.")
+            "The rasters must have the model's bands. Use the bundled base model (instead of "
+            "Road model): the model shipped in the plugin's resources/models/ for the "
+            "rasters' band count (base_<N>band.pt), a first guess before any label is drawn.")
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         self.addParameter(QgsProcessingParameterFile(
-            self.MODEL, self.tr("Road model"), extension="pt"))
+            self.MODEL, self.tr("Road model"), extension="pt", optional=True))
+        base = QgsProcessingParameterBoolean(
+            self.USE_BASE_MODEL, self.tr("Use the bundled base model"), False)
+        base.setHelp(self.tr("Instead of Road model, the base model bundled with the plugin "
+                             "for the rasters' band count (resources/models/base_<N>band.pt)"))
+        self.addParameter(base)
         self.addParameter(QgsProcessingParameterMultipleLayers(
             self.INPUT, self.tr("Rasters"), QgsProcessing.SourceType.TypeRaster))
         tile = QgsProcessingParameterNumber(
@@ -98,6 +107,36 @@ class ExtractRoads(EngineAlgorithm):
             self.OUTPUT_CENTERLINES, self.tr("Road centerlines"),
             QgsProcessing.SourceType.TypeVectorLine))
 
+    def _model_problem(self, parameters: dict[str, Any],
+                       context: QgsProcessingContext) -> str | None:
+        """Why MODEL and USE_BASE_MODEL do not name one model; None when they do."""
+        model = self.parameterAsFile(parameters, self.MODEL, context)
+        base = self.parameterAsBoolean(parameters, self.USE_BASE_MODEL, context)
+        if base and model:
+            return self.tr("Give either a Road model or Use the bundled base model, not both")
+        if not base and not model:
+            return self.tr("Choose a Road model, or check Use the bundled base model")
+        return None
+
+    def checkParameterValues(self, parameters: dict[str, Any],
+                             context: QgsProcessingContext) -> tuple[bool, str]:
+        """Refuse a run without a model, or with two."""
+        problem = self._model_problem(parameters, context)
+        if problem is not None:
+            return False, problem
+        return super().checkParameterValues(parameters, context)
+
+    def _model(self, parameters: dict[str, Any], context: QgsProcessingContext) -> str:
+        """The ``--model`` of predict: MODEL's file, or ``base`` once the base model of every
+        raster's band count is known to be bundled."""
+        problem = self._model_problem(parameters, context)
+        if problem is not None:
+            raise QgsProcessingException(problem)
+        if not self.parameterAsBoolean(parameters, self.USE_BASE_MODEL, context):
+            return self.parameterAsFile(parameters, self.MODEL, context)
+        self.require_base_models(self.parameterAsLayerList(parameters, self.INPUT, context))
+        return BASE_MODEL_ARG
+
     def _probability_path(self, parameters: dict[str, Any],
                           context: QgsProcessingContext) -> str:
         path = self.parameterAsOutputLayer(parameters, self.OUTPUT_PROBABILITY, context)
@@ -113,7 +152,7 @@ class ExtractRoads(EngineAlgorithm):
         rasters = self.raster_paths(parameters, self.INPUT, context)
         if not rasters:
             raise QgsProcessingException(self.tr("INPUT: choose at least one raster"))
-        model = self.parameterAsFile(parameters, self.MODEL, context)
+        model = self._model(parameters, context)
         probabilities, probability = probability_paths(
             self._probability_path(parameters, context), rasters)
         share = PREDICT_END / len(rasters)

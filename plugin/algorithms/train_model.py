@@ -48,6 +48,7 @@ class TrainModel(EngineAlgorithm):
     PROFILE = "PROFILE"
     DEVICE = "DEVICE"
     INIT_MODEL = "INIT_MODEL"
+    INIT_BASE_MODEL = "INIT_BASE_MODEL"
     CONFIG = "CONFIG"
     OUTPUT_MODEL = "OUTPUT_MODEL"
     OUTPUT_REPORT = "OUTPUT_REPORT"
@@ -77,7 +78,8 @@ class TrainModel(EngineAlgorithm):
             "labeled area); the report lists the scores of every round. Profile 'fast' suits "
             "a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the "
             "plugin settings. Config (advanced) is a JSON or TOML file of training "
-            "settings; Initial model fine-tunes an existing model.")
+            "settings; Initial model fine-tunes an existing model, Fine-tune the bundled base "
+            "model (advanced) the plugin's base model of the rasters' band count.")
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         self.addParameter(QgsProcessingParameterMultipleLayers(
@@ -121,6 +123,14 @@ class TrainModel(EngineAlgorithm):
         self.addParameter(QgsProcessingParameterFile(
             self.INIT_MODEL, self.tr("Initial model to fine-tune"), extension="pt",
             optional=True))
+        init_base = QgsProcessingParameterBoolean(
+            self.INIT_BASE_MODEL, self.tr("Fine-tune the bundled base model"), False)
+        init_base.setHelp(self.tr("Instead of Initial model, start from the base model "
+                                  "bundled with the plugin for the rasters' band count "
+                                  "(resources/models/base_<N>band.pt)"))
+        init_base.setFlags(init_base.flags()
+                           | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
+        self.addParameter(init_base)
         config_param = QgsProcessingParameterFile(
             self.CONFIG, self.tr("Training settings (JSON or TOML)"), optional=True,
             fileFilter="Settings (*.json *.toml)")
@@ -162,7 +172,20 @@ class TrainModel(EngineAlgorithm):
             path = self.parameterAsFile(parameters, key, context)
             if path:
                 args += [flag, path]
+        if self.parameterAsBoolean(parameters, self.INIT_BASE_MODEL, context):
+            self.require_base_models(self.parameterAsLayerList(parameters, self.RASTERS,
+                                                               context))
+            args += ["--init", "auto"]  # the engine's base model of the rasters' bands
         return args
+
+    def checkParameterValues(self, parameters: dict[str, Any],
+                             context: QgsProcessingContext) -> tuple[bool, str]:
+        """Refuse two initial models."""
+        if (self.parameterAsBoolean(parameters, self.INIT_BASE_MODEL, context)
+                and self.parameterAsFile(parameters, self.INIT_MODEL, context)):
+            return False, self.tr("Give either an Initial model or Fine-tune the bundled "
+                                  "base model, not both")
+        return super().checkParameterValues(parameters, context)
 
     def processAlgorithm(self, parameters: dict[str, Any], context: QgsProcessingContext,
                          feedback: QgsProcessingFeedback) -> dict[str, Any]:

@@ -98,6 +98,9 @@ class DockUi(QWidget):
         self.raster.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         form.addRow(tr("Raster"), self.raster)
+        # The dock sets its tooltip: what it does, or why it is disabled.
+        self.first_guess = _button(tr("First guess"), "roads")
+        form.addRow(self.first_guess)
         self.road_width = QgsDoubleSpinBox()
         self.road_width.setRange(0.5, 100.0)
         self.road_width.setValue(DEFAULT_ROAD_WIDTH_M)

@@ -11,15 +11,18 @@ from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtWidgets import QScrollArea
 
+from ..base_models import base_model_path, find_base_model
 from ..engine_env import EngineChecker
+from ..layer_files import LayerFileError, raster_file
 from ..settings import DEVICE_PATTERN, plugin_dir, plugin_owned_env
 from . import runners
 from .common import dock_icon, tr
 from .dock_ui import DEFAULT_WIDTH_PX, DockUi
+from .first_guess import FirstGuessJob, FirstGuessTask, first_guess_dir
 from .image_layers import is_probability_raster
 from .label_session import LabelSession
 from .round_job import RoundJob, label_next_tile_px
-from .round_layers import add_round_layers
+from .round_layers import add_first_guess_layers, add_round_layers
 from .round_task import RoundTask
 from .run_history import round_files
 from .run_results import RunResults
@@ -47,13 +50,14 @@ class RoadDock(QgsDockWidget):
         scroll.setWidget(self.ui)
         self.setWidget(scroll)
         self.labels = LabelSession(self.project, self.ui, self)
-        self.task: RoundTask | None = None
+        self.task: RoundTask | FirstGuessTask | None = None
         self.results = RunResults(self.ui, self.labels.run_model, self)
         self.rounds_left = 0
         self.costs: dict[str, float] = {}  # seconds per stage, measured in the last round
         self.checker: EngineChecker | None = EngineChecker(plugin_dir())
         self._connect()
         self._except_outputs()
+        self.update_first_guess()
         self.labels.pick_up()
         self.results.restore()
 
@@ -70,6 +74,8 @@ class RoadDock(QgsDockWidget):
         ui.draw_polygons.clicked.connect(self._draw_polygons)
         ui.draw_area.clicked.connect(self.draw_area)
         ui.raster.layerChanged.connect(self.update_counts)
+        ui.raster.layerChanged.connect(self.update_first_guess)
+        ui.first_guess.clicked.connect(self.start_first_guess)
         ui.road_width.valueChanged.connect(self.labels.set_road_width)
         ui.training.checked.connect(ui.unlabeled.uncheck)
         ui.unlabeled.checked.connect(ui.training.uncheck)
@@ -165,13 +171,14 @@ class RoadDock(QgsDockWidget):
     # -- rounds -----------------------------------------------------------------------
 
     def is_busy(self) -> bool:
-        """True while a round runs."""
+        """True while a round (or a first guess) runs."""
         return self.task is not None
 
     def _set_busy(self, busy: bool) -> None:
         for widget in (self.ui.train, self.ui.run_rounds, self.ui.create_layers):
             widget.setEnabled(not busy)
         self.ui.cancel.setEnabled(busy)
+        self.update_first_guess()
 
     def run_model(self) -> Path:
         """The model of the dock's run (its best round), beside the labels."""
@@ -243,6 +250,85 @@ class RoadDock(QgsDockWidget):
         if left_s >= 0:
             parts.append(tr("about {} s left").format(round(left_s)))
         self.ui.stage.setText(" · ".join(parts))
+
+    # -- first guess ------------------------------------------------------------------
+
+    def first_guess_problem(self) -> str | None:
+        """Why First guess cannot run on the dock's raster now; None when it can."""
+        raster = self.raster()
+        if raster is None:
+            return tr("Choose a raster first.")
+        if self.is_busy():
+            return tr("Wait until the running round or first guess ends (or cancel it).")
+        bands = raster.bandCount()
+        if find_base_model(bands) is None:
+            return tr("No base model is bundled for {}-band rasters (looked for {}); label "
+                      "a few roads and train a round instead.").format(
+                          bands, base_model_path(bands))
+        return None
+
+    def update_first_guess(self, *_: object) -> None:
+        """Enable First guess when the base model of the raster's band count is bundled;
+        otherwise its tooltip says why it is disabled."""
+        problem = self.first_guess_problem()
+        self.ui.first_guess.setEnabled(problem is None)
+        self.ui.first_guess.setToolTip(problem or tr(
+            "Predict the roads of this raster with the bundled base model, before any label "
+            "is drawn; then correct them with labels and train rounds."))
+
+    def start_first_guess(self) -> bool:
+        """Predict the dock's raster with the base model of its band count, in the
+        background; its layers go into their own group when done. False (and a warning)
+        when it cannot start."""
+        problem = self.first_guess_problem()
+        device = self.ui.device.currentText().strip()
+        if problem is None and not DEVICE_PATTERN.match(device):
+            problem = tr("Device must be auto, cpu, cuda or cuda:N.")
+        raster = self.raster()
+        image = ""
+        if problem is None:
+            try:
+                image = raster_file(raster)
+            except LayerFileError as err:
+                problem = str(err)
+        if problem is not None:
+            self._message(tr("The first guess cannot start: {}").format(problem),
+                          Qgis.MessageLevel.Warning)
+            return False
+        job = FirstGuessJob(image=image, name=raster.name(),
+                            out_dir=first_guess_dir(self.labels.folder(), image), device=device)
+        self.task = FirstGuessTask(job, runners.engine_runner(), checker=self.checker,
+                                   new_env=plugin_owned_env())
+        self.task.status.connect(self._show_status)
+        self.task.done.connect(self._first_guess_done)
+        self._set_busy(True)
+        self.ui.progress.setValue(0)
+        self.ui.stage.setText(self.task.stage_text())
+        QgsApplication.taskManager().addTask(self.task)
+        return True
+
+    def _first_guess_done(self, ok: bool) -> None:
+        task, self.task = self.task, None
+        self._set_busy(False)
+        if ok and task.outputs is not None:
+            try:
+                add_first_guess_layers(task.outputs, self.project,
+                                       labels_group=self.labels.group_name())
+            except OSError as err:
+                self._message(str(err), Qgis.MessageLevel.Critical)
+                return
+            self.ui.progress.setValue(100)
+            self.ui.stage.setText(tr(
+                "First guess finished in {:.0f} s: the base model's roads, from no label of "
+                "yours. Label where they are wrong, then train a round.").format(task.elapsed_s))
+            return
+        self.ui.progress.setValue(0)
+        if task.cancelled_by_user:
+            self.ui.stage.setText(tr("Cancelled; the engine left no partial output."))
+            return
+        self.ui.stage.setText(tr("The first guess failed."))
+        self._message(tr("The first guess failed: {}").format(task.error),
+                      Qgis.MessageLevel.Critical)
 
     def close_down(self) -> None:
         """Stop any round and let go of the project's signals, before the dock is deleted.

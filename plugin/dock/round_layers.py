@@ -1,6 +1,9 @@
-"""Adds a finished round's layers to the project, in the group "Roads - round N"."""
+"""Adds a finished round's layers to the project, in the group "Roads - round N", and a first
+guess's in "First guess (base model, no labels) - <raster>"."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from qgis.core import (
     QgsLayerTree,
@@ -15,12 +18,18 @@ from ..layer_tree import insert_expanded
 from .common import style_path, tr
 from .round_job import Prediction, RoundOutputs
 
-__all__ = ["add_round_layers", "round_group_name"]
+__all__ = ["add_first_guess_layers", "add_round_layers", "first_guess_group_name",
+           "round_group_name"]
 
 
 def round_group_name(round_index: int) -> str:
     """The layer-tree group of a round."""
     return tr("Roads - round {}").format(round_index)
+
+
+def first_guess_group_name(raster: str) -> str:
+    """The layer-tree group of the base model's first guess on ``raster``."""
+    return tr("First guess (base model, no labels) - {}").format(raster)
 
 
 def _name(what: str, round_index: int, raster: str | None) -> str:
@@ -29,18 +38,20 @@ def _name(what: str, round_index: int, raster: str | None) -> str:
     return tr("{} - round {} - {}").format(what, round_index, raster)
 
 
-def _prediction_layers(prediction: Prediction, round_index: int,
-                       raster: str | None) -> list[tuple[QgsMapLayer, str]]:
+def _first_guess_name(what: str) -> str:
+    return tr("{} - first guess").format(what)
+
+
+def _prediction_layers(prediction: Prediction,
+                       name: Callable[[str], str]) -> list[tuple[QgsMapLayer, str]]:
     roads = str(prediction.roads)
     return [
-        (QgsVectorLayer(f"{roads}|layername=centerlines",
-                        _name(tr("Predicted centerlines"), round_index, raster), "ogr"),
-         "centerlines"),
-        (QgsVectorLayer(f"{roads}|layername=roads",
-                        _name(tr("Predicted roads"), round_index, raster), "ogr"),
+        (QgsVectorLayer(f"{roads}|layername=centerlines", name(tr("Predicted centerlines")),
+                        "ogr"), "centerlines"),
+        (QgsVectorLayer(f"{roads}|layername=roads", name(tr("Predicted roads")), "ogr"),
          "road_polygons"),
-        (QgsRasterLayer(str(prediction.probability),
-                        _name(tr("Road probability"), round_index, raster)), "probability"),
+        (QgsRasterLayer(str(prediction.probability), name(tr("Road probability"))),
+         "probability"),
     ]
 
 
@@ -52,8 +63,9 @@ def _layers(outputs: RoundOutputs) -> list[tuple[QgsMapLayer, str]]:
                                       _name(tr("Where to label next"), outputs.round_index,
                                             None), "ogr"), "label_next"))
     for prediction in outputs.predictions:
-        layers += _prediction_layers(prediction, outputs.round_index,
-                                     prediction.name if several else None)
+        raster = prediction.name if several else None
+        layers += _prediction_layers(
+            prediction, lambda what, r=raster: _name(what, outputs.round_index, r))
     return layers
 
 
@@ -63,6 +75,31 @@ def _collapse_older(root: QgsLayerTreeGroup, newest: QgsLayerTreeGroup) -> None:
         if group is not newest and group.name().startswith(prefix):
             group.setExpanded(False)
             group.setItemVisibilityChecked(False)
+
+
+def _add_group(name: str, layers: list[tuple[QgsMapLayer, str]], project: QgsProject,
+               labels_group: str | None) -> QgsLayerTreeGroup:
+    """The styled ``layers`` in a new group ``name`` (replacing one of that name) just below
+    the group ``labels_group`` (else at the top)."""
+    root = project.layerTreeRoot()
+    old = root.findGroup(name)
+    if old is not None:
+        root.removeChildNode(old)
+    group = QgsLayerTreeGroup(name)
+    for layer, style in layers:
+        layer.loadNamedStyle(str(style_path(style)))
+        project.addMapLayer(layer, False)
+        group.addLayer(layer)
+    at = next((i + 1 for i, node in enumerate(root.children())
+               if QgsLayerTree.isGroup(node) and node.name() == labels_group), 0)
+    insert_expanded(root, at, group)
+    return group
+
+
+def _refuse_invalid(layers: list[tuple[QgsMapLayer, str]], message: str) -> None:
+    bad = [layer.source() for layer, _ in layers if not layer.isValid()]
+    if bad:
+        raise OSError(message.format(", ".join(bad)))
 
 
 def add_round_layers(outputs: RoundOutputs, project: QgsProject,
@@ -77,21 +114,24 @@ def add_round_layers(outputs: RoundOutputs, project: QgsProject,
         When an output cannot be opened as a layer.
     """
     layers = _layers(outputs)
-    bad = [layer.source() for layer, _ in layers if not layer.isValid()]
-    if bad:
-        raise OSError(tr("Cannot open the round's output(s): {}").format(", ".join(bad)))
-    root = project.layerTreeRoot()
-    name = round_group_name(outputs.round_index)
-    old = root.findGroup(name)
-    if old is not None:  # the same round again (a run folder that was reset)
-        root.removeChildNode(old)
-    group = QgsLayerTreeGroup(name)
-    for layer, style in layers:
-        layer.loadNamedStyle(str(style_path(style)))
-        project.addMapLayer(layer, False)
-        group.addLayer(layer)
-    at = next((i + 1 for i, node in enumerate(root.children())
-               if QgsLayerTree.isGroup(node) and node.name() == labels_group), 0)
-    insert_expanded(root, at, group)
-    _collapse_older(root, group)
+    _refuse_invalid(layers, tr("Cannot open the round's output(s): {}"))
+    # The same round again (a run folder that was reset) replaces its group.
+    group = _add_group(round_group_name(outputs.round_index), layers, project, labels_group)
+    _collapse_older(root=project.layerTreeRoot(), newest=group)
     return group
+
+
+def add_first_guess_layers(prediction: Prediction, project: QgsProject,
+                           labels_group: str | None = None) -> QgsLayerTreeGroup:
+    """Add the base model's first guess on one raster (probability, roads, centerlines,
+    styled as a round's) in the group first_guess_group_name(raster), just below the group
+    ``labels_group`` (else at the top); an earlier first guess of the raster is replaced.
+
+    Raises
+    ------
+    OSError
+        When an output cannot be opened as a layer.
+    """
+    layers = _prediction_layers(prediction, _first_guess_name)
+    _refuse_invalid(layers, tr("Cannot open the first guess's output(s): {}"))
+    return _add_group(first_guess_group_name(prediction.name), layers, project, labels_group)

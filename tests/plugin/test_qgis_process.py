@@ -60,3 +60,20 @@ def test_qgis_process_runs_extract_roads(qgis_process_env, tiny_model, scene, tm
     assert prob.crs() == image.crs()
     for key in ("OUTPUT_ROADS", "OUTPUT_CENTERLINES"):
         assert QgsVectorLayer(str(out[key]), key).isValid()
+
+
+def test_qgis_process_runs_extract_roads_with_the_base_model(qgis_process_env, tiny_model,
+                                                             scene, tmp_path):
+    import shutil
+
+    models = tmp_path / "base_models"
+    models.mkdir()
+    shutil.copyfile(tiny_model, models / "base_3band.pt")  # a stand-in for the real one
+    env = {**qgis_process_env, "ROADS_BASE_MODELS_DIR": str(models)}
+    prob = tmp_path / "prob.tif"
+    qgis_process(env, "run", "roadextraction:extract_roads", "--", "USE_BASE_MODEL=true",
+                 f"INPUT={scene['image']}", f"OUTPUT_PROBABILITY={prob}",
+                 f"OUTPUT_ROADS={tmp_path / 'roads.gpkg'}",
+                 f"OUTPUT_CENTERLINES={tmp_path / 'centerlines.gpkg'}")
+    assert QgsRasterLayer(str(prob), "prob").isValid()
+    assert QgsVectorLayer(str(tmp_path / "roads.gpkg"), "roads").isValid()
