@@ -29,6 +29,9 @@ def add_pretrain(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--scenes-per-chunk", type=int, metavar="N", help="new scenes generated "
                    "for each chunk of steps (profile: fast 24, full 64)")
     p.add_argument("--seed", type=int, help="random seed of scenes, crops and weights (0)")
+    p.add_argument("--styles", nargs="+", choices=("suburban", "rural"),
+                   help="scene styles drawn from (both); one style leaves the other unseen, "
+                   "to measure how the model does on a style it never saw")
     p.add_argument("--real", nargs="+", action="append", metavar="FILE",
                    help="IMAGE ROADS [AOI]: a real raster with the --bands band count and "
                    "its road labels (and labelled area), trained on beside the scenes; "
@@ -69,7 +72,7 @@ def run_pretrain(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]
     config = pretrain_profile(args.profile).updated(
         {"bands": args.bands, "steps": args.steps, "seed": args.seed,
          "scenes_per_chunk": args.scenes_per_chunk, "real_images": real or None,
-         "real_share": args.real_share})
+         "real_share": args.real_share, "styles": args.styles})
     refuse_inputs({"--out": args.out},
                   {"--config": args.config,
                    "--real": [path for r in real for path in (r.image, r.roads, r.aoi) if path]})

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from ..errors import BadInputError
+from ..synth.config import STYLES
 
 __all__ = ["PretrainConfig", "RealImage", "PRETRAIN_PROFILES", "pretrain_profile"]
 
@@ -53,6 +54,7 @@ class PretrainConfig:
     chunk_steps: int = 2000  # steps on one chunk of new scenes; the model is written after each
     scenes_per_chunk: int = 64  # scenes generated for each chunk
     scene_px: int = 512  # side of each generated scene
+    styles: tuple[str, ...] = STYLES  # scene styles drawn from (engine.synth's presets)
     pixel_size_m: tuple[float, float] = (0.3, 1.0)  # pixel sizes, drawn log-uniformly
     road_width_m: tuple[float, float] = (3.0, 14.0)  # a scene's width range is drawn in this
     tree_density: tuple[float, float] = (0.0, 0.4)  # share of a scene under tree crowns
@@ -74,6 +76,7 @@ class PretrainConfig:
     def __post_init__(self) -> None:
         object.__setattr__(self, "real_images", tuple(
             r if isinstance(r, RealImage) else RealImage(**r) for r in self.real_images))
+        object.__setattr__(self, "styles", tuple(self.styles))
         object.__setattr__(self, "pixel_size_m", tuple(self.pixel_size_m))
         object.__setattr__(self, "road_width_m", tuple(self.road_width_m))
         object.__setattr__(self, "tree_density", tuple(self.tree_density))
@@ -83,6 +86,8 @@ class PretrainConfig:
         _check(self.chunk_steps >= 1, "chunk_steps", self.chunk_steps, "an integer >= 1")
         _check(self.scenes_per_chunk >= 1, "scenes_per_chunk", self.scenes_per_chunk,
                "an integer >= 1")
+        _check(len(self.styles) > 0 and set(self.styles) <= set(STYLES), "styles",
+               self.styles, f"one or more of {STYLES}")
         _check(self.scene_px >= 64, "scene_px", self.scene_px, "an integer >= 64")
         _check(_is_range(self.pixel_size_m, 0.05, 10.0), "pixel_size_m", self.pixel_size_m,
                "(min, max) with 0.05 <= min <= max <= 10")

@@ -10,7 +10,7 @@ import numpy as np
 from ..labels import BACKGROUND, IGNORE, ROAD
 from ..normalization import BandStats, normalize
 from ..synth import SceneConfig, generate_scene
-from ..synth.config import DTYPES, STYLES
+from ..synth.config import DTYPES
 from .config import PretrainConfig
 
 __all__ = ["TrainingScene", "draw_scene_config", "jittered_stats", "training_scene",
@@ -55,7 +55,7 @@ def draw_scene_config(config: PretrainConfig, *, rng: np.random.Generator) -> Sc
         border = int(rng.integers(1, max(2, int(config.scene_px * _MAX_BORDER_SHARE) + 1)))
     return SceneConfig(
         size_px=config.scene_px, pixel_size_m=pixel_m, bands=config.bands,
-        dtype=str(rng.choice(DTYPES)), style=str(rng.choice(STYLES)),
+        dtype=str(rng.choice(DTYPES)), style=str(rng.choice(config.styles)),
         road_width_m=(float(widths[0]), float(widths[1])),
         tree_density=float(rng.uniform(*config.tree_density)),
         building_density=float(rng.uniform(0.0, 1.0)),

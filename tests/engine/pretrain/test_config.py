@@ -60,3 +60,9 @@ def test_real_images_round_trip_through_to_dict():
 def test_real_share_must_leave_crops_to_both(share):
     with pytest.raises(BadInputError, match="real_share"):
         PretrainConfig(real_share=share)
+
+
+@pytest.mark.parametrize("styles", [(), ("urban",)])
+def test_styles_must_be_the_generators(styles):
+    with pytest.raises(BadInputError, match="styles"):
+        PretrainConfig(styles=styles)

@@ -69,3 +69,9 @@ def test_training_scene_is_the_same_for_the_same_chunk_and_index():
     c = training_scene(TINY, percentiles=(2.0, 98.0), rng=scene_rng(TINY, 3, 0))
     assert np.array_equal(a.image, b.image) and np.array_equal(a.labels, b.labels)
     assert not np.array_equal(a.labels, c.labels)
+
+
+def test_draw_scene_config_keeps_to_the_styles_given():
+    config = PretrainConfig(styles=("rural",))
+    rng = np.random.default_rng(0)
+    assert {draw_scene_config(config, rng=rng).style for _ in range(20)} == {"rural"}
