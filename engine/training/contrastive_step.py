@@ -51,6 +51,9 @@ class ContrastiveOutcome:
     anchors: int  # anchor pixels sampled
     anchors_used: int  # of which had at least one negative, so carried a loss
     hog_keep: float  # share of (anchor cell, N cell) pairs the HOG rule kept; NaN if off
+    # logits (B, 1, H, W) of the supervised crops passed to contrastive_loss, which
+    # forwards them with the views; None when none were passed
+    supervised_logits: torch.Tensor | None = None
 
 
 @contextlib.contextmanager
@@ -68,20 +71,73 @@ def _running_batch_norm(model: torch.nn.Module, enabled: bool) -> Iterator[None]
             m.train()
 
 
-def _features(model: torch.nn.Module, x: torch.Tensor, generator: torch.Generator,
-              geometric: bool) -> tuple[torch.Tensor, torch.Tensor]:
-    """Logits and decoder features under a random D4 transform, undone so pixels align."""
-    t = random_d4(generator, enabled=geometric)
-    out = model(apply_d4(x, t), with_embedding=False, with_features=True)
-    return invert_d4(out.logits, t), invert_d4(out.features, t)
+@contextlib.contextmanager
+def _batch_norm_groups(model: torch.nn.Module, sizes: list[int],
+                       running: list[bool]) -> Iterator[None]:
+    """Batch norm over each group of the batch on its own, inside the block.
+
+    One forward over the concatenation of several batches (the supervised crops, the
+    views, N) costs less than one forward each, but a batch norm layer in train mode
+    would pool their statistics: the supervised crops would be normalised with the
+    views' pixels and the views with the crops', which changes both losses. Here each
+    layer normalises the groups one after another, each with its own batch statistics
+    (or, where ``running`` says so, the running ones), and updates its running
+    statistics group by group in the same order as separate forwards would: the
+    outputs, gradients and buffers are those of separate forwards.
+    """
+    layers = [m for m in model.modules()
+              if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.training]
+
+    def grouped(layer: torch.nn.Module) -> Callable[[torch.Tensor], torch.Tensor]:
+        plain = type(layer).forward
+
+        def forward(x: torch.Tensor) -> torch.Tensor:
+            parts = []
+            for part, use_running in zip(x.split(sizes), running, strict=True):
+                layer.training = not use_running
+                try:
+                    parts.append(plain(layer, part))
+                finally:
+                    layer.training = True
+            return torch.cat(parts)
+
+        return forward
+
+    for layer in layers:
+        layer.forward = grouped(layer)  # an instance attribute: hooks still run
+    try:
+        yield
+    finally:
+        for layer in layers:
+            del layer.forward
 
 
-def _forward_negative(model: torch.nn.Module, x: torch.Tensor, augment: AugmentConfig,
-                      generator: torch.Generator, with_grad: bool
+def _forward_groups(model: torch.nn.Module, groups: list[tuple[torch.Tensor, bool]]
+                    ) -> tuple[tuple[torch.Tensor, ...], tuple[torch.Tensor, ...]]:
+    """Logits and decoder features of several batches, in one forward of ``model``.
+
+    Each group is (images, use running batch norm statistics); each is normalised as if
+    it were forwarded alone (:func:`_batch_norm_groups`), so batching changes only the
+    cost, not the result.
+    """
+    student = getattr(model, "module", model)
+    sizes, running = [len(x) for x, _ in groups], [r for _, r in groups]
+    x = torch.cat([x for x, _ in groups]) if len(groups) > 1 else groups[0][0]
+    if groups[0][0].is_contiguous(memory_format=torch.channels_last) and \
+            not groups[0][0].is_contiguous():
+        x = x.contiguous(memory_format=torch.channels_last)  # the crops' layout (CUDA)
+    context = (_running_batch_norm(student, running[0]) if len(groups) == 1
+               else _batch_norm_groups(student, sizes, running))
+    with context:
+        out = model(x, with_embedding=False, with_features=True)
+    return out.logits.split(sizes), out.features.split(sizes)
+
+
+def _forward_negative(model: torch.nn.Module, x: torch.Tensor, with_grad: bool
                       ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Logits and features of (augmented) negative regions, through ``model`` alone."""
     with torch.set_grad_enabled(with_grad and torch.is_grad_enabled()):
-        out = model(photometric(x, augment, generator=generator), with_embedding=False,
-                    with_features=True)
+        out = model(x, with_embedding=False, with_features=True)
     return out.logits, out.features
 
 
@@ -151,21 +207,20 @@ def negative_groups(anchors: torch.Tensor, prob_r: np.ndarray, prob_n: np.ndarra
         by_class = {True: valid_n & (prob_n <= rule.road_threshold),
                     False: valid_n & (prob_n >= rule.background_threshold)}
     drawn = []
-    group_of = anchor_cell * 2 + anchor_road
-    start = 0
-    spans: dict[int, tuple[int, int]] = {}
-    for g in np.unique(group_of):
+    groups, group_of = np.unique(anchor_cell * 2 + anchor_road, return_inverse=True)
+    for g in groups:  # a few groups (cells x 2 classes); one draw each, in this order
         allowed = by_class[bool(g % 2)] & keep[g // 2][n_cell]
         idx = sample_negative_indices(torch.from_numpy(allowed), count=count,
                                       generator=generator) if allowed.any() else \
             torch.empty(0, dtype=torch.long)
-        spans[int(g)] = (start, start + len(idx))
-        start += len(idx)
         drawn.append(idx)
-    member = torch.zeros((len(anchors), start), dtype=torch.bool)
-    for i, g in enumerate(group_of):
-        lo, hi = spans[int(g)]
-        member[i, lo:hi] = True
+    # Group g's draws are the columns [ends[g] - len, ends[g]): an anchor's row of
+    # ``member`` is True over its group's span, set for all anchors at once.
+    ends = np.cumsum([len(idx) for idx in drawn], dtype=np.int64)
+    hi = torch.from_numpy(ends[group_of].reshape(-1, 1))
+    lo = hi - torch.from_numpy(np.diff(ends, prepend=0)[group_of].reshape(-1, 1))
+    columns = torch.arange(int(ends[-1]) if len(ends) else 0)
+    member = (columns >= lo) & (columns < hi)
     negatives = torch.cat(drawn) if drawn else torch.empty(0, dtype=torch.long)
     hog_keep = float(keep[anchor_cell].mean()) if rule.hog_filter and len(anchors) else \
         float("nan")
@@ -179,7 +234,8 @@ def _prob(logits: torch.Tensor) -> np.ndarray:
 def contrastive_loss(model: torch.nn.Module, teacher: torch.nn.Module | None,
                      batch: PairBatch, config: ContrastiveConfig, augment: AugmentConfig, *,
                      rule: NegativeRule, generator: torch.Generator,
-                     redraw: Redraw | None = None) -> ContrastiveOutcome:
+                     redraw: Redraw | None = None,
+                     supervised: torch.Tensor | None = None) -> ContrastiveOutcome:
     """Pixel-wise contrastive loss of a batch of positive pairs (DESIGN.md section 2).
 
     Anchors are sampled in R (stratified by predicted class); the positive of each is the
@@ -202,6 +258,11 @@ def contrastive_loss(model: torch.nn.Module, teacher: torch.nn.Module | None,
     generator : torch.Generator
         Augmentation, D4, anchors and negatives.
     redraw : callable, optional
+    supervised : Tensor, optional
+        (B, C, H, W) augmented supervised crops of the same step. They are forwarded
+        here, in the views' forward when their shapes match (one forward costs less than
+        two), each batch with its own batch norm statistics, and before the views
+        otherwise; their logits come back in ``supervised_logits``.
 
     Returns
     -------
@@ -210,17 +271,52 @@ def contrastive_loss(model: torch.nn.Module, teacher: torch.nn.Module | None,
     student = getattr(model, "module", model)
     p, k, cell = batch.view_a.shape[0], batch.core_px, config.cell_px
     soft = config.negatives_mode == "soft"
+    running = config.running_batch_norm
+    # The random draws keep their order (photometric A, B, the views' D4, photometric N,
+    # the teacher's D4), so a seed gives the same step whichever forwards are batched.
     views = torch.cat([photometric(batch.view_a, augment, generator=generator),
                        photometric(batch.view_b, augment, generator=generator)])
+    t = random_d4(generator, enabled=augment.geometric)
+    negative = photometric(batch.negative, augment, generator=generator)
     n_side = (batch.negative.shape[-1] // cell) * cell  # whole HOG cells only
-    negative_model = teacher if soft else model
-    with _running_batch_norm(student, config.running_batch_norm):
-        logit_ab, feat_ab = _features(model, views, generator, augment.geometric)
-        logit_n, feat_n = _forward_negative(negative_model, batch.negative, augment, generator,
-                                            config.negative_gradient and not soft)
+    # Batches of one shape share one forward (cheaper than one each: less overhead per
+    # layer); each keeps its own batch norm statistics, so nothing else changes. N joins
+    # the student's forward only when it gets a gradient: without one, joining would
+    # make the backward pass run over N too, which costs more than N's own forward.
+    shape = views.shape[1:]
+    sup_joins = supervised is not None and supervised.shape[1:] == shape and \
+        supervised.device == views.device
+    n_grad = config.negative_gradient and not soft and torch.is_grad_enabled()
+    n_joins = n_grad and negative.shape[1:] == shape
+    supervised_logits = None
+    if supervised is not None and not sup_joins:  # first, as the loop ran it before
+        supervised_logits = model(supervised, with_embedding=False).logits
+    groups = [(supervised, False)] if sup_joins else []
+    groups.append((apply_d4(views, t), running))
+    if n_joins:
+        groups.append((negative, running))
+    logits, features = _forward_groups(model, groups)
+    if sup_joins:
+        supervised_logits, logits, features = logits[0], logits[1:], features[1:]
+    logit_ab, feat_ab = invert_d4(logits[0], t), invert_d4(features[0], t)
+    if n_joins:
+        logit_n, feat_n = logits[1], features[1]
+    elif not soft:
+        with _running_batch_norm(student, running):
+            logit_n, feat_n = _forward_negative(model, negative, n_grad)
     if soft:
+        # The teacher is in eval mode: its views and N batch without any change at all.
+        t_teacher = random_d4(generator, enabled=augment.geometric)
+        teacher_groups = [(apply_d4(views, t_teacher), False), (negative, False)]
+        if negative.shape[1:] != shape:
+            teacher_groups = teacher_groups[:1]
         with torch.no_grad():
-            t_logit_ab, t_feat_ab = _features(teacher, views, generator, augment.geometric)
+            t_logits, t_features = _forward_groups(teacher, teacher_groups)
+            if len(teacher_groups) == 1:
+                t_logit_n, t_feat_n = _forward_negative(teacher, negative, False)
+                t_logits, t_features = t_logits + (t_logit_n,), t_features + (t_feat_n,)
+        t_feat_ab, feat_n = invert_d4(t_features[0], t_teacher), t_features[1]
+        logit_n = t_logits[1]
     losses, anchors_total, anchors_used, keeps = [], 0, 0, []
     for i in range(p):
         (ra, qa), (rb, qb) = batch.core_a[i], batch.core_b[i]
@@ -263,9 +359,9 @@ def contrastive_loss(model: torch.nn.Module, teacher: torch.nn.Module | None,
                 break
             image, valid = fresh
             with _running_batch_norm(student, config.running_batch_norm):
-                out_n = _forward_negative(model,
-                                          torch.from_numpy(image)[None].to(views.device),
-                                          augment, generator, config.negative_gradient)
+                fresh_n = photometric(torch.from_numpy(image)[None].to(views.device), augment,
+                                      generator=generator)
+                out_n = _forward_negative(model, fresh_n, config.negative_gradient)
             ln, fn = out_n[0][0, 0, :n_side, :n_side], out_n[1][0, :, :n_side, :n_side]
             valid_n = valid[:n_side, :n_side]
         keeps.append(hog_keep)
@@ -281,4 +377,5 @@ def contrastive_loss(model: torch.nn.Module, teacher: torch.nn.Module | None,
                                              temperature=config.temperature)))
     finite = [v for v in keeps if np.isfinite(v)]
     return ContrastiveOutcome(torch.stack(losses).mean() if losses else None, anchors_total,
-                              anchors_used, float(np.mean(finite)) if finite else float("nan"))
+                              anchors_used, float(np.mean(finite)) if finite else float("nan"),
+                              supervised_logits)

@@ -122,7 +122,9 @@ def negative_rule(config: TrainConfig) -> NegativeRule:
 
 def _contrastive_term(model: torch.nn.Module, teacher: torch.nn.Module | None,
                       inputs: RoundInputs, config: TrainConfig, streams: RoundStreams,
-                      device: torch.device) -> ContrastiveOutcome | None:
+                      device: torch.device, x: torch.Tensor) -> ContrastiveOutcome | None:
+    """The step's contrastive term; it also forwards the supervised crops ``x`` (their
+    logits are ``supervised_logits``). None when no pair could be drawn."""
     assert streams.pairs is not None and streams.pairs_torch is not None
     batch = pair_batch(inputs, config, streams.pairs, device)
     if batch is None:
@@ -131,7 +133,8 @@ def _contrastive_term(model: torch.nn.Module, teacher: torch.nn.Module | None,
     return contrastive_loss(model, teacher, batch, config.contrastive, config.augment,
                             rule=negative_rule(config), generator=streams.pairs_torch,
                             redraw=negative_redraw(inputs.read, inputs.sites, batch,
-                                                   config.contrastive, streams.pairs))
+                                                   config.contrastive, streams.pairs),
+                            supervised=x)
 
 
 def _touch(module: torch.nn.Module) -> torch.Tensor:
@@ -212,11 +215,16 @@ def _steps(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs: Roun
             x = x.contiguous(memory_format=torch.channels_last)
         outcome, hog_keep = None, float("nan")
         with autocast(device, amp):
-            out = model(x, with_embedding=False)
-            l_sup = supervised_loss(out.logits.float(), y, dice_weight=config.dice_weight)
+            # The contrastive term forwards the crops with its views (one forward, each
+            # batch with its own batch norm statistics); without it they go alone.
+            if use_contrast:
+                outcome = _contrastive_term(model, teacher, inputs, config, streams, device, x)
+            logits = outcome.supervised_logits if outcome is not None else None
+            if logits is None:
+                logits = model(x, with_embedding=False).logits
+            l_sup = supervised_loss(logits.float(), y, dice_weight=config.dice_weight)
             loss = l_sup
             if use_contrast:
-                outcome = _contrastive_term(model, teacher, inputs, config, streams, device)
                 lam = inputs.contrastive_scale * contrastive_weight_at(
                     step, steps, weight=config.contrastive.weight,
                     rampup_fraction=config.contrastive.rampup_fraction, first_round=first_round)

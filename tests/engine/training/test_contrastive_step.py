@@ -137,3 +137,100 @@ def test_the_views_and_n_use_running_statistics_only_when_asked(running):
                      generator=torch.Generator().manual_seed(0))
     assert modes == [not running, not running]  # the views, then N
     assert all(m.training for m in norms)  # restored after the step
+
+
+def small_model() -> torch.nn.Module:
+    model = build_model(ModelConfig(base_width=4, depth=2, embed_dim=4), in_channels=3, seed=0)
+    return model.train()
+
+
+def test_a_batched_forward_gives_the_features_of_separate_forwards_in_eval_mode():
+    from engine.training.contrastive_step import _forward_groups
+
+    model = small_model().eval()
+    g = torch.Generator().manual_seed(0)
+    a, b = torch.rand((3, 3, 32, 32), generator=g), torch.rand((2, 3, 32, 32), generator=g)
+    logits, features = _forward_groups(model, [(a, False), (b, False)])
+    for x, logit, feature in zip((a, b), logits, features, strict=True):
+        alone = model(x, with_embedding=False, with_features=True)
+        torch.testing.assert_close(logit, alone.logits, rtol=1e-5, atol=1e-5)
+        torch.testing.assert_close(feature, alone.features, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("running", [False, True])
+def test_batch_norm_groups_normalise_each_group_as_if_forwarded_alone(running):
+    from engine.training.contrastive_step import _forward_groups, _running_batch_norm
+
+    g = torch.Generator().manual_seed(0)
+    a, b = torch.rand((3, 3, 32, 32), generator=g), torch.rand((2, 3, 32, 32), generator=g) * 2
+    alone, batched = small_model(), small_model()
+    expected = [alone(a, with_embedding=False, with_features=True)]
+    with _running_batch_norm(alone, running):
+        expected.append(alone(b, with_embedding=False, with_features=True))
+    logits, features = _forward_groups(batched, [(a, False), (b, running)])
+    for want, logit, feature in zip(expected, logits, features, strict=True):
+        torch.testing.assert_close(logit, want.logits, rtol=1e-5, atol=1e-5)
+        torch.testing.assert_close(feature, want.features, rtol=1e-5, atol=1e-5)
+    for name, buffer in batched.named_buffers():  # running statistics updated alike
+        torch.testing.assert_close(buffer, dict(alone.named_buffers())[name])
+    norms = [m for m in batched.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    assert all(m.training and "forward" not in vars(m) for m in norms)  # restored
+
+
+@pytest.mark.parametrize("extra", [{}, {"running_batch_norm": True}, {"negative_gradient": True}])
+def test_crops_forwarded_with_the_views_leave_loss_gradients_and_statistics_unchanged(extra):
+    # The step used to forward the supervised crops, then the views, then N; forwarding
+    # the crops (and N, when it gets a gradient) with the views must change nothing.
+    config = ContrastiveConfig(core_px=32, view_px=48, negative_px=48, cell_px=16, anchors=20,
+                               negatives=16, hog_filter=False, **extra)
+    rule = NegativeRule(False, 0.5, 16, False, 0.9, 0.1)
+    crops = torch.rand((2, 3, 48, 48), generator=torch.Generator().manual_seed(1))
+    results = []
+    for joined in (False, True):
+        model, g = small_model(), torch.Generator().manual_seed(0)
+        if joined:
+            out = contrastive_loss(model, None, batch_of(), config, AugmentConfig(), rule=rule,
+                                   generator=g, supervised=crops)
+            logits = out.supervised_logits
+        else:
+            logits = model(crops, with_embedding=False).logits
+            out = contrastive_loss(model, None, batch_of(), config, AugmentConfig(), rule=rule,
+                                   generator=g)
+            assert out.supervised_logits is None
+        assert out.loss is not None
+        (logits.mean() + out.loss).backward()
+        results.append((logits.detach(), out.loss.detach(), model))
+    (logits_a, loss_a, a), (logits_b, loss_b, b) = results
+    torch.testing.assert_close(logits_b, logits_a, rtol=1e-5, atol=1e-5)
+    torch.testing.assert_close(loss_b, loss_a, rtol=1e-5, atol=1e-5)
+    for (name, pa), pb in zip(a.named_parameters(), b.parameters(), strict=True):
+        torch.testing.assert_close(pb.grad, pa.grad, rtol=1e-4, atol=1e-6, msg=name)
+    for ba, bb in zip(a.buffers(), b.buffers(), strict=True):
+        torch.testing.assert_close(bb, ba)
+
+
+def test_crops_of_another_size_are_forwarded_on_their_own():
+    config = ContrastiveConfig(core_px=32, view_px=48, negative_px=48, cell_px=16, anchors=8,
+                               negatives=8, hog_filter=False)
+    model = small_model()
+    sizes = []
+    model.backbone.register_forward_hook(lambda m, i, o: sizes.append(tuple(o.shape[:1])))
+    crops = torch.rand((2, 3, 32, 32), generator=torch.Generator().manual_seed(1))
+    out = contrastive_loss(model, None, batch_of(), config, AugmentConfig(),
+                           rule=NegativeRule(False, 0.5, 16, False, 0.9, 0.1),
+                           generator=torch.Generator().manual_seed(0), supervised=crops)
+    assert sizes == [(2,), (2,), (1,)]  # the crops first, as before, then the views, then N
+    assert out.supervised_logits is not None and out.supervised_logits.shape == (2, 1, 32, 32)
+
+
+def test_the_soft_teacher_forwards_its_views_and_n_together():
+    config = ContrastiveConfig(core_px=32, view_px=48, negative_px=48, cell_px=16, anchors=8,
+                               negatives=8, negatives_mode="soft")
+    model, teacher = small_model(), small_model().eval()
+    sizes = []
+    teacher.backbone.register_forward_hook(lambda m, i, o: sizes.append(o.shape[0]))
+    out = contrastive_loss(model, teacher, batch_of(), config, AugmentConfig(),
+                           rule=NegativeRule(False, 0.5, 16, False, 0.9, 0.1),
+                           generator=torch.Generator().manual_seed(0))
+    assert sizes == [3]  # views A, B and N in one eval-mode forward
+    assert out.loss is not None and torch.isfinite(out.loss)
