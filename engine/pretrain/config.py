@@ -59,6 +59,9 @@ class PretrainConfig:
     road_width_m: tuple[float, float] = (3.0, 14.0)  # a scene's width range is drawn in this
     tree_density: tuple[float, float] = (0.0, 0.4)  # share of a scene under tree crowns
     shadow_strength: tuple[float, float] = (0.2, 0.9)  # darkness of cast shadows
+    # share of ground parcels paved as car parks and yards (road surface, not road), so
+    # that a grey smooth surface alone does not make a road
+    paved_share: tuple[float, float] = (0.0, 0.3)
     nodata_share: float = 0.3  # share of scenes with an irregular nodata border
     # each band's 0 and 1 points (its 2nd and 98th percentiles) move by up to this share
     # of their span, so the model does not rely on one exact normalisation
@@ -81,6 +84,7 @@ class PretrainConfig:
         object.__setattr__(self, "road_width_m", tuple(self.road_width_m))
         object.__setattr__(self, "tree_density", tuple(self.tree_density))
         object.__setattr__(self, "shadow_strength", tuple(self.shadow_strength))
+        object.__setattr__(self, "paved_share", tuple(self.paved_share))
         _check(self.bands in PRETRAIN_BANDS, "bands", self.bands, f"one of {PRETRAIN_BANDS}")
         _check(self.steps >= 1, "steps", self.steps, "an integer >= 1")
         _check(self.chunk_steps >= 1, "chunk_steps", self.chunk_steps, "an integer >= 1")
@@ -97,6 +101,8 @@ class PretrainConfig:
                "(min, max) within [0, 1]")
         _check(_is_range(self.shadow_strength, 0.0, 1.0), "shadow_strength",
                self.shadow_strength, "(min, max) within [0, 1]")
+        _check(_is_range(self.paved_share, 0.0, 1.0), "paved_share", self.paved_share,
+               "(min, max) within [0, 1]")
         _check(0.0 <= self.nodata_share <= 1.0, "nodata_share", self.nodata_share,
                "a fraction in [0, 1]")
         _check(0.0 <= self.norm_jitter < 0.5, "norm_jitter", self.norm_jitter,

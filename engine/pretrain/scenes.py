@@ -60,7 +60,8 @@ def draw_scene_config(config: PretrainConfig, *, rng: np.random.Generator) -> Sc
         tree_density=float(rng.uniform(*config.tree_density)),
         building_density=float(rng.uniform(0.0, 1.0)),
         shadow_strength=float(rng.uniform(*config.shadow_strength)),
-        nodata_border_px=border, lane_markings=bool(rng.random() < 0.5))
+        nodata_border_px=border, lane_markings=bool(rng.random() < 0.5),
+        paved_share=float(rng.uniform(*config.paved_share)))
 
 
 def jittered_stats(image: np.ndarray, valid: np.ndarray, *, jitter: float,

@@ -120,6 +120,9 @@ class SceneConfig:
     origin_xy: tuple[float, float] = (448000.0, 5411000.0)  # map x, y of the top-left corner
     aoi_fraction: float = 0.5  # share of the valid area inside the labeled-area polygon
     lane_markings: bool = True  # dashed centre lines on wide paved roads
+    # share of the ground parcels paved as car parks, yards and squares: road surfaces that
+    # are not road (0 keeps every scene as it was before the option existed)
+    paved_share: float = 0.0
 
     def __post_init__(self) -> None:
         _check(_is_int(self.size_px) and self.size_px >= 64, "size_px", self.size_px,
@@ -154,6 +157,8 @@ class SceneConfig:
                "origin_xy", self.origin_xy, "two finite map coordinates (x, y)")
         _check(0.0 < self.aoi_fraction <= 1.0, "aoi_fraction", self.aoi_fraction,
                "within (0, 1]")
+        _check(0.0 <= self.paved_share <= 1.0, "paved_share", self.paved_share,
+               "within [0, 1]")
 
     @property
     def preset(self) -> StylePreset:

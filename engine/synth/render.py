@@ -45,6 +45,10 @@ _GROUND = {
     "suburban": ((("lawn", 0.5), ("lawn_dry", 0.2), ("garden", 0.2), ("bare", 0.1)), False),
     "rural": ((("crop", 0.3), ("wheat", 0.25), ("plough", 0.25), ("meadow", 0.2)), True),
 }
+#: Surfaces of paved parcels (car parks, yards, squares): road materials, but not road.
+_PAVED = ("asphalt", "old_asphalt", "concrete", "paving")
+#: Spacing of car-park bay lines (m); half of the asphalt parcels have them.
+_BAY_M = 2.5
 #: Road marking: dash and gap lengths (m), and the paint's width (m).
 _DASH_M, _GAP_M, _MARKING_WIDTH_M = 3.0, 6.0, 0.15
 #: Roads at least this wide (m) carry a dashed centre line when markings are on.
@@ -85,8 +89,17 @@ def paint_ground(
     names = [name for name, _ in covers]
     chosen = rng.choice(len(names), size=count, p=[p for _, p in covers])
     colours = np.stack([_material(names[k]) for k in chosen])  # (count, 4)
+    bays = None
+    if config.paved_share > 0:  # no draw otherwise: scenes without it stay as they were
+        paved = rng.random(count) < config.paved_share
+        kinds = rng.choice(len(_PAVED), size=count)
+        colours[paved] = np.stack([_material(_PAVED[k]) for k in kinds])[paved]
+        lined = paved & (kinds < 2) & (rng.random(count) < 0.5)
+        bays = _bay_lines(parcel, lined, ps, rng)
     colours *= rng.normal(1.0, 0.06, (count, 1)) * rng.normal(1.0, 0.03, (count, 4))
     albedo = np.moveaxis(colours[parcel], -1, 0).astype(np.float32)
+    if bays is not None:
+        albedo += (_material("marking")[:, None, None] - albedo) * bays
     texture = fractal_noise(parcel.shape, (1.0 / ps, 4.0 / ps, 16.0 / ps, 64.0 / ps), rng=rng)
     albedo *= 1.0 + 0.07 * texture
     greenness = smooth_noise(parcel.shape, 6.0 / ps, rng=rng)
@@ -98,6 +111,19 @@ def paint_ground(
     edges[:, :-1] |= parcel[:, :-1] != parcel[:, 1:]
     albedo[:, edges] *= 0.9
     return albedo, edges
+
+
+def _bay_lines(parcel: np.ndarray, lined: np.ndarray, ps: float,
+               rng: np.random.Generator) -> np.ndarray:
+    """Coverage (0-1) of painted car-park bay lines on the parcels where ``lined`` is True:
+    parallel lines every :data:`_BAY_M` metres, each parcel at its own angle."""
+    count = len(lined)
+    angle = rng.uniform(0.0, math.pi, count)[parcel]
+    row, col = np.indices(parcel.shape, dtype=np.float32)
+    metres = (col * np.cos(angle) + row * np.sin(angle)) * ps
+    distance = np.abs(metres - _BAY_M * np.round(metres / _BAY_M))  # to the nearest line
+    coverage = np.clip((_MARKING_WIDTH_M / 2 + ps / 2 - distance) / ps, 0.0, 1.0)
+    return (coverage * lined[parcel]).astype(np.float32)
 
 
 def _tillage(parcel: np.ndarray, count: int, ps: float, rng: np.random.Generator) -> np.ndarray:

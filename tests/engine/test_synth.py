@@ -330,3 +330,23 @@ class TestWriteScene:
         write_scene(rural, tmp_path)
         np.testing.assert_array_equal(copy.image, rural.image)
         np.testing.assert_array_equal(copy.road_mask, rural.road_mask)
+
+
+def test_paved_parcels_are_road_surface_that_is_not_road():
+    config = SceneConfig(size_px=128, bands=4, dtype="float32", shadow_strength=0.0,
+                         tree_density=0.0, building_density=0.0)
+    plain = generate_scene(config, rng=np.random.default_rng(5))
+    paved = generate_scene(dataclasses.replace(config, paved_share=1.0),
+                           rng=np.random.default_rng(5))
+    assert np.array_equal(plain.road_mask, paved.road_mask)  # the labels do not move
+
+    def nir_over_red(scene):  # > 1 on vegetation, < 1 on asphalt, concrete and paving
+        ground = ~scene.road_mask
+        return float(np.median(scene.image[3][ground] / scene.image[0][ground]))
+
+    assert nir_over_red(plain) > 1.0 > nir_over_red(paved)
+
+
+def test_paved_share_is_checked():
+    with pytest.raises(BadInputError, match="paved_share"):
+        SceneConfig(paved_share=1.5)

@@ -29,6 +29,8 @@ def test_draw_scene_config_stays_within_the_ranges():
     assert {c.style for c in drawn} == {"suburban", "rural"}
     assert {c.dtype for c in drawn} == {"uint8", "uint16", "float32"}
     assert 0.15 < np.mean([c.nodata_border_px > 0 for c in drawn]) < 0.45
+    paved = [c.paved_share for c in drawn]
+    assert 0.0 <= min(paved) < 0.05 and 0.25 < max(paved) <= 0.3
 
 
 def test_jittered_stats_without_jitter_are_the_percentiles():
