@@ -10,6 +10,7 @@ import numpy as np
 from osgeo import gdal
 
 from ..errors import BadInputError
+from ..io.paths import input_files
 from ..io.raster import Window, open_raster, read_info, read_valid_mask, read_window
 from ..labels import IGNORE, LabelSources, rasterize_labels
 from ..normalization import BandStats, compute_band_stats, normalize
@@ -28,7 +29,7 @@ class RealLabelled:
     pixels: np.ndarray  # (bands, rows, cols) as read, float32
     valid: np.ndarray  # (rows, cols) bool
     labels: np.ndarray  # (rows, cols) uint8; the hold-out tiles are IGNORE
-    sha256: str
+    files: tuple[tuple[str, str], ...]  # (file name, sha256) of the image and its sources
     licence: str | None  # the LICENSE item of the road file's metadata, when it has one
 
 
@@ -38,6 +39,12 @@ def _sha256(path: str) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _checksums(image: str) -> tuple[tuple[str, str], ...]:
+    """The image's file and, for a VRT, the files it reads, each with its sha256: the
+    pixels a model saw are named by the files that hold them."""
+    return tuple((Path(f).name, _sha256(f)) for f in input_files(image) if Path(f).is_file())
 
 
 def _licence(roads: str) -> str | None:
@@ -94,7 +101,7 @@ def load_real_images(config: PretrainConfig) -> tuple[list[RealLabelled], list[H
                 f"the real images' labels cannot give the threshold's hold-out "
                 f"(real_holdout {config.real_holdout}, tiles of "
                 f"{config.real_holdout_tile_px} px): {err}") from err
-    images = [RealLabelled(real, pixels, valid, lab, _sha256(real.image), _licence(real.roads))
+    images = [RealLabelled(real, pixels, valid, lab, _checksums(real.image), _licence(real.roads))
               for (real, pixels, valid, _), lab in zip(loaded, train_labels, strict=True)]
     return images, holdout
 
@@ -119,7 +126,8 @@ def holdout_image(real: RealLabelled, percentiles: tuple[float, float]) -> np.nd
 def describe(images: list[RealLabelled]) -> list[dict[str, object]]:
     """What the model's metadata says of each real image: file names (no folders, as the
     file may be shipped), checksum, licence and the labelled pixels trained on."""
-    return [{"image": Path(r.source.image).name, "sha256": r.sha256,
+    return [{"image": Path(r.source.image).name,
+             "files": [{"name": name, "sha256": digest} for name, digest in r.files],
              "labels": Path(r.source.roads.split("|")[0]).name,
              "aoi": None if r.source.aoi is None else Path(r.source.aoi.split("|")[0]).name,
              "licence": r.licence,

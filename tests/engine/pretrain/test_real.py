@@ -61,7 +61,8 @@ def test_pretrain_with_a_real_image_records_it_and_chooses_a_threshold(scene_fil
     meta = read_model_file(out)[1]
     seen = meta["training_data"]["images"]
     digest = hashlib.sha256(scene_files["image"].read_bytes()).hexdigest()
-    assert [(s["image"], s["sha256"]) for s in seen] == [("image.tif", digest)]
+    assert [s["image"] for s in seen] == ["image.tif"]
+    assert seen[0]["files"] == [{"name": "image.tif", "sha256": digest}]
     assert "/" not in seen[0]["labels"]  # no folder of this machine in a shipped file
     assert meta["pretrain"]["images_seen"] == \
         "generated scenes and 1 real labelled image(s): image.tif"
@@ -83,3 +84,16 @@ def test_real_images_too_small_for_the_hold_out_say_which_setting(scene_files):
     config = TINY.updated({"real_images": [_real(scene_files)], "real_holdout_tile_px": 128})
     with pytest.raises(BadInputError, match="real_holdout 0.2, tiles of 128 px"):
         load_real_images(config)
+
+
+def test_a_vrt_is_recorded_with_the_files_it_reads(scene_files, tmp_path):
+    from osgeo import gdal
+
+    vrt = tmp_path / "view.vrt"
+    gdal.Translate(str(vrt), str(scene_files["image"]), format="VRT")
+    real = RealImage(str(vrt), str(scene_files["roads"]), str(scene_files["aoi"]))
+    image = load_real_images(TINY.updated({"real_images": [real], "real_holdout": 0.0}))[0][0]
+    names = [name for name, _ in image.files]
+    assert names == ["view.vrt", "image.tif"]
+    digest = hashlib.sha256(scene_files["image"].read_bytes()).hexdigest()
+    assert dict(image.files)["image.tif"] == digest
