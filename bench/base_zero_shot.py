@@ -106,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--picture-dir", type=Path, help="write one picture per real site")
     args = parser.parse_args(argv)
     models = {1: args.model_1band, 3: args.model_3band}
+    if args.picture_dir is not None:
+        args.picture_dir.mkdir(parents=True, exist_ok=True)
     images: list[tuple[str, str, str]] = []
     for site in sorted((args.real / "sites").glob("*/source.json")):
         source = json.loads(site.read_text())
