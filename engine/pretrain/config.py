@@ -62,6 +62,11 @@ class PretrainConfig:
     # share of ground parcels paved as car parks and yards (road surface, not road), so
     # that a grey smooth surface alone does not make a road
     paved_share: tuple[float, float] = (0.0, 0.3)
+    # per-scene log-sd of the brightness of roads, ground, roofs and trees, each drawn on
+    # its own (roads darker or brighter than the fields), and extra blur (px): off, since
+    # (0, 0.4) and (0, 1) together did no better on real images (bench/RESULTS.md 6.1)
+    material_jitter: tuple[float, float] = (0.0, 0.0)
+    blur_px: tuple[float, float] = (0.0, 0.0)
     nodata_share: float = 0.3  # share of scenes with an irregular nodata border
     # each band's 0 and 1 points (its 2nd and 98th percentiles) move by up to this share
     # of their span, so the model does not rely on one exact normalisation
@@ -85,6 +90,8 @@ class PretrainConfig:
         object.__setattr__(self, "tree_density", tuple(self.tree_density))
         object.__setattr__(self, "shadow_strength", tuple(self.shadow_strength))
         object.__setattr__(self, "paved_share", tuple(self.paved_share))
+        object.__setattr__(self, "material_jitter", tuple(self.material_jitter))
+        object.__setattr__(self, "blur_px", tuple(self.blur_px))
         _check(self.bands in PRETRAIN_BANDS, "bands", self.bands, f"one of {PRETRAIN_BANDS}")
         _check(self.steps >= 1, "steps", self.steps, "an integer >= 1")
         _check(self.chunk_steps >= 1, "chunk_steps", self.chunk_steps, "an integer >= 1")
@@ -103,6 +110,10 @@ class PretrainConfig:
                self.shadow_strength, "(min, max) within [0, 1]")
         _check(_is_range(self.paved_share, 0.0, 1.0), "paved_share", self.paved_share,
                "(min, max) within [0, 1]")
+        _check(_is_range(self.material_jitter, 0.0, 1.0), "material_jitter",
+               self.material_jitter, "(min, max) within [0, 1]")
+        _check(_is_range(self.blur_px, 0.0, 5.0), "blur_px", self.blur_px,
+               "(min, max) within [0, 5]")
         _check(0.0 <= self.nodata_share <= 1.0, "nodata_share", self.nodata_share,
                "a fraction in [0, 1]")
         _check(0.0 <= self.norm_jitter < 0.5, "norm_jitter", self.norm_jitter,

@@ -61,7 +61,9 @@ def draw_scene_config(config: PretrainConfig, *, rng: np.random.Generator) -> Sc
         building_density=float(rng.uniform(0.0, 1.0)),
         shadow_strength=float(rng.uniform(*config.shadow_strength)),
         nodata_border_px=border, lane_markings=bool(rng.random() < 0.5),
-        paved_share=float(rng.uniform(*config.paved_share)))
+        paved_share=float(rng.uniform(*config.paved_share)),
+        material_jitter=float(rng.uniform(*config.material_jitter)),
+        blur_px=float(rng.uniform(*config.blur_px)))
 
 
 def jittered_stats(image: np.ndarray, valid: np.ndarray, *, jitter: float,

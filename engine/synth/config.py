@@ -123,6 +123,11 @@ class SceneConfig:
     # share of the ground parcels paved as car parks, yards and squares: road surfaces that
     # are not road (0 keeps every scene as it was before the option existed)
     paved_share: float = 0.0
+    # log-sd of a per-scene brightness factor of each kind of top surface (road, ground,
+    # roof, tree crown), so that which is brighter changes from scene to scene (0: as
+    # painted; > 0 draws from the scene's generator, so the scene differs)
+    material_jitter: float = 0.0
+    blur_px: float = 0.0  # Gaussian blur (px) on top of the sensor's own (0.5 px)
 
     def __post_init__(self) -> None:
         _check(_is_int(self.size_px) and self.size_px >= 64, "size_px", self.size_px,
@@ -159,6 +164,9 @@ class SceneConfig:
                "within (0, 1]")
         _check(0.0 <= self.paved_share <= 1.0, "paved_share", self.paved_share,
                "within [0, 1]")
+        _check(0.0 <= self.material_jitter <= 1.0, "material_jitter", self.material_jitter,
+               "within [0, 1]")
+        _check(0.0 <= self.blur_px <= 5.0, "blur_px", self.blur_px, "within [0, 5]")
 
     @property
     def preset(self) -> StylePreset:

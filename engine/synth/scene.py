@@ -102,6 +102,16 @@ def _light(
     return light * slope_shading(dsm, **sun)[None], shadow
 
 
+def _surface_factors(road_mask: np.ndarray, objects, jitter: float,
+                     rng: np.random.Generator) -> np.ndarray:
+    """(rows, cols) brightness factors, one per kind of top surface (road, ground, roof,
+    tree crown), each exp(N(0, jitter)): the order of their brightness varies by scene, so
+    a model must find roads by their shape more than by their tone."""
+    factors = np.exp(rng.normal(0.0, jitter, 4)).astype(np.float32)
+    top = np.select([objects.tree_id > 0, objects.roof_id > 0, road_mask], [3, 2, 0], 1)
+    return factors[top]
+
+
 def _to_samples(display: np.ndarray, config: SceneConfig) -> np.ndarray:
     """Select the bands of (4, rows, cols) display values in [0, 1] and convert the type."""
     if config.bands == 1:
@@ -152,8 +162,11 @@ def generate_scene(config: SceneConfig, *, rng: np.random.Generator) -> Scene:
     objects = place_trees(config, objects, road_mask, parcel_edges, rng=rng)
     paint_roads(albedo, roads, config, rng=rng)
     paint_objects(albedo, objects, config, rng=rng)
+    if config.material_jitter > 0:
+        albedo *= _surface_factors(road_mask, objects, config.material_jitter, rng)[None]
     light, shadow = _light(objects.dsm, config, rng)
-    display = ndimage.gaussian_filter(albedo * light, (0.0, _PSF_SIGMA_PX, _PSF_SIGMA_PX))
+    blur = float(np.hypot(_PSF_SIGMA_PX, config.blur_px))
+    display = ndimage.gaussian_filter(albedo * light, (0.0, blur, blur))
     display += rng.normal(0.0, _SENSOR_NOISE, display.shape).astype(np.float32)
     image = _to_samples(np.clip(display, 0.0, 1.0), config)
     valid = _nodata_border(config, rng)

@@ -350,3 +350,28 @@ def test_paved_parcels_are_road_surface_that_is_not_road():
 def test_paved_share_is_checked():
     with pytest.raises(BadInputError, match="paved_share"):
         SceneConfig(paved_share=1.5)
+
+
+def test_material_jitter_changes_which_surface_is_brighter_from_scene_to_scene():
+    def road_over_ground(jitter, seed):
+        config = SceneConfig(size_px=96, bands=1, dtype="float32", shadow_strength=0.0,
+                             tree_density=0.0, building_density=0.0, material_jitter=jitter)
+        scene = generate_scene(config, rng=np.random.default_rng(seed))
+        image = scene.image[0]
+        return float(np.median(image[scene.road_mask]) / np.median(image[~scene.road_mask]))
+
+    plain = [road_over_ground(0.0, seed) for seed in range(8)]
+    jittered = [road_over_ground(0.5, seed) for seed in range(8)]
+    assert np.std(np.log(jittered)) > 2 * np.std(np.log(plain))
+
+
+def test_blur_px_softens_the_image_and_nothing_else():
+    config = SceneConfig(size_px=96, bands=1, dtype="float32")
+    sharp = generate_scene(config, rng=np.random.default_rng(2))
+    soft = generate_scene(dataclasses.replace(config, blur_px=1.5), rng=np.random.default_rng(2))
+    assert np.array_equal(sharp.road_mask, soft.road_mask)
+
+    def edges(scene):
+        return float(np.mean(np.abs(np.diff(scene.image[0], axis=1))))
+
+    assert edges(soft) < 0.7 * edges(sharp)

@@ -31,6 +31,12 @@ def test_draw_scene_config_stays_within_the_ranges():
     assert 0.15 < np.mean([c.nodata_border_px > 0 for c in drawn]) < 0.45
     paved = [c.paved_share for c in drawn]
     assert 0.0 <= min(paved) < 0.05 and 0.25 < max(paved) <= 0.3
+    assert {(c.material_jitter, c.blur_px) for c in drawn} == {(0.0, 0.0)}  # off by default
+    wide = TINY.updated({"material_jitter": (0.0, 0.4), "blur_px": (0.0, 1.0)})
+    drawn = [draw_scene_config(wide, rng=rng) for _ in range(100)]
+    jitter = [c.material_jitter for c in drawn]
+    assert 0.0 <= min(jitter) < 0.05 and 0.35 < max(jitter) <= 0.4
+    assert 0.0 <= min(c.blur_px for c in drawn) and max(c.blur_px for c in drawn) <= 1.0
 
 
 def test_jittered_stats_without_jitter_are_the_percentiles():
