@@ -495,8 +495,8 @@
     </message>
     <message>
       <location filename="../plugin/provider.py" line="31" />
-      <source>Road extraction (semi-supervised, PyTorch engine)</source>
-      <translation>Road extraction (semi-supervised, PyTorch engine)</translation>
+      <source>Road extraction (PyTorch engine)</source>
+      <translation>Road extraction (PyTorch engine)</translation>
     </message>
     <message>
       <location filename="../plugin/plugin.py" line="88" />

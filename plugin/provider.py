@@ -29,7 +29,7 @@ class RoadExtractionProvider(QgsProcessingProvider):
 
     def longName(self) -> str:
         return QCoreApplication.translate(
-            "RoadExtraction", "Road extraction (semi-supervised, PyTorch engine)")
+            "RoadExtraction", "Road extraction (PyTorch engine)")
 
     def icon(self) -> QIcon:
         return QIcon(str(icon_path()))
