@@ -68,15 +68,13 @@ def run_train(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     from ..io.atomic import removing_if_left_empty
     from ..io.paths import refuse_inputs
     from ..training import TrainJob, rounds_dir, train
-    from ..training.init_weights import init_file
 
     config = _train_config(args)
     init = None if args.init == "none" else args.init
     unlabeled = tuple(p for group in args.unlabeled for p in group)
-    refuse_inputs({"--out": args.out},
-                  {"--image": args.image, "--unlabeled": unlabeled, "--roads": args.roads,
-                   "--aoi": args.aoi, "--background": args.background,
-                   "--config": args.config, "--init": init_file(init)})
+    # train() refuses an --out that is one of its own inputs; the --config file is the
+    # one input only this command knows of.
+    refuse_inputs({"--out": args.out}, {"--config": args.config})
     if args.profile == "full" and args.device in ("auto", "cpu"):
         import torch
 

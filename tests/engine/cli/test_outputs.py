@@ -150,3 +150,19 @@ def _two_layer_copy(files: dict[str, Path], multi: Path) -> None:
     """``multi`` holds the scene's roads and labeled area as layers "roads" and "aoi"."""
     gdal.VectorTranslate(str(multi), str(files["roads"]), layerName="roads")
     gdal.VectorTranslate(str(multi), str(files["aoi"]), layerName="aoi", accessMode="update")
+
+
+@pytest.mark.parametrize("target", ["roads", "config"])  # one of train's, one of the CLI's
+def test_cli_train_refuses_an_out_that_is_an_input_and_leaves_nothing(run_cli, scene_copy,
+                                                                       tmp_path, target):
+    config = tmp_path / "tiny.json"
+    config.write_text("{}")
+    victim = config if target == "config" else scene_copy["roads"]
+    before = victim.read_bytes()
+    run = run_cli("train", "--image", scene_copy["image"], "--roads", scene_copy["roads"],
+                  "--aoi", scene_copy["aoi"], "--config", config, "--out", victim,
+                  "--overwrite", "--device", "cpu", "--progress", "json")
+    assert run.code == 2
+    assert f"would overwrite the input --{target}" in run.error
+    assert victim.read_bytes() == before
+    assert not Path(str(victim) + ".rounds").exists()
