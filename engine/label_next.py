@@ -26,7 +26,18 @@ from .predict.forward import cancel_checks
 from .pseudo_labels import candidate_tiles, score_tiles
 from .training.sources import RasterSource
 
-__all__ = ["rank_tiles", "context_px_for", "check_tile_fits", "tile_polygon"]
+__all__ = ["RankedTiles", "rank_tiles", "context_px_for", "check_tile_fits", "tile_polygon"]
+
+
+@dataclasses.dataclass(frozen=True)
+class RankedTiles:
+    """The suggested tiles, and how many tiles there were to choose from."""
+
+    tiles: list[tuple[Window, float]]  # (window, disagreement), highest first
+    full_tiles: int  # full tiles of the raster
+    labeled: int  # of which left out: more than 10 % labeled
+    without_data: int  # of which not scored: no valid pixel to predict
+
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +69,7 @@ def tile_polygon(info: RasterInfo, window: Window) -> str:
 
 def rank_tiles(model_path: str, image_path: str, *, tile_px: int = 256, top: int = 10,
                labels: LabelSources | None = None, device: str = "auto", seed: int = 0,
-               reporter: Reporter | None = None) -> list[tuple[Window, float]]:
+               reporter: Reporter | None = None) -> RankedTiles:
     """The ``top`` unlabeled tiles of ``image_path`` with the highest disagreement.
 
     Parameters
@@ -79,7 +90,9 @@ def rank_tiles(model_path: str, image_path: str, *, tile_px: int = 256, top: int
 
     Returns
     -------
-    list of (Window, disagreement), highest disagreement first.
+    RankedTiles
+        The tiles, highest disagreement first, and the counts of full tiles, of those
+        left out as labeled and of those without data.
     """
     info = read_info(image_path)
     check_tile_fits(info, tile_px)
@@ -108,4 +121,6 @@ def rank_tiles(model_path: str, image_path: str, *, tile_px: int = 256, top: int
                              generator=torch.Generator().manual_seed(seed), progress=progress)
     ranked = sorted((s for s in scores if np.isfinite(s.disagreement)),
                     key=lambda s: -s.disagreement)
-    return [(s.window, float(s.disagreement)) for s in ranked[:top]]
+    full = (source.shape[0] // tile_px) * (source.shape[1] // tile_px)
+    return RankedTiles([(s.window, float(s.disagreement)) for s in ranked[:top]], full,
+                       full - len(windows), len(windows) - len(ranked))

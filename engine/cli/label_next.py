@@ -54,8 +54,9 @@ def run_label_next(args: argparse.Namespace, reporter: Reporter) -> dict[str, An
                   overwrite=args.overwrite)
     info = read_info(args.image)
     check_tile_fits(info, args.tile, option="--tile")
-    tiles = rank_tiles(args.model, args.image, tile_px=args.tile, top=args.top, labels=labels,
-                       device=args.device, seed=args.seed, reporter=reporter)
+    ranked = rank_tiles(args.model, args.image, tile_px=args.tile, top=args.top,
+                        labels=labels, device=args.device, seed=args.seed, reporter=reporter)
+    tiles = ranked.tiles
     write_layers(args.out, [VectorLayer(
         LAYER, "Polygon", info.crs_wkt, [tile_polygon(info, w) for w, _ in tiles],
         fields={"disagreement": [round(d, 6) for _, d in tiles],
@@ -63,6 +64,10 @@ def run_label_next(args: argparse.Namespace, reporter: Reporter) -> dict[str, An
         field_types={"disagreement": "float", "rank": "int"})], overwrite=args.overwrite)
     reporter.artifact("label_next", args.out)
     if args.progress == "bar":
-        print(f"label_next: {args.out} ({len(tiles)} tiles)")
+        print(f"label_next: {args.out} ({len(tiles)} tiles; of the raster's "
+              f"{ranked.full_tiles} full {args.tile} px tiles, {ranked.labeled} are more "
+              f"than 10 % labeled and {ranked.without_data} have no data)")
     return {"out": args.out, "tiles": [{"window": [w.row_off, w.col_off, w.rows, w.cols],
-                                        "disagreement": d} for w, d in tiles]}
+                                        "disagreement": d} for w, d in tiles],
+            "full_tiles": ranked.full_tiles, "labeled_tiles": ranked.labeled,
+            "tiles_without_data": ranked.without_data}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -40,13 +41,13 @@ def test_context_is_one_and_a_half_tiles_on_a_32_grid():
 
 def test_rank_tiles_returns_the_top_n_most_disagreeing_first(small_model, scene_files):
     tiles = rank_tiles(str(small_model), str(scene_files["image"]), tile_px=32, top=5,
-                       device="cpu")
+                       device="cpu").tiles
     assert len(tiles) == 5
     scores = [d for _, d in tiles]
     assert scores == sorted(scores, reverse=True)
     assert all(np.isfinite(d) and d >= 0 for d in scores)
     every = rank_tiles(str(small_model), str(scene_files["image"]), tile_px=32, top=100,
-                       device="cpu")
+                       device="cpu").tiles
     assert tiles == every[:5]  # same seed, same scores
     assert scores[0] == max(d for _, d in every)
 
@@ -58,8 +59,11 @@ def test_rank_tiles_leaves_out_labeled_tiles(small_model, scene_files):
                        device="cpu")
     free = rank_tiles(str(small_model), str(scene_files["image"]), tile_px=32, top=100,
                       labels=labels, device="cpu")
-    assert 0 < len(free) < len(every)
-    for window, _ in free:
+    assert 0 < len(free.tiles) < len(every.tiles)
+    # every full tile is counted once: suggested, left out as labeled, or without data
+    assert every.labeled == 0 and free.full_tiles == every.full_tiles == (160 // 32) ** 2
+    assert free.labeled == len(every.tiles) - len(free.tiles) > 0
+    for window, _ in free.tiles:
         tile = human[window.row_off:window.row_off + 32, window.col_off:window.col_off + 32]
         assert np.count_nonzero(tile != IGNORE) <= 0.1 * tile.size
 
@@ -100,3 +104,16 @@ def test_rank_tiles_checks_for_cancel_within_the_forward_passes(small_model, sce
                    device="cpu", reporter=reporter)
     done = [e["done"] for e in sink.of_kind("progress") if e["stage"] == "label next"]
     assert not [d for d in done if d > 0]  # stopped inside the first pass, not after it
+
+
+def test_cli_label_next_says_how_many_tiles_it_chose_from(tmp_path, small_model, scene_files,
+                                                           capsys):
+    code = main(["label-next", "--model", str(small_model), "--image",
+                 str(scene_files["image"]), "--out", str(tmp_path / "t.gpkg"), "--tile", "32",
+                 "--top", "3", "--roads", str(scene_files["roads"]), "--aoi",
+                 str(scene_files["aoi"]), "--device", "cpu", "--progress", "json"])
+    assert code == 0
+    done = [json.loads(line) for line in capsys.readouterr().out.splitlines()][-1]
+    assert done["event"] == "done" and len(done["tiles"]) == 3
+    assert done["full_tiles"] == 25 and 0 < done["labeled_tiles"] < 25
+    assert done["tiles_without_data"] == 0
