@@ -4,7 +4,7 @@
   <context>
     <name>RoadExtraction</name>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="202" />
+      <location filename="../plugin/dock/dock_ui.py" line="200" />
       <source> rounds</source>
       <translation> Runden</translation>
     </message>
@@ -14,7 +14,7 @@
       <translation>&amp;Straßenextraktion</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="171" />
+      <location filename="../plugin/dock/dock_ui.py" line="169" />
       <source>Advanced</source>
       <translation>Erweitert</translation>
     </message>
@@ -24,7 +24,7 @@
       <translation>Auch aus den ungelabelten Bildern lernen (den ungelabelten Rastern und den ungelabelten Teilen der gelabelten): ein kontrastiver Verlust und Runden von Pseudo-Labels. Standardmäßig aus: der Benchmark zeigte keinen Gewinn (siehe README).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="181" />
+      <location filename="../plugin/dock/dock_ui.py" line="179" />
       <source>Also learn from the unlabeled rasters and the unlabeled parts of the training rasters (a contrastive loss and pseudo-labels). Off by default: in the project's benchmark it did not beat training on the labels alone (see the README).</source>
       <translation>Auch aus den ungelabelten Rastern und den ungelabelten Teilen der Trainingsraster lernen (ein kontrastiver Verlust und Pseudo-Labels). Standardmäßig aus: im Benchmark des Projekts war es nicht besser als das Training allein mit den Labels (siehe README).</translation>
     </message>
@@ -49,7 +49,7 @@
       <translation>Beste: Runde {} (ihr Modell verwendet Extrahieren)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="163" />
+      <location filename="../plugin/dock/dock_ui.py" line="161" />
       <source>Cancel</source>
       <translation>Abbrechen</translation>
     </message>
@@ -74,7 +74,7 @@
       <translation>Abgebrochen beim Schreiben von {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="327" />
+      <location filename="../plugin/dock/dock_widget.py" line="332" />
       <source>Cancelled; the engine left no partial output.</source>
       <translation>Abgebrochen; die Engine hat keine unvollständige Ausgabe hinterlassen.</translation>
     </message>
@@ -129,7 +129,7 @@
       <translation>Prüfen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="198" />
+      <location filename="../plugin/dock/dock_widget.py" line="203" />
       <source>Check at least one training raster.</source>
       <translation>Wählen Sie mindestens ein Trainingsraster aus.</translation>
     </message>
@@ -149,22 +149,22 @@
       <translation>Wählen Sie ein Straßenmodell oder aktivieren Sie „Mitgeliefertes Basismodell verwenden“</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="260" />
+      <location filename="../plugin/dock/dock_widget.py" line="265" />
       <source>Choose a raster first.</source>
       <translation>Wählen Sie zuerst ein Raster.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="144" />
+      <location filename="../plugin/dock/dock_widget.py" line="149" />
       <source>Choose a raster first: the labels take its CRS.</source>
       <translation>Wählen Sie zuerst ein Raster: die Labels übernehmen sein KBS.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="175" />
+      <location filename="../plugin/dock/dock_ui.py" line="173" />
       <source>Continue from model</source>
       <translation>Fortsetzen mit Modell</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="109" />
+      <location filename="../plugin/dock/dock_ui.py" line="108" />
       <source>Create label layers</source>
       <translation>Label-Layer anlegen</translation>
     </message>
@@ -189,7 +189,7 @@
       <translation>Gerät</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="286" />
+      <location filename="../plugin/dock/dock_widget.py" line="291" />
       <source>Device must be auto, cpu, cuda or cuda:N.</source>
       <translation>Das Gerät muss auto, cpu, cuda oder cuda:N sein.</translation>
     </message>
@@ -199,17 +199,17 @@
       <translation>Gerät {!r}: verwenden Sie auto, cpu, cuda oder cuda:N.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="117" />
+      <location filename="../plugin/dock/dock_ui.py" line="116" />
       <source>Drag a rectangle: inside it, what is not road is background</source>
       <translation>Ein Rechteck aufziehen: darin ist, was keine Straße ist, Hintergrund</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="113" />
+      <location filename="../plugin/dock/dock_ui.py" line="112" />
       <source>Draw road centerlines (QGIS's Add Feature tool)</source>
       <translation>Straßenmittellinien zeichnen (Werkzeug Objekt hinzufügen von QGIS)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="115" />
+      <location filename="../plugin/dock/dock_ui.py" line="114" />
       <source>Draw road polygons (QGIS's Add Feature tool)</source>
       <translation>Straßenpolygone zeichnen (Werkzeug Objekt hinzufügen von QGIS)</translation>
     </message>
@@ -239,7 +239,7 @@
       <translation>Straßen extrahieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="219" />
+      <location filename="../plugin/dock/dock_ui.py" line="217" />
       <source>Extract roads…</source>
       <translation>Straßen extrahieren…</translation>
     </message>
@@ -249,7 +249,7 @@
       <translation>F1</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="142" />
+      <location filename="../plugin/dock/dock_ui.py" line="141" />
       <source>Filter</source>
       <translation>Filter</translation>
     </message>
@@ -259,7 +259,7 @@
       <translation>Mitgeliefertes Basismodell nachtrainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="102" />
+      <location filename="../plugin/dock/dock_ui.py" line="101" />
       <source>First guess</source>
       <translation>Erste Schätzung</translation>
     </message>
@@ -269,7 +269,7 @@
       <translation>Erste Schätzung (Basismodell, ohne Labels) - {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="321" />
+      <location filename="../plugin/dock/dock_widget.py" line="326" />
       <source>First guess finished in {:.0f} s: the base model's roads, from no label of yours. Label where they are wrong, then train a round.</source>
       <translation>Erste Schätzung nach {:.0f} s fertig: die Straßen des Basismodells, ohne eines Ihrer Labels. Labeln Sie, wo sie falsch sind, und trainieren Sie dann eine Runde.</translation>
     </message>
@@ -294,7 +294,7 @@
       <translation>INPUT: mindestens ein Raster wählen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="162" />
+      <location filename="../plugin/dock/dock_ui.py" line="160" />
       <source>Idle</source>
       <translation>Bereit</translation>
     </message>
@@ -329,7 +329,7 @@
       <translation>IoU</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="116" />
+      <location filename="../plugin/dock/dock_ui.py" line="115" />
       <source>Labeled area</source>
       <translation>Gelabelte Fläche</translation>
     </message>
@@ -349,7 +349,7 @@
       <translation>Gelabelte Raster</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="93" />
+      <location filename="../plugin/dock/dock_ui.py" line="92" />
       <source>Labels</source>
       <translation>Labels</translation>
     </message>
@@ -379,12 +379,12 @@
       <translation>Für Raster mit {} Bändern ist kein Basismodell mitgeliefert (gesucht: {}); wählen Sie stattdessen ein auf Ihren Labels trainiertes Straßenmodell.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="265" />
+      <location filename="../plugin/dock/dock_widget.py" line="270" />
       <source>No base model is bundled for {}-band rasters (looked for {}); label a few roads and train a round instead.</source>
       <translation>Für Raster mit {} Bändern ist kein Basismodell mitgeliefert (gesucht: {}); labeln Sie stattdessen einige Straßen und trainieren Sie eine Runde.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="123" />
+      <location filename="../plugin/dock/dock_ui.py" line="122" />
       <source>No label layers yet.</source>
       <translation>Noch keine Label-Layer.</translation>
     </message>
@@ -409,7 +409,7 @@
       <translation>OUTPUT_PROBABILITY muss ein GeoTIFF (.tif) sein, nicht {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="220" />
+      <location filename="../plugin/dock/dock_ui.py" line="218" />
       <source>Open Extract roads with the run's best model and the raster above</source>
       <translation>Straßen extrahieren mit dem besten Modell des Laufs und dem Raster oben öffnen</translation>
     </message>
@@ -419,7 +419,7 @@
       <translation>Überlappung (Anteil einer Kachel)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="275" />
+      <location filename="../plugin/dock/dock_widget.py" line="280" />
       <source>Predict the roads of this raster with the bundled base model, before any label is drawn; then correct them with labels and train rounds.</source>
       <translation>Die Straßen dieses Rasters mit dem mitgelieferten Basismodell vorhersagen, bevor ein Label gezeichnet ist; dann mit Labels korrigieren und Runden trainieren.</translation>
     </message>
@@ -454,7 +454,7 @@
       <translation>RASTERS ist leer; geben Sie mindestens ein Raster an</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="100" />
+      <location filename="../plugin/dock/dock_ui.py" line="99" />
       <source>Raster</source>
       <translation>Raster</translation>
     </message>
@@ -479,7 +479,7 @@
       <translation>Anforderungsdatei</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="211" />
+      <location filename="../plugin/dock/dock_ui.py" line="209" />
       <source>Results</source>
       <translation>Ergebnisse</translation>
     </message>
@@ -549,7 +549,7 @@
       <translation>Straßenmodell</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="174" />
+      <location filename="../plugin/dock/dock_ui.py" line="172" />
       <source>Road model (*.pt)</source>
       <translation>Straßenmodell (*.pt)</translation>
     </message>
@@ -559,7 +559,7 @@
       <translation>Training des Straßenmodells</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="114" />
+      <location filename="../plugin/dock/dock_ui.py" line="113" />
       <source>Road polygons</source>
       <translation>Polygone</translation>
     </message>
@@ -584,7 +584,7 @@
       <translation>Straßen-Schwellenwert</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="108" />
+      <location filename="../plugin/dock/dock_ui.py" line="107" />
       <source>Road width</source>
       <translation>Straßenbreite</translation>
     </message>
@@ -609,7 +609,7 @@
       <translation>Straßen - Runde {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="381" />
+      <location filename="../plugin/dock/dock_widget.py" line="386" />
       <source>Round {} finished in {:.0f} s.</source>
       <translation>Runde {} fertig in {:.0f} s.</translation>
     </message>
@@ -619,7 +619,7 @@
       <translation>Runde {}: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="140" />
+      <location filename="../plugin/dock/dock_ui.py" line="139" />
       <source>Rounds</source>
       <translation>Runden</translation>
     </message>
@@ -629,7 +629,7 @@
       <translation>Runden (höchstens)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="203" />
+      <location filename="../plugin/dock/dock_ui.py" line="201" />
       <source>Run</source>
       <translation>Ausführen</translation>
     </message>
@@ -649,17 +649,17 @@
       <translation>Kennzahlentabelle</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="179" />
+      <location filename="../plugin/dock/dock_ui.py" line="177" />
       <source>Semi-supervised</source>
       <translation>Halbüberwacht</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="177" />
+      <location filename="../plugin/dock/dock_ui.py" line="175" />
       <source>Settings (*.json *.toml)</source>
       <translation>Einstellungen (*.json *.toml)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="178" />
+      <location filename="../plugin/dock/dock_ui.py" line="176" />
       <source>Settings file (JSON or TOML)</source>
       <translation>Einstellungsdatei (JSON oder TOML)</translation>
     </message>
@@ -694,17 +694,17 @@
       <translation>Die Ausgabe {} der Engine hat keinen gültigen Layer {!r}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="295" />
+      <location filename="../plugin/dock/dock_widget.py" line="300" />
       <source>The first guess cannot start: {}</source>
       <translation>Die erste Schätzung kann nicht starten: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="329" />
+      <location filename="../plugin/dock/dock_widget.py" line="334" />
       <source>The first guess failed.</source>
       <translation>Die erste Schätzung ist fehlgeschlagen.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="330" />
+      <location filename="../plugin/dock/dock_widget.py" line="335" />
       <source>The first guess failed: {}</source>
       <translation>Die erste Schätzung ist fehlgeschlagen: {}</translation>
     </message>
@@ -729,17 +729,27 @@
       <translation>Das Projekt ist nicht gespeichert, daher liegen sie im Profilordner von QGIS; speichern Sie das Projekt, um sie daneben abzulegen.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="231" />
+      <location filename="../plugin/dock/dock_options.py" line="96" />
+      <source>The remembered dock option {} ({!r}) is not valid here; the default is used.</source>
+      <translation>Die gespeicherte Dock-Option {} ({!r}) ist hier nicht gültig; der Standardwert wird verwendet.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_options.py" line="184" />
+      <source>The remembered file {} no longer exists; it is not restored.</source>
+      <translation>Die gespeicherte Datei {} existiert nicht mehr; sie wird nicht wiederhergestellt.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="236" />
       <source>The round cannot start: {}</source>
       <translation>Die Runde kann nicht starten: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="370" />
+      <location filename="../plugin/dock/dock_widget.py" line="375" />
       <source>The round failed.</source>
       <translation>Die Runde ist fehlgeschlagen.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="371" />
+      <location filename="../plugin/dock/dock_widget.py" line="376" />
       <source>The round failed: {}</source>
       <translation>Die Runde ist fehlgeschlagen: {}</translation>
     </message>
@@ -749,7 +759,7 @@
       <translation>Kachel (Pixel)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="198" />
+      <location filename="../plugin/dock/dock_ui.py" line="196" />
       <source>Train one round</source>
       <translation>Eine Runde trainieren</translation>
     </message>
@@ -759,17 +769,17 @@
       <translation>Straßenmodell trainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="198" />
+      <location filename="../plugin/dock/dock_ui.py" line="196" />
       <source>Train round</source>
       <translation>Runde trainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="204" />
+      <location filename="../plugin/dock/dock_ui.py" line="202" />
       <source>Train this many rounds, one after the other</source>
       <translation>So viele Runden nacheinander trainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="143" />
+      <location filename="../plugin/dock/dock_ui.py" line="142" />
       <source>Training rasters</source>
       <translation>Trainingsraster</translation>
     </message>
@@ -799,12 +809,12 @@
       <translation>Ungelabelte Raster</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="193" />
+      <location filename="../plugin/dock/dock_ui.py" line="191" />
       <source>Unlabeled rasters (predicted and learned from)</source>
       <translation>Ungelabelte Raster (vorhergesagt und zum Lernen genutzt)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="194" />
+      <location filename="../plugin/dock/dock_ui.py" line="192" />
       <source>Unlabeled rasters (predicted only; to learn from them, see Advanced)</source>
       <translation>Ungelabelte Raster (nur vorhergesagt; zum Lernen aus ihnen siehe Erweitert)</translation>
     </message>
@@ -814,7 +824,7 @@
       <translation>Mitgeliefertes Basismodell verwenden</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="214" />
+      <location filename="../plugin/dock/dock_ui.py" line="212" />
       <source>Validation scores per round</source>
       <translation>Validierungskennzahlen je Runde</translation>
     </message>
@@ -824,7 +834,7 @@
       <translation>Straßenwahrscheinlichkeit vektorisieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="262" />
+      <location filename="../plugin/dock/dock_widget.py" line="267" />
       <source>Wait until the running round or first guess ends (or cancel it).</source>
       <translation>Warten Sie, bis die laufende Runde oder erste Schätzung endet (oder brechen Sie sie ab).</translation>
     </message>
@@ -839,7 +849,7 @@
       <translation>Wo als Nächstes labeln</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="383" />
+      <location filename="../plugin/dock/dock_widget.py" line="388" />
       <source>Where to label next: no tile of {} px is less than 10 % labeled, so there is nothing to suggest; label next wherever the predicted roads are wrong.</source>
       <translation>Wo als Nächstes labeln: keine Kachel von {} px ist zu weniger als 10 % gelabelt, es gibt also keinen Vorschlag; labeln Sie als Nächstes dort, wo die vorhergesagten Straßen falsch sind.</translation>
     </message>
@@ -854,7 +864,7 @@
       <translation>Arbeitsordner</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="251" />
+      <location filename="../plugin/dock/dock_widget.py" line="256" />
       <source>about {} s left</source>
       <translation>noch etwa {} s</translation>
     </message>
@@ -869,12 +879,12 @@
       <translation>beste</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="154" />
+      <location filename="../plugin/dock/dock_ui.py" line="152" />
       <source>fast (CPU)</source>
       <translation>fast (CPU)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="155" />
+      <location filename="../plugin/dock/dock_ui.py" line="153" />
       <source>full (GPU)</source>
       <translation>full (GPU)</translation>
     </message>
@@ -884,7 +894,7 @@
       <translation>gelabelte Flächen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="249" />
+      <location filename="../plugin/dock/dock_widget.py" line="254" />
       <source>loss {:.3f}</source>
       <translation>Verlust {:.3f}</translation>
     </message>

@@ -4,7 +4,7 @@
   <context>
     <name>RoadExtraction</name>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="202" />
+      <location filename="../plugin/dock/dock_ui.py" line="200" />
       <source> rounds</source>
       <translation> rounds</translation>
     </message>
@@ -14,7 +14,7 @@
       <translation>&amp;Road extraction</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="171" />
+      <location filename="../plugin/dock/dock_ui.py" line="169" />
       <source>Advanced</source>
       <translation>Advanced</translation>
     </message>
@@ -24,7 +24,7 @@
       <translation>Also learn from the unlabeled imagery (the unlabeled rasters and the unlabeled parts of the labeled ones): a contrastive loss and rounds of pseudo-labels. Off by default: the benchmark did not show a gain (see the README).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="181" />
+      <location filename="../plugin/dock/dock_ui.py" line="179" />
       <source>Also learn from the unlabeled rasters and the unlabeled parts of the training rasters (a contrastive loss and pseudo-labels). Off by default: in the project's benchmark it did not beat training on the labels alone (see the README).</source>
       <translation>Also learn from the unlabeled rasters and the unlabeled parts of the training rasters (a contrastive loss and pseudo-labels). Off by default: in the project's benchmark it did not beat training on the labels alone (see the README).</translation>
     </message>
@@ -49,7 +49,7 @@
       <translation>Best: round {} (its model is the one Extract uses)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="163" />
+      <location filename="../plugin/dock/dock_ui.py" line="161" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
@@ -74,7 +74,7 @@
       <translation>Cancelled while writing {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="327" />
+      <location filename="../plugin/dock/dock_widget.py" line="332" />
       <source>Cancelled; the engine left no partial output.</source>
       <translation>Cancelled; the engine left no partial output.</translation>
     </message>
@@ -129,7 +129,7 @@
       <translation>Check</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="198" />
+      <location filename="../plugin/dock/dock_widget.py" line="203" />
       <source>Check at least one training raster.</source>
       <translation>Check at least one training raster.</translation>
     </message>
@@ -149,22 +149,22 @@
       <translation>Choose a Road model, or check Use the bundled base model</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="260" />
+      <location filename="../plugin/dock/dock_widget.py" line="265" />
       <source>Choose a raster first.</source>
       <translation>Choose a raster first.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="144" />
+      <location filename="../plugin/dock/dock_widget.py" line="149" />
       <source>Choose a raster first: the labels take its CRS.</source>
       <translation>Choose a raster first: the labels take its CRS.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="175" />
+      <location filename="../plugin/dock/dock_ui.py" line="173" />
       <source>Continue from model</source>
       <translation>Continue from model</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="109" />
+      <location filename="../plugin/dock/dock_ui.py" line="108" />
       <source>Create label layers</source>
       <translation>Create label layers</translation>
     </message>
@@ -189,7 +189,7 @@
       <translation>Device</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="286" />
+      <location filename="../plugin/dock/dock_widget.py" line="291" />
       <source>Device must be auto, cpu, cuda or cuda:N.</source>
       <translation>Device must be auto, cpu, cuda or cuda:N.</translation>
     </message>
@@ -199,17 +199,17 @@
       <translation>Device {!r}: use auto, cpu, cuda or cuda:N.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="117" />
+      <location filename="../plugin/dock/dock_ui.py" line="116" />
       <source>Drag a rectangle: inside it, what is not road is background</source>
       <translation>Drag a rectangle: inside it, what is not road is background</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="113" />
+      <location filename="../plugin/dock/dock_ui.py" line="112" />
       <source>Draw road centerlines (QGIS's Add Feature tool)</source>
       <translation>Draw road centerlines (QGIS's Add Feature tool)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="115" />
+      <location filename="../plugin/dock/dock_ui.py" line="114" />
       <source>Draw road polygons (QGIS's Add Feature tool)</source>
       <translation>Draw road polygons (QGIS's Add Feature tool)</translation>
     </message>
@@ -239,7 +239,7 @@
       <translation>Extract roads</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="219" />
+      <location filename="../plugin/dock/dock_ui.py" line="217" />
       <source>Extract roads…</source>
       <translation>Extract roads…</translation>
     </message>
@@ -249,7 +249,7 @@
       <translation>F1</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="142" />
+      <location filename="../plugin/dock/dock_ui.py" line="141" />
       <source>Filter</source>
       <translation>Filter</translation>
     </message>
@@ -259,7 +259,7 @@
       <translation>Fine-tune the bundled base model</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="102" />
+      <location filename="../plugin/dock/dock_ui.py" line="101" />
       <source>First guess</source>
       <translation>First guess</translation>
     </message>
@@ -269,7 +269,7 @@
       <translation>First guess (base model, no labels) - {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="321" />
+      <location filename="../plugin/dock/dock_widget.py" line="326" />
       <source>First guess finished in {:.0f} s: the base model's roads, from no label of yours. Label where they are wrong, then train a round.</source>
       <translation>First guess finished in {:.0f} s: the base model's roads, from no label of yours. Label where they are wrong, then train a round.</translation>
     </message>
@@ -294,7 +294,7 @@
       <translation>INPUT: choose at least one raster</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="162" />
+      <location filename="../plugin/dock/dock_ui.py" line="160" />
       <source>Idle</source>
       <translation>Idle</translation>
     </message>
@@ -329,7 +329,7 @@
       <translation>IoU</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="116" />
+      <location filename="../plugin/dock/dock_ui.py" line="115" />
       <source>Labeled area</source>
       <translation>Labeled area</translation>
     </message>
@@ -349,7 +349,7 @@
       <translation>Labeled rasters</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="93" />
+      <location filename="../plugin/dock/dock_ui.py" line="92" />
       <source>Labels</source>
       <translation>Labels</translation>
     </message>
@@ -379,12 +379,12 @@
       <translation>No base model is bundled for {}-band rasters (looked for {}); choose a road model trained on your labels instead.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="265" />
+      <location filename="../plugin/dock/dock_widget.py" line="270" />
       <source>No base model is bundled for {}-band rasters (looked for {}); label a few roads and train a round instead.</source>
       <translation>No base model is bundled for {}-band rasters (looked for {}); label a few roads and train a round instead.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="123" />
+      <location filename="../plugin/dock/dock_ui.py" line="122" />
       <source>No label layers yet.</source>
       <translation>No label layers yet.</translation>
     </message>
@@ -409,7 +409,7 @@
       <translation>OUTPUT_PROBABILITY must be a GeoTIFF (.tif), not {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="220" />
+      <location filename="../plugin/dock/dock_ui.py" line="218" />
       <source>Open Extract roads with the run's best model and the raster above</source>
       <translation>Open Extract roads with the run's best model and the raster above</translation>
     </message>
@@ -419,7 +419,7 @@
       <translation>Overlap (fraction of a tile)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="275" />
+      <location filename="../plugin/dock/dock_widget.py" line="280" />
       <source>Predict the roads of this raster with the bundled base model, before any label is drawn; then correct them with labels and train rounds.</source>
       <translation>Predict the roads of this raster with the bundled base model, before any label is drawn; then correct them with labels and train rounds.</translation>
     </message>
@@ -454,7 +454,7 @@
       <translation>RASTERS is empty; give at least one raster</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="100" />
+      <location filename="../plugin/dock/dock_ui.py" line="99" />
       <source>Raster</source>
       <translation>Raster</translation>
     </message>
@@ -479,7 +479,7 @@
       <translation>Requirements file</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="211" />
+      <location filename="../plugin/dock/dock_ui.py" line="209" />
       <source>Results</source>
       <translation>Results</translation>
     </message>
@@ -549,7 +549,7 @@
       <translation>Road model</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="174" />
+      <location filename="../plugin/dock/dock_ui.py" line="172" />
       <source>Road model (*.pt)</source>
       <translation>Road model (*.pt)</translation>
     </message>
@@ -559,7 +559,7 @@
       <translation>Road model training</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="114" />
+      <location filename="../plugin/dock/dock_ui.py" line="113" />
       <source>Road polygons</source>
       <translation>Road polygons</translation>
     </message>
@@ -584,7 +584,7 @@
       <translation>Road threshold</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="108" />
+      <location filename="../plugin/dock/dock_ui.py" line="107" />
       <source>Road width</source>
       <translation>Road width</translation>
     </message>
@@ -609,7 +609,7 @@
       <translation>Roads - round {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="381" />
+      <location filename="../plugin/dock/dock_widget.py" line="386" />
       <source>Round {} finished in {:.0f} s.</source>
       <translation>Round {} finished in {:.0f} s.</translation>
     </message>
@@ -619,7 +619,7 @@
       <translation>Round {}: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="140" />
+      <location filename="../plugin/dock/dock_ui.py" line="139" />
       <source>Rounds</source>
       <translation>Rounds</translation>
     </message>
@@ -629,7 +629,7 @@
       <translation>Rounds (at most)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="203" />
+      <location filename="../plugin/dock/dock_ui.py" line="201" />
       <source>Run</source>
       <translation>Run</translation>
     </message>
@@ -649,17 +649,17 @@
       <translation>Scores table</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="179" />
+      <location filename="../plugin/dock/dock_ui.py" line="177" />
       <source>Semi-supervised</source>
       <translation>Semi-supervised</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="177" />
+      <location filename="../plugin/dock/dock_ui.py" line="175" />
       <source>Settings (*.json *.toml)</source>
       <translation>Settings (*.json *.toml)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="178" />
+      <location filename="../plugin/dock/dock_ui.py" line="176" />
       <source>Settings file (JSON or TOML)</source>
       <translation>Settings file (JSON or TOML)</translation>
     </message>
@@ -694,17 +694,17 @@
       <translation>The engine's output {} has no valid layer {!r}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="295" />
+      <location filename="../plugin/dock/dock_widget.py" line="300" />
       <source>The first guess cannot start: {}</source>
       <translation>The first guess cannot start: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="329" />
+      <location filename="../plugin/dock/dock_widget.py" line="334" />
       <source>The first guess failed.</source>
       <translation>The first guess failed.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="330" />
+      <location filename="../plugin/dock/dock_widget.py" line="335" />
       <source>The first guess failed: {}</source>
       <translation>The first guess failed: {}</translation>
     </message>
@@ -729,17 +729,27 @@
       <translation>The project is not saved, so they are kept in QGIS's profile folder; save the project to keep them beside it.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="231" />
+      <location filename="../plugin/dock/dock_options.py" line="96" />
+      <source>The remembered dock option {} ({!r}) is not valid here; the default is used.</source>
+      <translation>The remembered dock option {} ({!r}) is not valid here; the default is used.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_options.py" line="184" />
+      <source>The remembered file {} no longer exists; it is not restored.</source>
+      <translation>The remembered file {} no longer exists; it is not restored.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="236" />
       <source>The round cannot start: {}</source>
       <translation>The round cannot start: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="370" />
+      <location filename="../plugin/dock/dock_widget.py" line="375" />
       <source>The round failed.</source>
       <translation>The round failed.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="371" />
+      <location filename="../plugin/dock/dock_widget.py" line="376" />
       <source>The round failed: {}</source>
       <translation>The round failed: {}</translation>
     </message>
@@ -749,7 +759,7 @@
       <translation>Tile (pixels)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="198" />
+      <location filename="../plugin/dock/dock_ui.py" line="196" />
       <source>Train one round</source>
       <translation>Train one round</translation>
     </message>
@@ -759,17 +769,17 @@
       <translation>Train road model</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="198" />
+      <location filename="../plugin/dock/dock_ui.py" line="196" />
       <source>Train round</source>
       <translation>Train round</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="204" />
+      <location filename="../plugin/dock/dock_ui.py" line="202" />
       <source>Train this many rounds, one after the other</source>
       <translation>Train this many rounds, one after the other</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="143" />
+      <location filename="../plugin/dock/dock_ui.py" line="142" />
       <source>Training rasters</source>
       <translation>Training rasters</translation>
     </message>
@@ -799,12 +809,12 @@
       <translation>Unlabeled rasters</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="193" />
+      <location filename="../plugin/dock/dock_ui.py" line="191" />
       <source>Unlabeled rasters (predicted and learned from)</source>
       <translation>Unlabeled rasters (predicted and learned from)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="194" />
+      <location filename="../plugin/dock/dock_ui.py" line="192" />
       <source>Unlabeled rasters (predicted only; to learn from them, see Advanced)</source>
       <translation>Unlabeled rasters (predicted only; to learn from them, see Advanced)</translation>
     </message>
@@ -814,7 +824,7 @@
       <translation>Use the bundled base model</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="214" />
+      <location filename="../plugin/dock/dock_ui.py" line="212" />
       <source>Validation scores per round</source>
       <translation>Validation scores per round</translation>
     </message>
@@ -824,7 +834,7 @@
       <translation>Vectorize road probability</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="262" />
+      <location filename="../plugin/dock/dock_widget.py" line="267" />
       <source>Wait until the running round or first guess ends (or cancel it).</source>
       <translation>Wait until the running round or first guess ends (or cancel it).</translation>
     </message>
@@ -839,7 +849,7 @@
       <translation>Where to label next</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="383" />
+      <location filename="../plugin/dock/dock_widget.py" line="388" />
       <source>Where to label next: no tile of {} px is less than 10 % labeled, so there is nothing to suggest; label next wherever the predicted roads are wrong.</source>
       <translation>Where to label next: no tile of {} px is less than 10 % labeled, so there is nothing to suggest; label next wherever the predicted roads are wrong.</translation>
     </message>
@@ -854,7 +864,7 @@
       <translation>Working folder</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="251" />
+      <location filename="../plugin/dock/dock_widget.py" line="256" />
       <source>about {} s left</source>
       <translation>about {} s left</translation>
     </message>
@@ -869,12 +879,12 @@
       <translation>best</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="154" />
+      <location filename="../plugin/dock/dock_ui.py" line="152" />
       <source>fast (CPU)</source>
       <translation>fast (CPU)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="155" />
+      <location filename="../plugin/dock/dock_ui.py" line="153" />
       <source>full (GPU)</source>
       <translation>full (GPU)</translation>
     </message>
@@ -884,7 +894,7 @@
       <translation>labeled areas</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="249" />
+      <location filename="../plugin/dock/dock_widget.py" line="254" />
       <source>loss {:.3f}</source>
       <translation>loss {:.3f}</translation>
     </message>

@@ -1,4 +1,6 @@
-"""The plugin's settings (engine interpreter, device, working folder) kept in QgsSettings."""
+"""The plugin's settings kept in QgsSettings: the engine interpreter, device and working
+folder (the settings dialog's), and the dock's own remembered options (plugin/dock/
+dock_options.py says which, and why those). The only module that knows the keys."""
 
 from __future__ import annotations
 
@@ -11,17 +13,28 @@ from qgis.core import QgsApplication, QgsSettings
 
 __all__ = [
     "DEVICE_PATTERN",
+    "DOCK_OPTIONS",
     "EngineSettings",
+    "clear_dock_options",
     "env_python",
+    "load_dock_option",
     "load_settings",
     "plugin_dir",
     "plugin_owned_env",
     "resolve_python",
+    "save_device",
+    "save_dock_option",
     "save_settings",
 ]
 
 #: Settings group under which every key lives.
 GROUP = "road_extraction"
+#: Sub-group of the dock's remembered options.
+DOCK_GROUP = f"{GROUP}/dock"
+#: The dock's remembered options. The device is not one of them: the dock shows and stores
+#: the plugin's one device setting (save_device), which the settings dialog edits too.
+DOCK_OPTIONS = ("road_width_m", "profile", "rounds", "semi_supervised", "init_model",
+                "config", "advanced_open")
 #: The devices the engine accepts.
 DEVICE_PATTERN = re.compile(r"^(auto|cpu|cuda(:\d+)?)$")
 
@@ -84,3 +97,51 @@ def save_settings(settings: EngineSettings) -> None:
     s.setValue(f"{GROUP}/python", settings.python)
     s.setValue(f"{GROUP}/device", settings.device)
     s.setValue(f"{GROUP}/work_dir", settings.work_dir)
+
+
+def save_device(device: str) -> None:
+    """Store ``device`` as the plugin's device, keeping the other settings.
+
+    Raises
+    ------
+    ValueError
+        When ``device`` is not auto, cpu, cuda or cuda:N.
+    """
+    if not DEVICE_PATTERN.match(device):
+        raise ValueError(f"device {device!r} is not one of auto, cpu, cuda, cuda:N")
+    QgsSettings().setValue(f"{GROUP}/device", device)
+
+
+def _dock_key(name: str) -> str:
+    if name not in DOCK_OPTIONS:
+        raise KeyError(f"{name!r} is not one of the dock's options {DOCK_OPTIONS}")
+    return f"{DOCK_GROUP}/{name}"
+
+
+def load_dock_option(name: str) -> object | None:
+    """The stored value of the dock's option ``name``, as QgsSettings returns it.
+
+    Parameters
+    ----------
+    name
+        One of DOCK_OPTIONS (KeyError otherwise).
+
+    Returns
+    -------
+    object or None
+        None when nothing is stored. Not checked: the INI file gives numbers and booleans
+        back as text, and the file may have been edited, so the dock validates the value
+        against its widget (dock_options.py).
+    """
+    return QgsSettings().value(_dock_key(name), None)
+
+
+def save_dock_option(name: str, value: object) -> None:
+    """Store ``value`` as the dock's option ``name`` (one of DOCK_OPTIONS, KeyError
+    otherwise)."""
+    QgsSettings().setValue(_dock_key(name), value)
+
+
+def clear_dock_options() -> None:
+    """Forget every remembered option of the dock (the dock then opens with its defaults)."""
+    QgsSettings().remove(DOCK_GROUP)

@@ -30,7 +30,6 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..settings import load_settings
 from .common import dock_icon, tr
 from .metrics_plot import MetricsPlot
 from .raster_list import RasterList
@@ -147,8 +146,7 @@ class DockUi(QWidget):
         form.addRow(self.unlabeled)
         self.device = QComboBox()
         self.device.setEditable(True)
-        self.device.addItems(["auto", "cpu", "cuda"])
-        self.device.setCurrentText(load_settings().device)
+        self.device.addItems(["auto", "cpu", "cuda"])  # its value: DockOptions.restore
         form.addRow(tr("Device"), self.device)
         self.profile = QComboBox()
         self.profile.addItem(tr("fast (CPU)"), "fast")

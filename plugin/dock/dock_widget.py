@@ -17,6 +17,7 @@ from ..layer_files import LayerFileError, raster_file
 from ..settings import DEVICE_PATTERN, plugin_dir, plugin_owned_env
 from . import runners
 from .common import dock_icon, tr
+from .dock_options import DockOptions
 from .dock_ui import DEFAULT_WIDTH_PX, DockUi
 from .first_guess import FirstGuessJob, FirstGuessTask, first_guess_dir
 from .image_layers import is_probability_raster
@@ -56,6 +57,10 @@ class RoadDock(QgsDockWidget):
         self.costs: dict[str, float] = {}  # seconds per stage, measured in the last round
         self.checker: EngineChecker | None = EngineChecker(plugin_dir())
         self._connect()
+        # After _connect, so that a restored Semi-supervised also relabels the unlabeled list.
+        self.options = DockOptions(self.ui)
+        self.options.restore()
+        self.options.watch()
         self._except_outputs()
         self.update_first_guess()
         self.labels.pick_up()

@@ -12,6 +12,19 @@ ROOT = Path(__file__).resolve().parents[3]
 ENGINE_PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
+@pytest.fixture(autouse=True)
+def fresh_dock_options():
+    """Every dock test starts from the dock's default options and leaves none behind: the
+    dock stores each change (dock_options.py), and pytest-qgis keeps one QgsSettings file
+    (a temporary QGIS profile, QGIS_CUSTOM_CONFIG_PATH) for the whole session, so an option
+    set by one test would otherwise be restored by the next test's dock."""
+    from road_extraction.plugin.settings import clear_dock_options
+
+    clear_dock_options()
+    yield
+    clear_dock_options()
+
+
 @pytest.fixture()
 def iface(qgis_iface, monkeypatch):
     """pytest-qgis's fake iface plus the three calls of 3.22's iface it lacks."""
