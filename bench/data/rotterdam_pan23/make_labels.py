@@ -1,4 +1,4 @@
-"""Approximate hand-digitized road labels for the SpaceNet 6 Rotterdam samples pan2.tif and pan3.tif.
+"""Approximate hand-digitized road labels for the SpaceNet 6 Rotterdam samples pan2 and pan3.
 
 The vertices below were read by eye from upscaled, contrast-stretched renderings of the images
 (pixel coordinates: col, row). They are NOT source labels. This script turns them into
