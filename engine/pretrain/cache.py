@@ -16,7 +16,7 @@ from ..io.atomic import atomic_output
 from .config import PretrainConfig
 from .scenes import TrainingScene, scene_rng, training_scene
 
-__all__ = ["scene_key", "chunk_scenes"]
+__all__ = ["generator_digest", "scene_key", "chunk_scenes"]
 
 log = logging.getLogger(__name__)
 
@@ -26,12 +26,32 @@ _SCHEDULE_KEYS = ("steps", "chunk_steps", "scenes_per_chunk", "real_images", "re
                   "real_holdout", "real_holdout_tile_px")
 
 
-def scene_key(config: PretrainConfig, percentiles: tuple[float, float]) -> str:
-    """A short digest of everything that shapes a scene: a cache made with other settings
-    (or another engine version) is never read."""
+#: The code that draws and renders a scene: a change to any of it changes the scenes.
+GENERATOR_SOURCES = (Path(__file__).resolve().parents[1] / "synth",
+                     Path(__file__).resolve().parent / "scenes.py")
+
+
+def generator_digest(sources: tuple[Path, ...] = GENERATOR_SOURCES) -> str:
+    """A digest of the generator's source files (a folder counts with every ``.py`` in it),
+    so that a cache of scenes drawn by other code is never read."""
+    files = sorted(f for s in sources for f in ([s] if s.is_file() else s.rglob("*.py")))
+    digest = hashlib.sha1()
+    for f in files:
+        digest.update(f.name.encode("utf-8"))
+        digest.update(f.read_bytes())
+    return digest.hexdigest()
+
+
+def scene_key(config: PretrainConfig, percentiles: tuple[float, float], *,
+              generator: str | None = None) -> str:
+    """A short digest of everything that shapes a scene: a cache made with other settings,
+    another engine version or other generator code (``generator``, by default
+    :func:`generator_digest`) is never read."""
     settings = {k: v for k, v in config.to_dict().items() if k not in _SCHEDULE_KEYS}
     text = json.dumps({"settings": settings, "percentiles": list(percentiles),
-                       "engine": __version__}, sort_keys=True)
+                       "engine": __version__,
+                       "generator": generator if generator is not None else
+                       generator_digest()}, sort_keys=True)
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from engine.events import CollectingSink, Reporter
 from engine.pretrain import PretrainConfig
-from engine.pretrain.cache import chunk_scenes, scene_key
+from engine.pretrain.cache import chunk_scenes, generator_digest, scene_key
 
 TINY = PretrainConfig(scene_px=64, scenes_per_chunk=2, steps=2, chunk_steps=1)
 PCT = (2.0, 98.0)
@@ -49,3 +49,15 @@ def test_chunk_scenes_regenerates_an_unreadable_cached_scene(tmp_path, caplog):
         again = _scenes(tmp_path)
     assert "unreadable" in caplog.text
     assert np.array_equal(first[0].image, again[0].image)
+
+
+def test_scene_key_changes_with_the_generators_code(tmp_path):
+    code = tmp_path / "synth"
+    code.mkdir()
+    (code / "render.py").write_text("ROAD = 0.25\n")
+    before = generator_digest((code,))
+    (code / "render.py").write_text("ROAD = 0.30\n")  # an edit that changes every scene
+    after = generator_digest((code,))
+    assert before != after
+    assert scene_key(TINY, PCT, generator=before) != scene_key(TINY, PCT, generator=after)
+    assert scene_key(TINY, PCT) == scene_key(TINY, PCT, generator=generator_digest())
