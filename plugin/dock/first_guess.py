@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import math
 import time
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qgis.core import QgsMessageLog, QgsTask
+from qgis.core import QgsTask
 from qgis.PyQt.QtCore import pyqtSignal
 
 from ..base_models import BASE_MODEL_ARG
 from ..engine_env import EngineChecker
-from ..runner import EngineCancelledError, EngineRunError, EngineRunner
+from ..runner import EngineRunner
 from .common import tr
 from .round_job import Prediction
-from .round_task import PREDICT_SHARE, TICK_S
+from .round_task import TICK_S, extract_fraction, run_engine_work
 
 __all__ = ["FIRST_GUESS_FOLDER", "FirstGuessJob", "FirstGuessTask", "first_guess_dir"]
 
@@ -108,12 +107,8 @@ class FirstGuessTask(QgsTask):
     def _on_event(self, event: dict[str, Any]) -> None:
         if event.get("event") != "progress" or event.get("fraction") is None:
             return
-        fraction = float(event["fraction"])
-        if event.get("stage") == "predicting":
-            self._stage, self._fraction = "predicting", PREDICT_SHARE * fraction
-        else:
-            self._stage = "vectorize"
-            self._fraction = PREDICT_SHARE + (1.0 - PREDICT_SHARE) * fraction
+        self._stage = "predicting" if event.get("stage") == "predicting" else "vectorize"
+        self._fraction = extract_fraction(event)
         self._report()
 
     def run(self) -> bool:
@@ -126,7 +121,8 @@ class FirstGuessTask(QgsTask):
             self.elapsed_s = time.monotonic() - t0
 
     def _run(self) -> bool:
-        ok = self._extract()
+        ok = run_engine_work(self, self._extract,
+                             cancelled=tr("Road extraction: first guess (cancelled)"))
         if self.outputs is None:
             try:  # a cancelled or failed run leaves no empty folder behind
                 self.job.out_dir.rmdir()
@@ -134,31 +130,13 @@ class FirstGuessTask(QgsTask):
                 pass
         return ok
 
-    def _extract(self) -> bool:
-        if self.checker is not None:
-            status = self.checker.check(self.runner.python, new_env=self.new_env)
-            if not status.ok:
-                self.error = status.message()
-                return False
-        try:
-            self.job.out_dir.mkdir(parents=True, exist_ok=True)
-            self.runner.run("extract", self.job.extract_args(), on_event=self._on_event,
-                            should_stop=self._tick)
-        except EngineCancelledError:
-            self.cancelled_by_user = True
-            self.setDescription(tr("Road extraction: first guess (cancelled)"))
-            return True  # a cancel is not a failure
-        except EngineRunError as err:
-            self.error = err.message
-            return False
-        except (OSError, RuntimeError, ValueError) as err:  # file errors
-            self.error = f"{type(err).__name__}: {err}"
-            QgsMessageLog.logMessage(traceback.format_exc(), "Road extraction")
-            return False
+    def _extract(self) -> None:
+        """The engine's extract run; ``outputs`` when it succeeds."""
+        self.job.out_dir.mkdir(parents=True, exist_ok=True)
+        self.runner.run("extract", self.job.extract_args(), on_event=self._on_event,
+                        should_stop=self._tick)
         self.outputs = self.job.prediction()
         self._fraction = 1.0
-        self.setProgress(100.0)
-        return True
 
     def finished(self, result: bool) -> None:  # noqa: D401 - QgsTask hook
         """Main thread: hand the result to whoever shows it."""

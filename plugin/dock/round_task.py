@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import time
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 from qgis.core import QgsMessageLog, QgsTask
@@ -24,13 +25,52 @@ from .round_clock import RoundClock
 from .round_job import RoundJob, RoundOutputs
 from .scores import METRICS
 
-__all__ = ["RoundTask", "round_stages"]
+__all__ = ["RoundTask", "round_stages", "extract_fraction", "run_engine_work"]
 
 _TRAIN_STAGE = re.compile(r"^round \d+: (pseudo-labels|training|validation)$")
 #: Share of an extract run that prediction takes (the rest is vectorising).
 PREDICT_SHARE = 0.85
 #: Seconds between two status reports while the engine says nothing (its start-up).
 TICK_S = 0.5
+
+
+def extract_fraction(event: dict[str, Any]) -> float:
+    """The share (0-1) of an extract run done at one of its progress events: prediction is
+    the first PREDICT_SHARE of it, vectorising the rest."""
+    fraction = float(event["fraction"])
+    if event.get("stage") == "predicting":
+        return PREDICT_SHARE * fraction
+    return PREDICT_SHARE + (1.0 - PREDICT_SHARE) * fraction
+
+
+def run_engine_work(task: Any, work: Callable[[], None], *, cancelled: str) -> bool:
+    """Check the engine's environment, then run ``work`` (the task's engine runs), turning
+    what can go wrong into the task's ``error`` or ``cancelled_by_user``.
+
+    ``task`` is a QgsTask with ``runner``, ``checker``, ``new_env``, ``error`` and
+    ``cancelled_by_user`` (RoundTask, FirstGuessTask). A cancel is not a failure: the task
+    ends as completed, its description ``cancelled``. Returns the QgsTask result.
+    """
+    if task.checker is not None:
+        status = task.checker.check(task.runner.python, new_env=task.new_env)
+        if not status.ok:
+            task.error = status.message()
+            return False
+    try:
+        work()
+    except EngineCancelledError:
+        task.cancelled_by_user = True
+        task.setDescription(cancelled)
+        return True
+    except EngineRunError as err:
+        task.error = err.message
+        return False
+    except (OSError, RuntimeError, ValueError) as err:  # file errors
+        task.error = f"{type(err).__name__}: {err}"
+        QgsMessageLog.logMessage(traceback.format_exc(), "Road extraction")
+        return False
+    task.setProgress(100.0)
+    return True
 
 
 def round_stages(job: RoundJob) -> list[str]:
@@ -118,10 +158,7 @@ class RoundTask(QgsTask):
             match = _TRAIN_STAGE.match(str(event.get("stage", "")))
             return (match.group(1) if match else None), fraction
         if phase.startswith("extract:"):
-            predicting = event.get("stage") == "predicting"
-            share = PREDICT_SHARE * fraction if predicting else \
-                PREDICT_SHARE + (1.0 - PREDICT_SHARE) * fraction
-            return phase, share
+            return phase, extract_fraction(event)
         return phase, fraction
 
     # -- the run ----------------------------------------------------------------------
@@ -141,29 +178,11 @@ class RoundTask(QgsTask):
             self.elapsed_s = time.monotonic() - t0
 
     def _run(self) -> bool:
-        if self.checker is not None:
-            status = self.checker.check(self.runner.python, new_env=self.new_env)
-            if not status.ok:
-                self.error = status.message()
-                return False
-        try:
-            self.outputs = self._rounds()
-        except EngineCancelledError:
-            self.cancelled_by_user = True
-            self.setDescription(tr("Road extraction: round {} (cancelled)").format(
-                self.job.round_index))
-            return True  # a cancel is not a failure
-        except EngineRunError as err:
-            self.error = err.message
-            return False
-        except (OSError, RuntimeError, ValueError) as err:  # file errors
-            self.error = f"{type(err).__name__}: {err}"
-            QgsMessageLog.logMessage(traceback.format_exc(), "Road extraction")
-            return False
-        self.setProgress(100.0)
-        return True
+        return run_engine_work(self, self._rounds, cancelled=tr(
+            "Road extraction: round {} (cancelled)").format(self.job.round_index))
 
-    def _rounds(self) -> RoundOutputs:
+    def _rounds(self) -> None:
+        """The round's engine runs; ``outputs`` when they all succeed."""
         job = self.job
         trained = self._engine("train", "train", job.train_args())
         predictions = []
@@ -174,9 +193,10 @@ class RoundTask(QgsTask):
         tiles = self._engine("label_next", "label-next", job.label_next_args())
         count = len(tiles.done.get("tiles") or [])
         best = trained.done.get("best_round")
-        return RoundOutputs(job.round_index, job.round_model, tuple(predictions),
-                            job.label_next_path if count else None, count, job.tile_px,
-                            int(best) if best is not None else None, dict(self.metrics))
+        self.outputs = RoundOutputs(job.round_index, job.round_model, tuple(predictions),
+                                    job.label_next_path if count else None, count,
+                                    job.tile_px, int(best) if best is not None else None,
+                                    dict(self.metrics))
 
     def finished(self, result: bool) -> None:  # noqa: D401 - QgsTask hook
         """Main thread: hand the result to whoever shows it."""

@@ -49,6 +49,16 @@ def run_engine_cli(*args: str) -> subprocess.CompletedProcess:
     return proc
 
 
+@pytest.fixture()
+def base_dir(tmp_path, monkeypatch) -> Path:
+    """An empty folder of base models, named by ROADS_BASE_MODELS_DIR to the plugin and to
+    the engine subprocesses (they inherit the environment)."""
+    folder = tmp_path / "base_models"
+    folder.mkdir()
+    monkeypatch.setenv("ROADS_BASE_MODELS_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def plugin_package() -> ModuleType:
     """The plugin package ``road_extraction``."""

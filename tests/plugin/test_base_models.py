@@ -13,16 +13,6 @@ from .test_extract_roads import extract_parameters
 from .test_train_model import train_parameters
 
 
-@pytest.fixture()
-def base_dir(tmp_path, monkeypatch):
-    """An empty folder of base models, named by ROADS_BASE_MODELS_DIR to the plugin and to
-    the engine subprocesses (they inherit the environment)."""
-    folder = tmp_path / "base_models"
-    folder.mkdir()
-    monkeypatch.setenv("ROADS_BASE_MODELS_DIR", str(folder))
-    return folder
-
-
 def test_the_plugin_names_the_engines_base_model_file(base_dir, monkeypatch):
     from road_extraction.plugin.base_models import (
         BASE_MODEL_ARG,

@@ -12,16 +12,6 @@ GROUP = "First guess (base model, no labels) - image"
 
 
 @pytest.fixture()
-def base_dir(tmp_path, monkeypatch):
-    """An empty folder of base models, named by ROADS_BASE_MODELS_DIR to the plugin and to
-    the engine subprocess (which inherits the environment)."""
-    folder = tmp_path / "base_models"
-    folder.mkdir()
-    monkeypatch.setenv("ROADS_BASE_MODELS_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture()
 def guess_dock(base_dir, dock):
     """The dock on the scene's RGB raster, with a (fake) 3-band base model bundled."""
     (base_dir / "base_3band.pt").write_bytes(b"fake base model")
