@@ -5,7 +5,7 @@ The vertices below were read by eye from upscaled, contrast-stretched renderings
 roads.gpkg and aoi.gpkg (EPSG:32616, x = gt0 + col*gt1, y = gt3 + row*gt5) and draws
 check.png over the image. Run from the repository root:
 
-    python bench/data/atlanta/make_labels.py [path/to/atlanta_pan.tif]
+    python -m bench.data.atlanta.make_labels [path/to/atlanta_pan.tif]
 """
 
 import io
@@ -13,10 +13,12 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from osgeo import gdal, ogr, osr
+from osgeo import gdal, ogr
 from PIL import Image
 from shapely import contains_xy
 from shapely.geometry import LineString, MultiPolygon, Polygon
+
+from bench.data import label_layers
 
 HERE = Path(__file__).resolve().parent
 IMAGE = "/work/shared/data/spacenet4_atlanta/atlanta_pan.tif"
@@ -66,28 +68,9 @@ def to_map(points):
 
 
 def write_layer(path, name, geom_type, rows, description):
-    """One GeoPackage layer (fields name, width unless None, source) with provenance metadata."""
-    path.unlink(missing_ok=True)
-    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(EPSG)
-    layer = ds.CreateLayer(name, srs, geom_type)
-    fields = [("name", ogr.OFTString), ("width", ogr.OFTReal), ("source", ogr.OFTString)]
-    for field, kind in fields if rows[0][1] is not None else fields[::2]:
-        layer.CreateField(ogr.FieldDefn(field, kind))
-    for label, width, geom in rows:
-        feature = ogr.Feature(layer.GetLayerDefn())
-        feature.SetField("name", label)
-        if width is not None:
-            feature.SetField("width", width)
-        feature.SetField("source", SOURCE)
-        feature.SetGeometry(ogr.CreateGeometryFromWkt(geom.wkt))
-        layer.CreateFeature(feature)
-    layer.SetMetadataItem("DESCRIPTION", f"{description} {DRAWN}")
-    layer.SetMetadataItem("SOURCE", SOURCE)
-    ds.SetMetadataItem("SOURCE", SOURCE)
-    ds.SetMetadataItem("LICENSE", LICENSE)
-    ds = None
+    """One GeoPackage layer of this image's labels, with their provenance."""
+    label_layers.write_layer(path, name, geom_type, rows, description, source=SOURCE,
+                             drawn=DRAWN, epsg=EPSG, licence=LICENSE)
 
 
 def main():

@@ -6,7 +6,7 @@ roads_pan2.gpkg + aoi_pan2.gpkg and roads_pan3.gpkg + aoi_pan3.gpkg (EPSG:32631,
 x = gt0 + col*gt1, y = gt3 + row*gt5) and draws check_pan2.png / check_pan3.png over the images.
 Run from the repository root:
 
-    python bench/data/rotterdam_pan23/make_labels.py [path/to/folder/with/pan2.tif/and/pan3.tif]
+    python -m bench.data.rotterdam_pan23.make_labels [folder/with/pan2.tif/and/pan3.tif]
 """
 
 import io
@@ -14,12 +14,14 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from osgeo import gdal, ogr, osr
+from osgeo import gdal, ogr
 from PIL import Image
 from shapely import contains_xy
 from shapely.affinity import affine_transform
 from shapely.geometry import LineString, MultiPolygon, Polygon
 from shapely.ops import unary_union
+
+from bench.data import label_layers
 
 HERE = Path(__file__).resolve().parent
 IMAGE_DIR = "/work/shared/data/spacenet6_rotterdam"
@@ -117,28 +119,9 @@ def to_map(points, gt):
 
 
 def write_layer(path, name, geom_type, rows, description, src, drawn_text):
-    """One GeoPackage layer (fields name, width unless None, source) with provenance metadata."""
-    path.unlink(missing_ok=True)
-    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(EPSG)
-    layer = ds.CreateLayer(name, srs, geom_type)
-    fields = [("name", ogr.OFTString), ("width", ogr.OFTReal), ("source", ogr.OFTString)]
-    for field, kind in fields if rows[0][1] is not None else fields[::2]:
-        layer.CreateField(ogr.FieldDefn(field, kind))
-    for label, width, geom in rows:
-        feature = ogr.Feature(layer.GetLayerDefn())
-        feature.SetField("name", label)
-        if width is not None:
-            feature.SetField("width", width)
-        feature.SetField("source", src)
-        feature.SetGeometry(ogr.CreateGeometryFromWkt(geom.wkt))
-        layer.CreateFeature(feature)
-    layer.SetMetadataItem("DESCRIPTION", f"{description} {drawn_text}")
-    layer.SetMetadataItem("SOURCE", src)
-    ds.SetMetadataItem("SOURCE", src)
-    ds.SetMetadataItem("LICENSE", LICENSE)
-    ds = None
+    """One GeoPackage layer of one image's labels, with their provenance."""
+    label_layers.write_layer(path, name, geom_type, rows, description, source=src,
+                             drawn=drawn_text, epsg=EPSG, licence=LICENSE)
 
 
 def pixel_aoi(spec):
