@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 #: Settings that do not change any one generated scene (how many are drawn and trained on,
 #: and the real images trained on beside them).
-_SCHEDULE_KEYS = ("steps", "chunk_steps", "scenes_per_chunk", "real_images", "real_share",
+_NOT_SCENE_KEYS = ("steps", "chunk_steps", "scenes_per_chunk", "real_images", "real_share",
                   "real_holdout", "real_holdout_tile_px")
 
 
@@ -47,7 +47,7 @@ def scene_key(config: PretrainConfig, percentiles: tuple[float, float], *,
     """A short digest of everything that shapes a scene: a cache made with other settings,
     another engine version or other generator code (``generator``, by default
     :func:`generator_digest`) is never read."""
-    settings = {k: v for k, v in config.to_dict().items() if k not in _SCHEDULE_KEYS}
+    settings = {k: v for k, v in config.to_dict().items() if k not in _NOT_SCENE_KEYS}
     text = json.dumps({"settings": settings, "percentiles": list(percentiles),
                        "engine": __version__,
                        "generator": generator if generator is not None else

@@ -151,7 +151,7 @@ def _round_inputs(scenes: list[TrainingScene], real: list[TrainingScene], seed: 
     labels: list[np.ndarray | None] = [s.labels for s in every]
     weights = None
     if real:
-        counts = [float(np.count_nonzero(s.valid & (s.labels != IGNORE))) for s in every]
+        counts = [float(np.count_nonzero(s.labels != IGNORE)) for s in every]
         made, drawn = sum(counts[:len(scenes)]), sum(counts[len(scenes):])
         weights = [c * (1 - real_share) / max(made, 1.0) for c in counts[:len(scenes)]] + \
             [c * real_share / max(drawn, 1.0) for c in counts[len(scenes):]]
