@@ -12,7 +12,7 @@ import numpy as np
 from engine.errors import BadInputError, RasterReadError
 from engine.io.raster import open_raster, sample_valid_pixels
 
-__all__ = ["BandStats", "compute_band_stats", "model_stats", "normalize"]
+__all__ = ["BandStats", "compute_band_stats", "image_stats", "model_stats", "normalize"]
 
 logger = logging.getLogger(__name__)
 
@@ -159,8 +159,13 @@ def model_stats(meta: dict, path: str) -> BandStats:
     if meta["normalization_scope"] != "image":
         raise BadInputError(f"normalization_scope {meta['normalization_scope']!r} is not "
                             "one of 'model', 'image'")
-    return compute_band_stats([path], percentiles=stored.percentiles,
-                              rng=np.random.default_rng(0))
+    return image_stats(path, stored.percentiles)
+
+
+def image_stats(path: str, percentiles: tuple[float, float]) -> BandStats:
+    """The raster's own percentile statistics, from a fixed sample (reproducible): how a
+    model of ``normalization_scope`` ``"image"`` normalises it."""
+    return compute_band_stats([path], percentiles=percentiles, rng=np.random.default_rng(0))
 
 
 def normalize(

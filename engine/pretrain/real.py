@@ -13,7 +13,7 @@ from ..errors import BadInputError
 from ..io.paths import input_files
 from ..io.raster import Window, open_raster, read_info, read_valid_mask, read_window
 from ..labels import IGNORE, LabelSources, rasterize_labels
-from ..normalization import BandStats, compute_band_stats, normalize
+from ..normalization import image_stats, normalize
 from ..training.holdout import HoldoutTile, split_holdout
 from .config import PretrainConfig, RealImage
 from .scenes import TrainingScene, jittered_stats
@@ -118,9 +118,8 @@ def real_scene(real: RealLabelled, *, jitter: float, percentiles: tuple[float, f
 def holdout_image(real: RealLabelled, percentiles: tuple[float, float]) -> np.ndarray:
     """The image normalised as a base model's prediction will normalise it (its own
     percentiles from the same fixed sample), for choosing and scoring the threshold."""
-    stats: BandStats = compute_band_stats([real.source.image], percentiles=percentiles,
-                                          rng=np.random.default_rng(0))
-    return normalize(real.pixels, stats, valid_mask=real.valid)
+    return normalize(real.pixels, image_stats(real.source.image, percentiles),
+                     valid_mask=real.valid)
 
 
 def describe(images: list[RealLabelled]) -> list[dict[str, object]]:
