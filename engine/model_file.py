@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import logging
 import pickle
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,8 @@ __all__ = ["FORMAT", "FORMAT_VERSION", "save_model", "read_model_file", "load_mo
 
 FORMAT = "road-extraction-model"
 FORMAT_VERSION = 1
+
+log = logging.getLogger(__name__)
 
 
 def save_model(path: str | Path, model: RoadNet, metadata: dict[str, Any]) -> None:
@@ -44,17 +49,48 @@ def save_model(path: str | Path, model: RoadNet, metadata: dict[str, Any]) -> No
         torch.save(payload, tmp)
 
 
+#: What to give instead of a file this engine cannot load.
+_GIVE_INSTEAD = "give a model file written by `train` or `pretrain` (their --out)"
+#: The first bytes of a zip archive (a model file is one) and of a Python pickle.
+_ZIP_MAGIC, _PICKLE_MAGIC = b"PK", b"\x80"
+
+
 def _refusal(path: Path, err: BaseException) -> ModelLoadError:
-    """Why torch could not read ``path``, without torch's advice to load it unsafely."""
-    text = str(err)
-    blocked = sorted(set(re.findall(r"GLOBAL ([\w.]+)", text)))
+    """Why torch could not read ``path``, in our words.
+
+    torch's message is never repeated: for a file it cannot load safely it advises loading
+    it again with ``weights_only=False``, which would run whatever code the file holds.
+    It goes to the debug log, for whoever looks into a damaged file.
+    """
+    log.debug("torch could not load %s: %r", path, err)
+    blocked = sorted(set(re.findall(r"GLOBAL ([\w.]+)", str(err))))
     if isinstance(err, pickle.UnpicklingError) and blocked:
         return ModelLoadError(
             f"{path} holds Python objects that a model file never contains "
-            f"({', '.join(blocked)}); it was not loaded, since loading them could run code. "
-            "Give a model file written by `train`")
-    first = next((line for line in text.splitlines() if line.strip()), type(err).__name__)
-    return ModelLoadError(f"{path} is not a readable model file: {first}")
+            f"({', '.join(blocked)}); it was not loaded, since loading them could run code; "
+            f"{_GIVE_INSTEAD}")
+    return ModelLoadError(f"{path} is not a readable model file: {_what_it_is(path, err)}; "
+                          f"this engine loads only its own model files: {_GIVE_INSTEAD}")
+
+
+def _what_it_is(path: Path, err: BaseException) -> str:
+    """What ``path`` holds instead of a model, told by its first bytes."""
+    if isinstance(err, OSError) and err.errno != errno.EINVAL:  # EINVAL: torch on bad bytes
+        return f"reading it failed ({err.strerror or err})"
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+    except OSError as read_err:
+        return f"reading it failed ({read_err.strerror or read_err})"
+    if not head:
+        return "it is empty"
+    if head.startswith(_ZIP_MAGIC):
+        if zipfile.is_zipfile(path):
+            return "it is a zip archive that does not hold a model"
+        return "it is a damaged or incomplete zip archive (a model file cut short?)"
+    if head.startswith(_PICKLE_MAGIC):
+        return "it is a Python pickle, not a model file"
+    return "its contents are not those of a model file (another kind of file, or damaged)"
 
 
 def _is_count(value: Any, low: int) -> bool:
@@ -129,7 +165,9 @@ def read_model_file(path: str | Path) -> tuple[dict[str, torch.Tensor], dict[str
     p = Path(check_input_file(path, "model file", error=ModelLoadError))
     try:
         payload = torch.load(p, map_location="cpu", weights_only=True)
-    except (pickle.UnpicklingError, RuntimeError, EOFError, OSError, ValueError) as err:
+    # torch's loader fails on foreign bytes with any of these (a text file: KeyError).
+    except (pickle.UnpicklingError, RuntimeError, EOFError, OSError, ValueError, KeyError,
+            IndexError, TypeError, AttributeError) as err:
         raise _refusal(p, err) from err
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise ModelLoadError(f"{p} is not a road-extraction model file")

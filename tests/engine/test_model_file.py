@@ -92,3 +92,51 @@ def test_load_model_refuses_weights_of_another_shape(good, tmp_path, tiny_config
     path = _crafted(good, tmp_path, state_dict=wider.state_dict())
     with pytest.raises(ModelLoadError, match="does not describe a usable model"):
         load_model(path)
+
+
+def _zip_not_a_model(path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("notes.txt", "not a model")
+
+
+def _pickled_dict(path: Path) -> None:
+    import pickle
+
+    path.write_bytes(pickle.dumps({"weights": [1, 2, 3]}, protocol=4))
+
+
+def _cut_short(keep: float):
+    """A writer of a torch file of which only the first ``keep`` share of bytes remain."""
+
+    def write(path: Path) -> None:
+        torch.save({"format": FORMAT, "state_dict": {"w": torch.zeros(1000)}}, path)
+        data = path.read_bytes()
+        path.write_bytes(data[:int(len(data) * keep)])
+
+    return write
+
+
+@pytest.mark.parametrize("write", [
+    pytest.param(lambda p: p.write_bytes(os.urandom(4096)), id="random-bytes"),
+    pytest.param(_pickled_dict, id="plain-pickle"),
+    pytest.param(_zip_not_a_model, id="zip-not-a-model"),
+    pytest.param(lambda p: p.write_bytes(b""), id="empty"),
+    pytest.param(lambda p: p.write_text("hello world\n"), id="text"),
+    pytest.param(lambda p: torch.save({"layer": torch.nn.Linear(2, 2)}, p), id="torch-module"),
+    pytest.param(_cut_short(0.5), id="cut-in-half"),
+    pytest.param(_cut_short(0.995), id="last-bytes-missing"),
+])
+def test_read_model_file_refuses_a_bad_file_in_its_own_words(tmp_path, write):
+    path = tmp_path / "bad.pt"
+    write(path)
+    with pytest.raises(ModelLoadError) as caught:
+        read_model_file(path)
+    message = str(caught.value)
+    assert "bad.pt" in message
+    # Never torch's advice to load the file unsafely, in any form.
+    for advice in ("weights_only", "Re-running", "trusted source", "add_safe_globals"):
+        assert advice not in message, message
+    assert "not a readable model file" in message or "holds Python objects" in message
+    assert "give a model file written by `train` or `pretrain`" in message.lower()
