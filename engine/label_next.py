@@ -16,7 +16,7 @@ import torch
 
 from .config import TrainConfig
 from .device import resolve_device
-from .errors import BadInputError
+from .errors import BadInputError, ModelLoadError
 from .events import Reporter
 from .io.raster import RasterInfo, Window, read_info
 from .labels import LabelSources, rasterize_labels
@@ -26,7 +26,8 @@ from .predict.forward import cancel_checks
 from .pseudo_labels import candidate_tiles, score_tiles
 from .training.sources import RasterSource
 
-__all__ = ["RankedTiles", "rank_tiles", "context_px_for", "check_tile_fits", "tile_polygon"]
+__all__ = ["RankedTiles", "rank_tiles", "context_px_for", "check_tile_fits", "check_bands",
+           "tile_polygon"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,6 +57,17 @@ def check_tile_fits(info: RasterInfo, tile_px: int, *, option: str = "tile_px") 
     if tile_px > side:
         raise BadInputError(f"{option} {tile_px} is larger than the raster ({info.width} x "
                             f"{info.height} px) {info.path}; choose {option} {side} or less")
+
+
+def check_bands(info: RasterInfo, meta: dict, model_path: str) -> None:
+    """Refuse a raster whose band count is not the model's, naming both counts and files
+    (before its pixels are normalised with statistics of the wrong length)."""
+    expected = int(meta["bands"]["count"])
+    if info.band_count != expected:
+        raise ModelLoadError(
+            f"the model {model_path} was trained on {expected} band(s) but the raster "
+            f"{info.path} has {info.band_count}; suggest tiles on a raster with the model's "
+            f"bands, or give a model trained on {info.band_count}-band rasters")
 
 
 def tile_polygon(info: RasterInfo, window: Window) -> str:
@@ -93,11 +105,17 @@ def rank_tiles(model_path: str, image_path: str, *, tile_px: int = 256, top: int
     RankedTiles
         The tiles, highest disagreement first, and the counts of full tiles, of those
         left out as labeled and of those without data.
+
+    Raises
+    ------
+    ModelLoadError
+        An unreadable model, or one trained on another band count than the raster's.
     """
     info = read_info(image_path)
     check_tile_fits(info, tile_px)
     dev = resolve_device(device)
     model, meta = load_model(model_path, device=dev)
+    check_bands(info, meta, model_path)
     config = TrainConfig.from_dict(meta.get("config", {}))
     source = RasterSource(info, model_stats(meta, info.path))
     human = rasterize_labels(info, labels) if labels is not None else None

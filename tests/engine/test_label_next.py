@@ -117,3 +117,17 @@ def test_cli_label_next_says_how_many_tiles_it_chose_from(tmp_path, small_model,
     assert done["event"] == "done" and len(done["tiles"]) == 3
     assert done["full_tiles"] == 25 and 0 < done["labeled_tiles"] < 25
     assert done["tiles_without_data"] == 0
+
+
+def test_cli_label_next_names_both_band_counts_and_both_files(tmp_path, small_model,
+                                                             scene_factory, capsys):
+    grey = scene_factory(tmp_path / "grey", bands=1)["image"]  # the model has 3 bands
+    code = main(["label-next", "--model", str(small_model), "--image", str(grey),
+                 "--out", str(tmp_path / "t.gpkg"), "--tile", "32", "--device", "cpu",
+                 "--progress", "none"])
+    assert code == 2
+    message = capsys.readouterr().err
+    assert str(small_model) in message and str(grey) in message
+    assert "3 band(s)" in message and "has 1" in message
+    assert "statistics describe" not in message
+    assert not (tmp_path / "t.gpkg").exists()
