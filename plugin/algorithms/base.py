@@ -46,14 +46,18 @@ class EngineAlgorithm(QgsProcessingAlgorithm):
     def __init__(self) -> None:
         super().__init__()
         self.loaded: list[str] = []  # outputs that may load into the project when done
+        self.loaded_styles: dict[str, str] = {}  # output -> style (layer_styles.py)
+        self.loaded_names: dict[str, str] = {}  # output -> the name of its layer
 
     def createInstance(self) -> EngineAlgorithm:
         return type(self)()
 
     def postProcessAlgorithm(self, context: QgsProcessingContext,  # noqa: N802 - QGIS hook
                              feedback: QgsProcessingFeedback) -> dict[str, Any]:
-        """Main thread: the outputs that load go into a group named after the algorithm."""
-        group_outputs(context, self.loaded, self.displayName())
+        """Main thread: the outputs that load go into a group named after the algorithm,
+        with the styles and names the algorithm gave them."""
+        group_outputs(context, self.loaded, self.displayName(), self.loaded_styles,
+                      self.loaded_names)
         return {}
 
     def group(self) -> str:
@@ -190,6 +194,16 @@ class EngineAlgorithm(QgsProcessingAlgorithm):
                         bands, base_model_path(bands)))
 
     # -- inputs and outputs ---------------------------------------------------------------
+
+    def name_outputs(self, outputs: dict[str, str], rasters: Sequence[QgsRasterLayer]) -> None:
+        """Name the layers of ``outputs`` (parameter name -> output) "<output> - <rasters>",
+        after the rasters they were made from, so that the rows of a batch (or two runs)
+        load distinguishable layers instead of one "Road probability" each."""
+        made_from = ", ".join(layer.name() for layer in rasters)
+        for key, output in outputs.items():
+            description = self.parameterDefinition(key).description()
+            self.loaded_names[output] = f"{description} - {made_from}" if made_from \
+                else description
 
     def raster_paths(self, parameters: dict[str, Any], key: str,
                      context: QgsProcessingContext) -> list[str]:

@@ -22,6 +22,7 @@ from qgis.core import (
 
 from ..base_models import BASE_MODEL_ARG
 from ..feedback_bridge import StageProgress
+from ..layer_styles import CENTERLINES_STYLE, PROBABILITY_STYLE, ROADS_STYLE
 from .base import EngineAlgorithm
 from .probability_mosaic import probability_paths, write_mosaic
 
@@ -146,6 +147,16 @@ class ExtractRoads(EngineAlgorithm):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         return path
 
+    @staticmethod
+    def _load_instead(context: QgsProcessingContext, asked: str, written: str) -> None:
+        """Load ``written`` (the mosaic) where Processing would load ``asked`` (the .tif
+        that OUTPUT_PROBABILITY named, never written when there are several rasters)."""
+        if not context.willLoadLayerOnCompletion(asked):
+            return
+        layers = context.layersToLoadOnCompletion()
+        layers[written] = layers.pop(asked)
+        context.setLayersToLoadOnCompletion(layers)
+
     def processAlgorithm(self, parameters: dict[str, Any], context: QgsProcessingContext,
                          feedback: QgsProcessingFeedback) -> dict[str, Any]:
         runner = self.engine_runner()
@@ -153,8 +164,8 @@ class ExtractRoads(EngineAlgorithm):
         if not rasters:
             raise QgsProcessingException(self.tr("INPUT: choose at least one raster"))
         model = self._model(parameters, context)
-        probabilities, probability = probability_paths(
-            self._probability_path(parameters, context), rasters)
+        asked = self._probability_path(parameters, context)
+        probabilities, probability = probability_paths(asked, rasters)
         share = PREDICT_END / len(rasters)
         for index, (raster, out) in enumerate(zip(rasters, probabilities, strict=True)):
             self.run_engine(runner, "predict", [
@@ -166,6 +177,7 @@ class ExtractRoads(EngineAlgorithm):
             ], feedback, StageProgress(index * share, (index + 1) * share))
         if len(rasters) > 1:
             write_mosaic(probability, probabilities)
+            self._load_instead(context, asked, probability)
         vectors = QgsProcessingUtils.generateTempFilename("roads.gpkg")
         self.run_engine(runner, "vectorize", [
             "--prob", *probabilities, "--out", vectors,
@@ -178,5 +190,10 @@ class ExtractRoads(EngineAlgorithm):
                                         self.OUTPUT_CENTERLINES, context, feedback)
         feedback.setProgress(100.0)
         self.loaded = [probability, roads, centerlines]
+        self.loaded_styles = {probability: PROBABILITY_STYLE, roads: ROADS_STYLE,
+                              centerlines: CENTERLINES_STYLE}
+        self.name_outputs({self.OUTPUT_PROBABILITY: probability, self.OUTPUT_ROADS: roads,
+                           self.OUTPUT_CENTERLINES: centerlines},
+                          self.parameterAsLayerList(parameters, self.INPUT, context))
         return {self.OUTPUT_PROBABILITY: probability, self.OUTPUT_ROADS: roads,
                 self.OUTPUT_CENTERLINES: centerlines}

@@ -14,6 +14,7 @@ from qgis.core import (
 )
 
 from ..feedback_bridge import StageProgress
+from ..layer_styles import CENTERLINES_STYLE, ROADS_STYLE
 from .base import EngineAlgorithm
 
 __all__ = ["VectorizeProbability"]
@@ -70,4 +71,7 @@ class VectorizeProbability(EngineAlgorithm):
                                         self.OUTPUT_CENTERLINES, context, feedback)
         feedback.setProgress(100.0)
         self.loaded = [roads, centerlines]
+        self.loaded_styles = {roads: ROADS_STYLE, centerlines: CENTERLINES_STYLE}
+        self.name_outputs({self.OUTPUT_ROADS: roads, self.OUTPUT_CENTERLINES: centerlines},
+                          [self.parameterAsRasterLayer(parameters, self.INPUT, context)])
         return {self.OUTPUT_ROADS: roads, self.OUTPUT_CENTERLINES: centerlines}

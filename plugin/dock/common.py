@@ -8,6 +8,7 @@ from qgis.core import QgsApplication, QgsProject
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
+from ..layer_styles import style_path
 from ..settings import load_settings, plugin_dir
 
 __all__ = ["dock_icon", "is_unsaved_folder", "style_path", "tr", "unsaved_folder",
@@ -20,11 +21,6 @@ CONTEXT = "RoadExtraction"
 def tr(text: str) -> str:
     """Translate a user-visible string."""
     return QCoreApplication.translate(CONTEXT, text)
-
-
-def style_path(name: str) -> Path:
-    """The QML style ``resources/styles/<name>.qml``."""
-    return plugin_dir() / "resources" / "styles" / f"{name}.qml"
 
 
 def dock_icon(name: str) -> QIcon:

@@ -18,9 +18,10 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from ..layer_styles import apply_style
 from ..layer_tree import insert_expanded, show_expanded
 from ..qt_compat import FIELD_DOUBLE
-from .common import style_path, tr
+from .common import tr
 
 __all__ = ["GPKG_NAME", "LabelLayers", "ensure_label_layers", "group_name",
            "find_label_layers", "label_gpkg"]
@@ -130,7 +131,7 @@ def _open_layer(project: QgsProject, path: Path, table: str, style: str,
     layer = QgsVectorLayer(f"{path}|layername={table}", names[table], "ogr")
     if not layer.isValid():
         raise OSError(tr("Cannot open the layer {} of {}").format(table, path))
-    layer.loadNamedStyle(str(style_path(style)))
+    apply_style(layer, style)
     index = layer.fields().indexOf("width")
     if index >= 0:
         layer.setDefaultValueDefinition(index, _default(road_width_m))

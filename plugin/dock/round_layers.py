@@ -14,8 +14,9 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
+from ..layer_styles import CENTERLINES_STYLE, PROBABILITY_STYLE, ROADS_STYLE, apply_style
 from ..layer_tree import insert_expanded
-from .common import style_path, tr
+from .common import tr
 from .round_job import Prediction, RoundOutputs
 
 __all__ = ["add_first_guess_layers", "add_round_layers", "first_guess_group_name",
@@ -47,11 +48,11 @@ def _prediction_layers(prediction: Prediction,
     roads = str(prediction.roads)
     return [
         (QgsVectorLayer(f"{roads}|layername=centerlines", name(tr("Predicted centerlines")),
-                        "ogr"), "centerlines"),
+                        "ogr"), CENTERLINES_STYLE),
         (QgsVectorLayer(f"{roads}|layername=roads", name(tr("Predicted roads")), "ogr"),
-         "road_polygons"),
+         ROADS_STYLE),
         (QgsRasterLayer(str(prediction.probability), name(tr("Road probability"))),
-         "probability"),
+         PROBABILITY_STYLE),
     ]
 
 
@@ -87,7 +88,7 @@ def _add_group(name: str, layers: list[tuple[QgsMapLayer, str]], project: QgsPro
         root.removeChildNode(old)
     group = QgsLayerTreeGroup(name)
     for layer, style in layers:
-        layer.loadNamedStyle(str(style_path(style)))
+        apply_style(layer, style)
         project.addMapLayer(layer, False)
         group.addLayer(layer)
     at = next((i + 1 for i, node in enumerate(root.children())

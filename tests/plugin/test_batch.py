@@ -66,3 +66,38 @@ def test_batch_dialog_runs_two_extracts(provider, tiny_model, scene, second_scen
         assert prob.extent() == source.extent()
         for name in ("output_roads", "output_centerlines"):
             assert QgsVectorLayer(str(tmp_path / f"{row}_{name}.gpkg"), name).isValid()
+
+
+def test_batch_extract_names_each_rows_layers_after_its_raster(provider, recording_runner,
+                                                               scene, tmp_path, qgis_iface,
+                                                               qgis_new_project):
+    """Loaded on completion, each row's layers are named after the row's raster (they were
+    all "Road probability", "Roads", "Road centerlines")."""
+    from osgeo import gdal
+    from processing.gui.BatchAlgorithmDialog import BatchAlgorithmDialog
+    from processing.tools import dataobjects
+    from qgis.core import QgsProject
+
+    second = tmp_path / "second.tif"
+    gdal.Translate(str(second), str(scene["image"])).FlushCache()
+    alg = QgsApplication.processingRegistry().createAlgorithmById(
+        "roadextraction:extract_roads")
+    dialog = BatchAlgorithmDialog(alg)
+    panel = dialog.mainWidget()
+    panel.addRow()
+    panel.checkLoadLayersOnCompletion.setChecked(True)
+    context = dataobjects.createContext()
+    for row, image in enumerate((scene["image"], second)):
+        fill_row(panel, row, {"MODEL": str(tmp_path / "model.pt"), "INPUT": str(image)},
+                 {name: str(tmp_path / f"{row}_{name.lower()}.{ext}")
+                  for name, ext in OUTPUTS.items()}, context)
+    dialog.finish = lambda results, errors: None
+    project = QgsProject.instance()
+    try:
+        dialog.runAlgorithm()
+        names = sorted(layer.name() for layer in project.mapLayers().values())
+        assert names == sorted(f"{output} - {raster}"
+                               for output in ("Road probability", "Roads", "Road centerlines")
+                               for raster in ("image", "second"))
+    finally:
+        project.clear()
