@@ -154,7 +154,8 @@ class LabelSession(QObject):
             for signal in (layer.featureAdded, layer.featuresDeleted, layer.geometryChanged,
                            layer.afterCommitChanges, layer.afterRollBack):
                 signal.connect(self._edited)
-            for signal in (layer.afterCommitChanges, layer.editingStopped):
+            for signal in (layer.editingStarted, layer.afterCommitChanges,
+                           layer.editingStopped):
                 signal.connect(self.reopen)
         enable_snapping(self.project, layers.centerlines)
         self.ui.location.setText(_display_text(labels_note(layers)))
@@ -167,15 +168,28 @@ class LabelSession(QObject):
     def reopen(self, *_: object) -> None:
         """Reopen the label layers that are not being edited.
 
-        Seen in QGIS 3.22: once one layer of the GeoPackage has saved its edits, the other
-        layers of the file, read-only, fail every read ("sqlite3_step(... road_polygons ...):
-        unable to open database file", featureCount -1) until their provider reloads.
+        QGIS 3.22 (with GDAL >= 3.4.2) reads a GeoPackage layer that is not being edited
+        through a read-only handle opened with NOLOCK=ON, and opens the file for editing in
+        WAL mode. A NOLOCK handle opened before the file went to WAL cannot read it: once
+        one label layer starts editing (the first road or area drawn) or saves its edits,
+        the other layers of the file fail every read ("sqlite3_step(... road_polygons ...):
+        unable to open database file", featureCount -1) until they read through a handle
+        opened since (GDAL honours NOLOCK only on a file that is not in WAL mode).
+
+        QGIS shares one read-only handle among the layers of a file, and a layer reloaded
+        alone takes the stale one up again while another layer holds it; so every idle
+        layer first moves to an update handle (leaving the stale one, which closes), then
+        back to a new read-only handle, and reloads (its feature count is counted again).
         """
         if self.layers is None:
             return
-        for layer in self.layers.all():
-            if not layer.isEditable():
-                layer.reload()
+        idle = [layer for layer in self.layers.all() if not layer.isEditable()]
+        moved = [layer.dataProvider() for layer in idle
+                 if layer.dataProvider().enterUpdateMode()]
+        for provider in moved:
+            provider.leaveUpdateMode()
+        for layer in idle:
+            layer.reload()
 
     def _edited(self, *_: object) -> None:
         if not self._saving:  # counted once all edits are saved, not between two commits

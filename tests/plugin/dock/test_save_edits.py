@@ -40,3 +40,28 @@ def test_saving_one_label_layer_leaves_the_others_readable(labeled_dock):
     layers = labeled_dock.labels.layers
     assert layers.centerlines.commitChanges() and layers.areas.commitChanges()
     assert layers.polygons.featureCount() == 0  # -1 when its file handle went stale
+
+
+def test_the_other_label_layers_read_after_the_first_drawing(dock, scene):
+    """Drawing the first road starts editing the centerlines, which opens the GeoPackage
+    in WAL mode; QGIS 3.22 reads the other label layers of the file through read-only
+    handles opened with NOLOCK, which cannot read a WAL database: "unable to open database
+    file" and a feature count of -1 (road polygons), until those layers reload."""
+    from .conftest import copy_features
+
+    errors = []
+    gdal.PushErrorHandler(lambda kind, number, message: errors.append(message))
+    try:
+        dock._draw_roads()  # the label layers are made, the centerlines edited
+        layers = dock.labels.layers
+        assert layers.centerlines.isEditable()
+        copy_features(scene["roads"], layers.centerlines, width=6.0)
+        counts = [layer.featureCount() for layer in (layers.polygons, layers.areas)]
+        dock.draw_area()  # the first labeled area: the areas layer is edited next
+        copy_features(scene["aoi"], layers.areas)
+        polygons_after = layers.polygons.featureCount()
+    finally:
+        gdal.PopErrorHandler()
+    assert counts == [0, 0]
+    assert polygons_after == 0
+    assert not [e for e in errors if "unable to open database file" in e]
