@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from ..events import Reporter
 
-__all__ = ["Command", "add_common", "add_distributed", "distributed_run", "label_files",
-           "label_sources", "profile_train_config"]
+__all__ = ["Command", "add_common", "add_distributed", "claimed", "distributed_run",
+           "label_files", "label_sources", "profile_train_config"]
 
 #: A sub-command: registers its parser, then runs with the parsed arguments.
 Command = tuple[Callable[[Any], argparse.ArgumentParser],
@@ -48,6 +49,23 @@ def distributed_run(args: argparse.Namespace) -> Iterator[tuple[Any, str]]:
     device = str(rank_device(ctx, args.device)) if ctx.is_distributed else args.device
     with process_group(ctx, timeout_min=args.dist_timeout_min) as joined:
         yield joined, device
+
+
+@contextlib.contextmanager
+def claimed(outputs: Mapping[str, str | Path]) -> Iterator[None]:
+    """Claim the outputs for the block (:func:`engine.io.claim.claimed_outputs`): a second
+    run given one of them at the same time is refused.
+
+    Under torchrun rank 0 alone claims: it writes the outputs (the other ranks' part files
+    are named after it), and a claim of every rank would refuse the ranks after the first.
+    """
+    from ..io.claim import claimed_outputs
+
+    if int(os.environ.get("RANK", "0")) != 0:
+        yield
+        return
+    with claimed_outputs(outputs):
+        yield
 
 
 def label_files(args: argparse.Namespace) -> dict[str, str | None]:

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..errors import BadInputError
 from ..events import Reporter
-from .common import add_common, label_files, label_sources
+from .common import add_common, claimed, label_files, label_sources
 
 __all__ = ["add_evaluate", "run_evaluate", "add_labels", "run_labels", "holdout_only"]
 
@@ -108,13 +108,14 @@ def run_labels(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     check_outputs({"--out": args.out}, {"--image": args.image, **label_files(args),
                                         "--holdout-of": args.holdout_of},
                   overwrite=args.overwrite)
-    meta = read_model_file(args.holdout_of)[1] if args.holdout_of else None
-    info = read_info(args.image)
-    labels = rasterize_labels(info, sources)
-    if meta is not None:
-        labels = holdout_only(labels, args.image, meta.get("holdout", []))
-    write_raster(args.out, labels, geotransform=info.geotransform, crs_wkt=info.crs_wkt,
-                 nodata=IGNORE, overwrite=args.overwrite)
+    with claimed({"--out": args.out}):
+        meta = read_model_file(args.holdout_of)[1] if args.holdout_of else None
+        info = read_info(args.image)
+        labels = rasterize_labels(info, sources)
+        if meta is not None:
+            labels = holdout_only(labels, args.image, meta.get("holdout", []))
+        write_raster(args.out, labels, geotransform=info.geotransform, crs_wkt=info.crs_wkt,
+                     nodata=IGNORE, overwrite=args.overwrite)
     reporter.artifact("labels", args.out)
     counts = count_labels(labels)
     return {"out": args.out, "road_px": counts.road, "background_px": counts.background}

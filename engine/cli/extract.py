@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import BadInputError
 from ..events import Reporter
-from .common import add_common
+from .common import add_common, claimed
 from .roads import (
     add_predict_options,
     add_vectorize_options,
@@ -73,13 +73,8 @@ def _outputs(paths: dict[str, Any]) -> dict[str, Path]:
 def run_extract(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     """Predict each raster, vectorise the one (or the mosaic of all) and draw the preview."""
     from ..base_model import model_for_raster
-    from ..io.atomic import atomic_output
-    from ..io.mosaic import build_vrt, check_mosaic, memory_vrt, remove_memory_vrt
+    from ..io.mosaic import check_mosaic
     from ..io.paths import check_output_folder, check_outputs
-    from ..predict import predict_raster
-    from ..preview import write_preview
-    from ..threshold import resolve_threshold
-    from ..vectorize import vectorize_raster
 
     if int(os.environ.get("WORLD_SIZE", "1")) > 1:
         raise BadInputError("extract runs in one process; under torchrun run predict, then "
@@ -94,6 +89,20 @@ def run_extract(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
                   overwrite=args.overwrite)
     if len(images) > 1:
         check_mosaic(images, option="--image")
+    with claimed(_outputs(paths)):
+        return _extract(args, reporter, images, models, paths, config)
+
+
+def _extract(args: argparse.Namespace, reporter: Reporter, images: list[str],
+             models: list[str], paths: dict[str, Any], config: Any) -> dict[str, Any]:
+    """Predict, vectorise and draw the preview into the checked (and claimed) outputs."""
+    from ..io.atomic import atomic_output
+    from ..io.mosaic import build_vrt, memory_vrt, remove_memory_vrt
+    from ..predict import predict_raster
+    from ..preview import write_preview
+    from ..threshold import resolve_threshold
+    from ..vectorize import vectorize_raster
+
     predicted = []
     for image, model, prob in zip(images, models, paths["probabilities"], strict=True):
         predicted.append(predict_raster(model, image, str(prob), config,

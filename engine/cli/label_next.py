@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import BadInputError
 from ..events import Reporter
-from .common import add_common, label_files, label_sources
+from .common import add_common, claimed, label_files, label_sources
 
 __all__ = ["add_label_next", "run_label_next"]
 
@@ -41,8 +41,7 @@ def run_label_next(args: argparse.Namespace, reporter: Reporter) -> dict[str, An
     """Rank the tiles of one raster and write the best ``--top`` as polygons."""
     from ..io.paths import check_outputs
     from ..io.raster import read_info
-    from ..io.vector import VectorLayer, write_layers
-    from ..label_next import check_tile_fits, rank_tiles, tile_polygon
+    from ..label_next import check_tile_fits
 
     if args.tile < 16 or args.top < 1:
         raise BadInputError(f"--tile must be >= 16 and --top >= 1; got {args.tile}, {args.top}")
@@ -54,6 +53,16 @@ def run_label_next(args: argparse.Namespace, reporter: Reporter) -> dict[str, An
                   overwrite=args.overwrite)
     info = read_info(args.image)
     check_tile_fits(info, args.tile, option="--tile")
+    with claimed({"--out": args.out}):
+        return _write_tiles(args, reporter, info, labels)
+
+
+def _write_tiles(args: argparse.Namespace, reporter: Reporter, info: Any,
+                 labels: Any) -> dict[str, Any]:
+    """Rank the tiles and write the best into the checked (and claimed) ``--out``."""
+    from ..io.vector import VectorLayer, write_layers
+    from ..label_next import rank_tiles, tile_polygon
+
     ranked = rank_tiles(args.model, args.image, tile_px=args.tile, top=args.top,
                         labels=labels, device=args.device, seed=args.seed, reporter=reporter)
     tiles = ranked.tiles

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from ..events import Reporter
-from .common import add_common, profile_train_config
+from .common import add_common, claimed, profile_train_config
 
 __all__ = ["add_pretrain", "run_pretrain"]
 
@@ -78,7 +78,8 @@ def run_pretrain(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]
                    "--real": [path for r in real for path in (r.image, r.roads, r.aoi) if path]})
     job = PretrainJob(out=args.out, resume=args.resume, overwrite=args.overwrite,
                       cache_dir=args.cache)
-    result = pretrain(job, config, train_config, device=args.device, reporter=reporter)
+    with claimed({"--out": args.out}):
+        result = pretrain(job, config, train_config, device=args.device, reporter=reporter)
     if args.progress == "bar":
         state = "already finished" if result.already_finished else "written"
         print(f"base model {state}: {result.model_path} ({result.steps} steps, "

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..events import Reporter
-from .common import add_common, add_distributed, distributed_run
+from .common import add_common, add_distributed, claimed, distributed_run
 
 __all__ = ["add_predict", "run_predict", "add_vectorize", "run_vectorize",
            "add_predict_options", "add_vectorize_options", "predict_config", "vectorize_config",
@@ -109,7 +109,7 @@ def run_predict(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     model = model_for_raster(args.model, args.image)
     check_outputs({"--out": args.out}, {"--image": args.image, "--model": model},
                   overwrite=args.overwrite)
-    with distributed_run(args) as (dist, device):
+    with claimed({"--out": args.out}), distributed_run(args) as (dist, device):
         result = predict_raster(model, args.image, args.out, config, device=device,
                                 reporter=reporter, overwrite=args.overwrite, dist=dist)
     reporter.artifact("probability", args.out)
@@ -140,14 +140,15 @@ def run_vectorize(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any
     probs = [str(p) for p in args.prob]
     if len(probs) > 1:
         check_mosaic(probs, option="--prob")
-    prob = probs[0] if len(probs) == 1 else memory_vrt(probs,
-                                                       metadata=probability_metadata(probs))
-    try:
-        threshold = resolve_threshold(args.threshold, probability_path=prob)
-        result = vectorize_raster(prob, args.out, vectorize_config(args, threshold),
-                                  reporter=reporter, overwrite=args.overwrite)
-    finally:
-        if prob not in probs:
-            remove_memory_vrt(prob)
+    with claimed({"--out": args.out}):
+        prob = probs[0] if len(probs) == 1 else memory_vrt(
+            probs, metadata=probability_metadata(probs))
+        try:
+            threshold = resolve_threshold(args.threshold, probability_path=prob)
+            result = vectorize_raster(prob, args.out, vectorize_config(args, threshold),
+                                      reporter=reporter, overwrite=args.overwrite)
+        finally:
+            if prob not in probs:
+                remove_memory_vrt(prob)
     reporter.artifact("roads", args.out)
     return {**result_dict(result), "path": args.out, "threshold": threshold}

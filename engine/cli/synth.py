@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from ..events import Reporter
-from .common import add_common
+from .common import add_common, claimed
 
 __all__ = ["add_synth", "run_synth"]
 
@@ -29,15 +30,24 @@ def run_synth(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     """Generate and write the scene."""
     import numpy as np
 
+    from ..errors import OutputWriteError
+    from ..io.atomic import removing_if_left_empty
     from ..synth import SceneConfig, generate_scene, write_scene
     from ..synth.writer import check_scene_outputs
 
     config = SceneConfig(size_px=args.size, style=args.style, bands=args.bands,
                          dtype=args.dtype)
-    check_scene_outputs(args.out, overwrite=args.overwrite, option="--out")
-    reporter.progress("generating scene", 0, 1)
-    scene = generate_scene(config, rng=np.random.default_rng(args.seed))
-    paths = write_scene(scene, args.out, overwrite=args.overwrite)
+    outputs = check_scene_outputs(args.out, overwrite=args.overwrite, option="--out")
+    # The claims lie in the folder, made now; a run that fails leaves no empty one behind.
+    with removing_if_left_empty(args.out):
+        try:
+            Path(args.out).mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise OutputWriteError(f"cannot create --out {args.out}: {err.strerror}") from err
+        with claimed({f"--out ({kind})": path for kind, path in outputs.items()}):
+            reporter.progress("generating scene", 0, 1)
+            scene = generate_scene(config, rng=np.random.default_rng(args.seed))
+            paths = write_scene(scene, args.out, overwrite=args.overwrite)
     reporter.progress("generating scene", 1, 1)
     for kind, path in paths.items():
         reporter.artifact(kind, str(path))

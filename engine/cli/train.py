@@ -7,7 +7,13 @@ import json
 from typing import Any
 
 from ..events import Reporter
-from .common import add_common, add_distributed, distributed_run, profile_train_config
+from .common import (
+    add_common,
+    add_distributed,
+    claimed,
+    distributed_run,
+    profile_train_config,
+)
 
 __all__ = ["add_train", "run_train", "add_info", "run_info"]
 
@@ -86,7 +92,8 @@ def run_train(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
                    unlabeled=unlabeled,
                    width_field=args.width_field or None, resume=args.resume,
                    overwrite=args.overwrite, init_model=init)
-    with distributed_run(args) as (dist, device), \
+    # The claim of --out covers its rounds folder, which is named after it.
+    with claimed({"--out": args.out}), distributed_run(args) as (dist, device), \
             removing_if_left_empty(rounds_dir(args.out), enabled=dist.is_main):
         result = train(job, config, device=device, reporter=reporter, dist=dist)
     if args.progress == "bar":
