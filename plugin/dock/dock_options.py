@@ -9,7 +9,8 @@ semi-supervised) and whether that box is open.
 Not remembered here:
 
 - the raster and the checked training and unlabeled rasters: they are layers of one project
-  (layer ids), meaningless in another one; QGIS's project file keeps the layers themselves;
+  (layer ids), meaningless in another one; the checked ones are saved in the project file
+  instead (project_rasters.py);
 - the label layers: the dock takes them up from the project (LabelSession.pick_up);
 - the working folder: a setting of the settings dialog already (EngineSettings.work_dir).
 

@@ -20,8 +20,9 @@ from .common import dock_icon, tr
 from .dock_options import DockOptions
 from .dock_ui import DEFAULT_WIDTH_PX, DockUi
 from .first_guess import FirstGuessJob, FirstGuessTask, first_guess_dir
-from .image_layers import is_probability_raster
+from .image_layers import other_rasters
 from .label_session import LabelSession
+from .project_rasters import ProjectRasters
 from .round_job import RoundJob, label_next_tile_px
 from .round_layers import add_first_guess_layers, add_round_layers
 from .round_task import RoundTask
@@ -61,6 +62,10 @@ class RoadDock(QgsDockWidget):
         self.options = DockOptions(self.ui)
         self.options.restore()
         self.options.watch()
+        # After _connect too: a raster checked again in one list leaves the other.
+        self.project_rasters = ProjectRasters(self.project, self.ui.training,
+                                             self.ui.unlabeled, self)
+        self.project_rasters.restore()
         self._except_outputs()
         self.update_first_guess()
         self.labels.pick_up()
@@ -110,12 +115,12 @@ class RoadDock(QgsDockWidget):
         self.start_rounds(self.ui.rounds.value())
 
     def _except_outputs(self, *_: object) -> None:
-        """The Raster combo offers images only, not the plugin's probability outputs."""
-        rasters = [layer for layer in self.project.mapLayers().values()
-                   if isinstance(layer, QgsRasterLayer) and is_probability_raster(layer)]
-        self.ui.raster.setExceptedLayerList(rasters)
+        """The Raster combo offers images only, not the plugin's probability outputs nor
+        layers QGIS could not open (a raster whose file is gone, as a project loads)."""
+        self.ui.raster.setExceptedLayerList(other_rasters(self.project))
 
     def _project_read(self, *_: object) -> None:
+        self.project_rasters.restore()
         self.labels.pick_up()
 
     def _home_changed(self) -> None:

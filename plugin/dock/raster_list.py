@@ -19,6 +19,7 @@ class RasterList(QWidget):
     ones are the selection."""
 
     checked = pyqtSignal(str)  # the id of a layer the user has just checked
+    selection_changed = pyqtSignal()  # a layer was checked or unchecked (not by refresh)
 
     def __init__(self, project: QgsProject, placeholder: str,
                  parent: QWidget | None = None) -> None:
@@ -64,6 +65,7 @@ class RasterList(QWidget):
     def _item_changed(self, item: QListWidgetItem) -> None:
         if item.checkState() == Qt.CheckState.Checked:
             self.checked.emit(item.data(Qt.ItemDataRole.UserRole))
+        self.selection_changed.emit()
 
     def _apply_filter(self, text: str) -> None:
         for row in range(self.list.count()):
