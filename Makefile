@@ -54,12 +54,15 @@ translations: setup
 	$(PY) scripts/update_translations.py
 
 # The installable plugin: a zip whose single folder road_extraction/ goes into QGIS's
-# plugins folder (Plugins > Install from ZIP). Built from the last commit.
+# plugins folder (Plugins > Install from ZIP). Built from the last commit, into DIST_DIR.
+PLUGIN_FILES := __init__.py metadata.txt LICENSE THIRD_PARTY_NOTICES.md README.md plugin \
+	engine resources requirements scripts i18n
+DIST_DIR ?= dist
 plugin-zip:
-	mkdir -p dist
+	mkdir -p $(DIST_DIR)
 	git archive --format=zip --prefix=road_extraction/ \
-	  -o dist/road_extraction-$$(sed -n 's/^version=//p' metadata.txt).zip HEAD \
-	  __init__.py metadata.txt plugin engine resources requirements scripts i18n README.md
+	  -o $(DIST_DIR)/road_extraction-$$(sed -n 's/^version=//p' metadata.txt).zip HEAD \
+	  $(PLUGIN_FILES)
 
 clean:
 	rm -rf $(DEMO_DIR) .pytest_cache dist
