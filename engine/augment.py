@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 
 from .config import AugmentConfig
 
-__all__ = ["photometric", "D4", "random_d4", "apply_d4", "invert_d4"]
+__all__ = ["photometric", "D4", "random_d4", "apply_d4", "invert_d4", "random_scale",
+           "resize_crop"]
 
 #: One of the 8 symmetries of the square: ``k`` quarter turns after an optional flip.
 D4 = tuple[int, bool]
@@ -89,3 +92,39 @@ def invert_d4(x: torch.Tensor, transform: D4) -> torch.Tensor:
     k, flip = transform
     x = torch.rot90(x, -k, dims=(-2, -1))
     return x.flip(-1) if flip else x
+
+
+def random_scale(generator: torch.Generator, scale: float) -> float:
+    """A zoom factor s, log-uniform in [1 / (1 + scale), 1 + scale]; 1 when ``scale`` is 0
+    (and then nothing is drawn, so the generator's stream is unchanged)."""
+    if scale <= 0:
+        return 1.0
+    span = math.log1p(scale)
+    return math.exp((float(torch.rand(1, generator=generator)) * 2 - 1) * span)
+
+
+def resize_crop(image: torch.Tensor, labels: torch.Tensor, size_px: int
+                ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Resize a crop and its labels to ``size_px`` square.
+
+    Parameters
+    ----------
+    image : Tensor, shape (C, H, W), float
+    labels : Tensor, shape (H, W), uint8
+        Class codes; resized by nearest neighbour so that no new code appears.
+    size_px : int
+
+    Returns
+    -------
+    image : Tensor, shape (C, size_px, size_px)
+        Bilinear, antialiased when shrinking.
+    labels : Tensor, shape (size_px, size_px), uint8
+    """
+    if image.shape[-2:] == (size_px, size_px):
+        return image, labels
+    shrink = image.shape[-1] > size_px
+    out = F.interpolate(image[None], size=(size_px, size_px), mode="bilinear",
+                        align_corners=False, antialias=shrink)[0]
+    lab = F.interpolate(labels[None, None].float(), size=(size_px, size_px),
+                        mode="nearest-exact")[0, 0].to(labels.dtype)
+    return out, lab

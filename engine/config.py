@@ -55,21 +55,37 @@ def _from_dict(cls: type[T], data: dict[str, Any], prefix: str = "") -> T:
     return cls(**kwargs)
 
 
+#: Every network ``model.arch`` can name; the first four have ImageNet encoders.
+ARCHS = ("mobilenet_v2", "efficientnet_lite0", "efficientnet_lite1", "efficientnet_lite2",
+         "unet", "resnet18", "resnet34")
+
+
 @dataclass(frozen=True)
 class ModelConfig:
     """Network architecture."""
 
-    arch: str = "unet"  # "unet", or "resnet18"/"resnet34" encoder with a LinkNet decoder
-    base_width: int = 32  # channels of the first U-Net stage; doubled at each level
-    depth: int = 4  # number of 2x down-samplings of the U-Net
+    # an ImageNet encoder with a U-Net decoder ("mobilenet_v2", "efficientnet_lite0/1/2"),
+    # the scratch "unet", or a "resnet18"/"resnet34" encoder with a LinkNet decoder
+    arch: str = "mobilenet_v2"
+    # channels of the full-resolution decoder stage (ImageNet encoders; the deeper stages
+    # have 1.5 to 4 times as many), or of the first U-Net stage (doubled at each level)
+    base_width: int = 32
+    depth: int = 4  # number of 2x down-samplings of the scratch U-Net (unet only)
     embed_dim: int = 32  # D, size of the per-pixel L2-normalised projection
+    # an ImageNet encoder starts from its packaged weights (False: random weights; for
+    # comparison only); unet and resnet are always random
+    pretrained: bool = True
 
     def __post_init__(self) -> None:
-        _check(self.arch in ("unet", "resnet18", "resnet34"), "model.arch", self.arch,
-               "one of unet, resnet18, resnet34")
+        _check(self.arch in ARCHS, "model.arch", self.arch, f"one of {', '.join(ARCHS)}")
         _check(self.base_width >= 4, "model.base_width", self.base_width, "an integer >= 4")
         _check(1 <= self.depth <= 6, "model.depth", self.depth, "an integer from 1 to 6")
         _check(self.embed_dim >= 2, "model.embed_dim", self.embed_dim, "an integer >= 2")
+
+    @property
+    def size_multiple(self) -> int:
+        """What input sides are padded to a multiple of: 2**depth (unet) or 32."""
+        return 2 ** self.depth if self.arch == "unet" else 32
 
 
 @dataclass(frozen=True)
@@ -82,8 +98,13 @@ class AugmentConfig:
     noise_std: float = 0.03  # std of additive Gaussian noise, normalised units
     blur_probability: float = 0.3  # chance of a 3x3 Gaussian blur
     geometric: bool = True  # random flips and rot90 (undone before pixels are paired)
+    # supervised crops only: each is read at crop_px * s, s log-uniform in
+    # [1 / (1 + scale), 1 + scale], and resized to crop_px, so that roads of other widths
+    # in pixels (other pixel sizes) are seen (0: off)
+    scale: float = 0.0
 
     def __post_init__(self) -> None:
+        _check(0.0 <= self.scale <= 1.0, "augment.scale", self.scale, "a number in [0, 1]")
         for name in ("brightness", "contrast", "gamma", "noise_std"):
             value = getattr(self, name)
             _check(0.0 <= value < 1.0, f"augment.{name}", value, "a number in [0, 1)")
@@ -235,6 +256,9 @@ class TrainConfig:
     steps_per_round: int = 2000  # optimiser steps in each round
     max_rounds: int = 5  # rounds at most (round 1 trains without pseudo-labels)
     learning_rate: float = 1e-3  # AdamW learning rate, cosine-decayed within a round
+    # the ImageNet encoder learns at learning_rate times this (its features are kept
+    # rather than overwritten by a few hundred labelled metres); 1: as the decoder
+    encoder_lr_scale: float = 0.1
     weight_decay: float = 1e-4  # AdamW weight decay
     dice_weight: float = 1.0  # supervised loss = BCE + dice_weight * soft Dice
     # share of supervised crops centred on a road pixel (the rest on any labeled pixel);
@@ -262,9 +286,9 @@ class TrainConfig:
     seed: int = 0  # seeds every random choice of the run
 
     def __post_init__(self) -> None:
-        mult = 2 ** self.model.depth
+        mult = self.model.size_multiple
         _check(self.crop_px >= mult and self.crop_px % mult == 0, "crop_px", self.crop_px,
-               f"a positive multiple of {mult} (2**model.depth)")
+               f"a positive multiple of {mult} (model.size_multiple)")
         _check(self.batch_size >= 1, "batch_size", self.batch_size, "an integer >= 1")
         _check(0.0 <= self.road_crop_share <= 1.0, "road_crop_share", self.road_crop_share,
                "a fraction in [0, 1]")
@@ -277,6 +301,8 @@ class TrainConfig:
         _check(self.max_rounds >= 1, "max_rounds", self.max_rounds, "an integer >= 1")
         _check(self.learning_rate > 0, "learning_rate", self.learning_rate, "> 0")
         _check(self.weight_decay >= 0, "weight_decay", self.weight_decay, ">= 0")
+        _check(0.0 <= self.encoder_lr_scale <= 1.0, "encoder_lr_scale", self.encoder_lr_scale,
+               "a factor in [0, 1] (0 freezes the encoder)")
         _check(self.road_width_m > 0, "road_width_m", self.road_width_m,
                "a road width in metres > 0")
         _check(0.0 < self.val_fraction < 1.0, "val_fraction", self.val_fraction,
@@ -319,15 +345,16 @@ def _deep_merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, An
 PROFILES: dict[str, dict[str, Any]] = {
     "full": {},
     "fast": {
-        "model": {"base_width": 12, "depth": 3, "embed_dim": 16},
+        # MobileNetV2 from ImageNet with a 16-wide decoder (bench/RESULTS.md, section 7)
+        "model": {"arch": "mobilenet_v2", "base_width": 16, "embed_dim": 16},
         # The contrastive windows cost about half the supervised crops' pixels, so that a
         # full step takes at most 1.8 x a supervised one on a CPU (bench/RESULTS.md).
         "contrastive": {"core_px": 64, "view_px": 96, "negative_px": 96, "cell_px": 32,
                         "anchors": 128, "negatives": 128, "pairs_per_step": 1},
         "pseudo": {"tile_px": 96, "context_px": 128},
-        "crop_px": 96, "batch_size": 4, "steps_per_round": 300, "max_rounds": 3,
-        "learning_rate": 3e-3, "val_tile_px": 96, "norm_sample_px": 50_000,
-        "predict_tile_px": 192,
+        "crop_px": 128, "batch_size": 4, "steps_per_round": 250, "max_rounds": 2,
+        "learning_rate": 2e-3, "val_tile_px": 96, "norm_sample_px": 50_000,
+        "predict_tile_px": 256,
     },
 }
 

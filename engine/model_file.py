@@ -42,7 +42,7 @@ def save_model(path: str | Path, model: RoadNet, metadata: dict[str, Any]) -> No
         the engine version and format are added here.
     """
     meta = {**metadata, "format": FORMAT, "format_version": FORMAT_VERSION,
-            "engine_version": __version__}
+            "engine_version": __version__, **_input_scaling(model)}
     state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     payload = {"format": FORMAT, "metadata_json": json.dumps(meta), "state_dict": state}
     with atomic_output(str(path), overwrite=True, suffix=".pt") as tmp:
@@ -53,6 +53,18 @@ def save_model(path: str | Path, model: RoadNet, metadata: dict[str, Any]) -> No
 _GIVE_INSTEAD = "give a model file written by `train` or `pretrain` (their --out)"
 #: The first bytes of a zip archive (a model file is one) and of a Python pickle.
 _ZIP_MAGIC, _PICKLE_MAGIC = b"PK", b"\x80"
+
+
+def _input_scaling(model: RoadNet) -> dict[str, Any]:
+    """The ImageNet scaling an encoder network applies after the per-band stretch, for a
+    reader of the metadata (the network itself holds it as buffers)."""
+    backbone = model.backbone
+    if not hasattr(backbone, "input_mean"):
+        return {}
+    return {"input_scaling": {
+        "mean": [float(v) for v in backbone.input_mean.flatten()],
+        "std": [float(v) for v in backbone.input_std.flatten()],
+        "applied": "inside the network, to the bands after `normalization`: (x - mean) / std"}}
 
 
 def _refusal(path: Path, err: BaseException) -> ModelLoadError:
@@ -181,7 +193,8 @@ def load_model(path: str | Path, *, device: torch.device | None = None
     state, meta = read_model_file(path)
     try:
         config = ModelConfig(**meta["config"]["model"])
-        model = build_model(config, in_channels=int(meta["bands"]["count"]))
+        model = build_model(config, in_channels=int(meta["bands"]["count"]),
+                            load_weights=False)
         model.load_state_dict(state)
     except (KeyError, TypeError, RuntimeError) as err:
         raise ModelLoadError(f"{str(path)!r} does not describe a usable model: {err}") from err

@@ -139,7 +139,7 @@ def initial_weights(init: str, model_config: ModelConfig, *, bands: int, reporte
         reporter.warning(f"--init {path} has the architecture {meta['config']['model']}; "
                          f"the run uses it instead of the profile's {asdict(model_config)}")
     source_bands = int(meta["bands"]["count"])
-    target = build_model(theirs, bands, seed=0).state_dict()
+    target = build_model(theirs, bands, seed=0, load_weights=False).state_dict()
     adapted = adapt_state(state, target, path=path)
     own_stats = source_bands == bands and meta.get("normalization_scope") != "image"
     stats = BandStats.from_dict(meta["normalization"]) if own_stats else None

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from torch.nn.parallel import DistributedDataParallel
 
-from ..augment import apply_d4, photometric, random_d4
+from ..augment import apply_d4, photometric, random_d4, random_scale, resize_crop
 from ..config import TrainConfig
 from ..device import autocast
 from ..distributed import DistributedContext
@@ -95,14 +95,38 @@ def supervised_batch(inputs: RoundInputs, config: TrainConfig, rng: np.random.Ge
                                            road_share=config.road_crop_share, rng=rng)
     xs, ys = [], []
     for src, win in crops:
+        win = _zoomed(win, random_scale(generator, config.augment.scale))
         image, valid = inputs.read(src, win)
         lab = slice_padded(inputs.labels[src], win, IGNORE)
         lab[~valid] = IGNORE
+        x1, y1 = resize_crop(torch.from_numpy(image), torch.from_numpy(lab), config.crop_px)
         t = random_d4(generator, enabled=config.augment.geometric)
-        xs.append(apply_d4(torch.from_numpy(image), t))
-        ys.append(apply_d4(torch.from_numpy(lab), t))
+        xs.append(apply_d4(x1, t))
+        ys.append(apply_d4(y1, t))
     x = photometric(torch.stack(xs), config.augment, generator=generator)
     return x, torch.stack(ys)
+
+
+def _zoomed(window: Window, factor: float) -> Window:
+    """The square window of side ``factor`` times ``window``'s, on the same centre."""
+    if factor == 1.0:
+        return window
+    side = max(8, round(window.rows * factor))
+    return Window(window.row_off + (window.rows - side) // 2,
+                  window.col_off + (window.cols - side) // 2, side, side)
+
+
+def _param_groups(model: torch.nn.Module, encoder_lr_scale: float) -> list[dict]:
+    """The decoder and heads at the full learning rate, an ImageNet encoder at a share of
+    it (``lr_scale``, read at every step)."""
+    student = model.module if isinstance(model, DistributedDataParallel) else model
+    encoder = getattr(getattr(student, "backbone", None), "encoder", None)
+    if encoder is None or not isinstance(encoder, torch.nn.Module):
+        return [{"params": list(model.parameters()), "lr_scale": 1.0}]
+    inside = {id(p) for p in encoder.parameters()}
+    rest = [p for p in model.parameters() if id(p) not in inside]
+    return [{"params": rest, "lr_scale": 1.0},
+            {"params": list(encoder.parameters()), "lr_scale": encoder_lr_scale}]
 
 
 def pair_batch(inputs: RoundInputs, config: TrainConfig, rng: np.random.Generator,
@@ -164,8 +188,8 @@ def train_round(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs:
         ``contrastive_step_share`` and ``contrastive_anchor_share``, the share of steps,
         and of sampled anchors, that carried a contrastive loss (NaN with the branch off).
     """
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate,
-                                  weight_decay=config.weight_decay)
+    optimizer = torch.optim.AdamW(_param_groups(model, config.encoder_lr_scale),
+                                  lr=config.learning_rate, weight_decay=config.weight_decay)
     dist = dist if dist is not None else DistributedContext()
     student = model.module if isinstance(model, DistributedDataParallel) else model
     model.train()
@@ -208,7 +232,7 @@ def _steps(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs: Roun
         if dist.any_true(reporter.should_stop()):
             raise CancelledError("the run was cancelled")
         for group in optimizer.param_groups:
-            group["lr"] = lr_at(step, steps, config.learning_rate)
+            group["lr"] = lr_at(step, steps, config.learning_rate) * group["lr_scale"]
         x, y = supervised_batch(inputs, config, streams.crops, streams.train_torch)
         x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
         if device.type == "cuda" and config.channels_last:

@@ -35,3 +35,33 @@ def test_photometric_is_identity_when_every_strength_is_zero():
 def test_photometric_rejects_non_batched_input():
     with pytest.raises(ValueError, match=r"\(B, C, H, W\)"):
         photometric(torch.rand(3, 8, 8), AugmentConfig(), generator=torch.Generator())
+
+
+def test_random_scale_is_one_and_draws_nothing_when_off():
+    from engine.augment import random_scale
+
+    g = torch.Generator().manual_seed(0)
+    state = g.get_state()
+    assert random_scale(g, 0.0) == 1.0
+    assert torch.equal(g.get_state(), state)
+
+
+def test_random_scale_stays_within_its_range():
+    from engine.augment import random_scale
+
+    g = torch.Generator().manual_seed(0)
+    factors = [random_scale(g, 0.25) for _ in range(200)]
+    assert min(factors) >= 1 / 1.25 - 1e-9 and max(factors) <= 1.25 + 1e-9
+    assert min(factors) < 0.9 and max(factors) > 1.1  # both zooms happen
+
+
+def test_resize_crop_keeps_label_codes_and_sizes():
+    from engine.augment import resize_crop
+
+    image = torch.rand(3, 40, 40)
+    labels = torch.zeros(40, 40, dtype=torch.uint8)
+    labels[:, 18:22] = 1
+    labels[:5] = 255  # ignored pixels
+    out, lab = resize_crop(image, labels, 32)
+    assert out.shape == (3, 32, 32) and lab.shape == (32, 32) and lab.dtype == torch.uint8
+    assert set(lab.unique().tolist()) == {0, 1, 255}

@@ -11,7 +11,7 @@ from engine.errors import BadInputError
 from engine.losses.supervised import supervised_loss
 from engine.models import RoadNet, build_model
 
-TINY = ModelConfig(base_width=4, depth=2, embed_dim=8)  # smallest useful U-Net
+TINY = ModelConfig(arch="unet", base_width=4, depth=2, embed_dim=8)  # smallest useful U-Net
 
 
 @pytest.mark.parametrize("bands", [1, 3, 4])  # pan, RGB, RGB+NIR
@@ -105,7 +105,7 @@ def test_roadnet_overfits_stripe_mask() -> None:
     labels = torch.zeros(1, 32, 32, dtype=torch.uint8)
     labels[:, :, 12:18] = 1
     x = 0.2 * torch.rand(1, 3, 32, 32, generator=gen) + labels[:, None].float() * 0.5
-    model = build_model(ModelConfig(base_width=8, depth=2, embed_dim=4), 3, seed=0)
+    model = build_model(ModelConfig(arch="unet", base_width=8, depth=2, embed_dim=4), 3, seed=0)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
     losses = []
     for _ in range(60):

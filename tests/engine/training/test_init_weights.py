@@ -105,7 +105,7 @@ class TestInitialWeights:
     def test_another_architecture_is_taken_with_a_warning_naming_both(self, tmp_path,
                                                                         tiny_config):
         path = _model_file(tmp_path / "m.pt", tiny_config, bands=3)
-        other = ModelConfig(base_width=16, depth=2, embed_dim=8)
+        other = ModelConfig(arch="unet", base_width=16, depth=2, embed_dim=8)
         sink = CollectingSink()
         got = initial_weights(path, other, bands=3, reporter=Reporter(sink))
         assert got.model == tiny_config.model

@@ -1,0 +1,194 @@
+"""The paper's protocol on real labelled tiles: label a share of a pool, score a fixed test set.
+
+Per source (bench/real_tiles_data.py: EPFL, Massachusetts), a fixed test set of tiles is
+never trained on. From the pool, a labelled share (1/16, 1/8, 1/4, all) is drawn with the
+run's seed, so every configuration of one (share, seed) sees the same labels: differences
+between configurations are paired. Each run trains with the `fast` profile's schedule
+(the configuration's own), then predicts every test tile and cuts it at the model's own
+calibrated threshold; pixel and relaxed counts are pooled over the test tiles, APLS is the
+mean over the tiles with road in the truth.
+
+    python -m bench.real_tiles run --data /work/realdata --out bench-output/real_tiles \
+        [--sources epfl mass] [--shares 8] [--configs scratch mobilenet_v2] [--seeds 0 1 2 3 4]
+    python -m bench.real_tiles report --runs bench-output/real_tiles --out bench/results
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from osgeo import gdal
+
+from .grid import GridRun, run_grid
+from .real_tiles_data import SOURCES, prepare, write_labels
+
+__all__ = ["CONFIGS", "run_one", "select_labelled", "main"]
+
+#: Overrides of the `fast` profile per configuration. "scratch" is the `fast` profile as it
+#: was before the ImageNet encoders (a 12-wide, 3-deep U-Net from random weights).
+CONFIGS: dict[str, dict[str, Any]] = {
+    "scratch": {"model": {"arch": "unet", "base_width": 12, "depth": 3, "embed_dim": 16},
+                "crop_px": 96, "batch_size": 4, "steps_per_round": 300, "max_rounds": 3,
+                "learning_rate": 3e-3, "val_tile_px": 96, "predict_tile_px": 192,
+                "augment": {"scale": 0.0}},
+    "mobilenet_v2": {"model": {"arch": "mobilenet_v2"}},
+    "mobilenet_v2_random": {"model": {"arch": "mobilenet_v2", "pretrained": False}},
+    "efficientnet_lite0": {"model": {"arch": "efficientnet_lite0"}},
+    "efficientnet_lite1": {"model": {"arch": "efficientnet_lite1"}},
+    "efficientnet_lite2": {"model": {"arch": "efficientnet_lite2"}},
+}
+RHO_PX = 3.0
+
+
+def select_labelled(pool: list[dict], share: int, seed: int) -> list[dict]:
+    """The ``1/share`` of the pool labelled in run ``seed`` (at least one tile with road;
+    ``share`` 1 is the whole pool)."""
+    order = np.random.default_rng(1000 + seed).permutation(len(pool))
+    count = max(1, math.ceil(len(pool) / share))
+    chosen = [pool[i] for i in order[:count]]
+    if not any(t["road_share"] > 0 for t in chosen):
+        chosen[0] = next(pool[i] for i in order if pool[i]["road_share"] > 0)
+    return chosen
+
+
+def _scores(model_path: str, tiles: list[dict], work: Path) -> dict[str, Any]:
+    from engine.evaluate import evaluate
+    from engine.metrics.pixel import count_pixels
+    from engine.predict import predict_raster
+    from engine.threshold import raster_threshold
+
+    sums = dict.fromkeys(("tp", "fp", "fn", "rp", "rt", "pred", "truth", "valid"), 0)
+    apls = []
+    threshold = None
+    for tile in tiles:
+        prob_path = work / f"{tile['name']}_prob.tif"
+        predict_raster(model_path, tile["image"], prob_path, device="cpu", overwrite=True)
+        threshold = raster_threshold(str(prob_path))
+        prob = gdal.Open(str(prob_path)).ReadAsArray()
+        truth = gdal.Open(tile["truth"]).ReadAsArray()
+        valid = (truth != 255) & (prob != 255)
+        counts = count_pixels(prob.astype(np.float32) / 254.0 >= threshold, truth == 1,
+                              rho_px=RHO_PX, valid=valid)
+        for key, value in (("tp", counts.tp), ("fp", counts.fp), ("fn", counts.fn),
+                           ("rp", counts.relaxed_pred_hits), ("rt", counts.relaxed_truth_hits),
+                           ("pred", counts.pred), ("truth", counts.truth),
+                           ("valid", int(valid.sum()))):
+            sums[key] += int(value)
+        if counts.truth:
+            apls.append(evaluate(str(prob_path), tile["truth"])["apls"])
+    precision = sums["tp"] / max(1, sums["tp"] + sums["fp"])
+    recall = sums["tp"] / max(1, sums["tp"] + sums["fn"])
+    r_precision, r_recall = sums["rp"] / max(1, sums["pred"]), sums["rt"] / max(1, sums["truth"])
+    return {"iou": sums["tp"] / max(1, sums["tp"] + sums["fp"] + sums["fn"]),
+            "f1": 2 * precision * recall / max(1e-12, precision + recall),
+            "precision": precision, "recall": recall,
+            "relaxed_f1": 2 * r_precision * r_recall / max(1e-12, r_precision + r_recall),
+            "apls": float(np.nanmean(apls)) if apls else float("nan"),
+            "marked_road_share": sums["pred"] / max(1, sums["valid"]),
+            "true_road_share": sums["truth"] / max(1, sums["valid"]), "threshold": threshold}
+
+
+def run_name(source: str, config: str, share: int, seed: int) -> str:
+    return f"{source}_{config}_1of{share}_s{seed}"
+
+
+def run_one(root: Path, data: Path, source: str, config_name: str, share: int, seed: int
+            ) -> dict[str, Any]:
+    """Train one configuration on one labelled selection, score the test set, write JSON."""
+    from engine.config import profile_config
+    from engine.training import TrainJob, train
+
+    manifest = prepare(data, root / "tiles")[source]
+    name = run_name(source, config_name, share, seed)
+    work = root / "work" / name
+    labelled = select_labelled(manifest["pool"], share, seed)
+    roads, aoi = write_labels(labelled, work / "labels")
+    config = profile_config("fast").updated(CONFIGS[config_name]).updated({"seed": seed})
+    job = TrainJob(images=tuple(t["image"] for t in labelled), roads=roads, aoi=aoi,
+                   out=str(work / "model.pt"), overwrite=True)
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = train(job, config, device="cpu")
+    train_s, train_cpu_s = time.perf_counter() - wall, time.process_time() - cpu
+    record = {"source": source, "config": config_name, "share": share, "seed": seed,
+              "labelled_tiles": [t["name"] for t in labelled],
+              "scores": _scores(result.model_path, manifest["test"], work),
+              "best_round": result.best_round, "train_seconds": train_s,
+              "train_cpu_seconds": train_cpu_s, "threads": _threads(),
+              "date": time.strftime("%Y-%m-%d"), "train_config": config.to_dict()}
+    out = root / "runs" / f"{name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(record, indent=1) + "\n")
+    os.replace(tmp, out)
+    return record
+
+
+def _threads() -> int:
+    import torch
+
+    return torch.get_num_threads()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.real_tiles", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("mode", choices=("run", "one", "report"))
+    parser.add_argument("--data", type=Path, default=Path("/work/realdata"),
+                        help="the folder get.sh extracted ../shared/data/real into")
+    parser.add_argument("--out", type=Path, default=Path("bench-output/real_tiles"))
+    parser.add_argument("--runs", type=Path, default=Path("bench-output/real_tiles"))
+    parser.add_argument("--sources", nargs="+", default=list(SOURCES), choices=SOURCES)
+    parser.add_argument("--shares", type=int, nargs="+", default=[16, 8, 4, 1],
+                        help="labelled share of the pool, as 1/N")
+    parser.add_argument("--configs", nargs="+", default=["scratch", "mobilenet_v2"],
+                        choices=list(CONFIGS))
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
+    parser.add_argument("--source", choices=SOURCES)
+    parser.add_argument("--config", choices=list(CONFIGS))
+    parser.add_argument("--share", type=int)
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=0)
+    args = parser.parse_args(argv)
+    if args.threads <= 0:
+        args.threads = max(1, (os.cpu_count() or 1) // args.jobs)
+    if args.mode == "one":
+        import torch
+
+        torch.set_num_threads(args.threads)
+        run_one(args.out, args.data, args.source, args.config, args.share, args.seed)
+        return 0
+    if args.mode == "report":
+        from .real_tiles_report import write_report
+
+        print(write_report(args.runs, args.out))
+        return 0
+    prepare(args.data, args.out / "tiles")
+    grid = []
+    for seed in args.seeds:
+        for share in args.shares:
+            for source in args.sources:
+                for config in args.configs:
+                    name = run_name(source, config, share, seed)
+                    command = [sys.executable, "-m", "bench.real_tiles", "one", "--out",
+                               str(args.out), "--data", str(args.data), "--source", source,
+                               "--config", config, "--share", str(share), "--seed", str(seed),
+                               "--threads", str(args.threads)]
+                    grid.append(GridRun(name, args.out / "runs" / f"{name}.json", command))
+    print(f"{len(grid)} runs, {args.jobs} at once, {args.threads} torch thread(s) each",
+          flush=True)
+    for line in run_grid(grid, args.jobs):
+        print(line, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

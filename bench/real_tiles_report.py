@@ -1,0 +1,149 @@
+"""Tables and pictures of bench.real_tiles runs: per source and labelled share, paired."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from osgeo import gdal
+
+from .ablation_report import paired_interval
+from .real_tiles import CONFIGS, run_name
+
+__all__ = ["write_report", "summary"]
+
+SHOWN = ("iou", "relaxed_f1", "apls", "precision", "recall")
+#: (configuration, reference) pairs whose paired differences are shown when both ran.
+PAIRS = (("mobilenet_v2", "scratch"), ("mobilenet_v2_random", "mobilenet_v2"),
+         ("efficientnet_lite0", "mobilenet_v2"), ("efficientnet_lite1", "mobilenet_v2"),
+         ("efficientnet_lite2", "mobilenet_v2"))
+
+
+def _load(folder: Path) -> list[dict[str, Any]]:
+    return [json.loads(p.read_text()) for p in sorted((folder / "runs").glob("*.json"))]
+
+
+def _mean_std(values: list[float]) -> str:
+    values = [v for v in values if v == v]
+    if not values:
+        return "-"
+    spread = statistics.stdev(values) if len(values) > 1 else 0.0
+    return f"{statistics.fmean(values):.3f} ± {spread:.3f}"
+
+
+def _share_label(share: int) -> str:
+    return "all" if share == 1 else f"1/{share}"
+
+
+def _rows(at: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for config in (c for c in CONFIGS if any(r["config"] == c for r in at)):
+        rs = [r for r in at if r["config"] == config]
+        cells = [_mean_std([r["scores"][m] for r in rs]) for m in SHOWN]
+        marked = statistics.fmean(r["scores"]["marked_road_share"] for r in rs)
+        cpu = statistics.median(r["train_cpu_seconds"] for r in rs)
+        wall = statistics.median(r["train_seconds"] for r in rs)
+        lines.append(f"| {config} | {len(rs)} | " + " | ".join(cells)
+                     + f" | {marked:.1%} | {cpu:.0f} / {wall:.0f} |")
+    for config, ref in PAIRS:
+        base = {r["seed"]: r for r in at if r["config"] == ref}
+        pairs = [(r, base[r["seed"]]) for r in at if r["config"] == config
+                 and r["seed"] in base]
+        if not pairs:
+            continue
+        cells = []
+        for m in SHOWN:
+            diffs = [a["scores"][m] - b["scores"][m] for a, b in pairs]
+            mean, lo, hi = paired_interval(diffs)
+            wins = sum(d > 0 for d in diffs)
+            cells.append(f"{mean:+.3f} [{lo:+.3f}, {hi:+.3f}] ({wins}/{len(pairs)})")
+        lines.append(f"| {config} - {ref} | {len(pairs)} | " + " | ".join(cells) + " | | |")
+    return lines
+
+
+def summary(runs: list[dict[str, Any]]) -> str:
+    """Markdown tables: per source and share, mean ± std over seeds per configuration,
+    then paired differences with their 95 % t-intervals and wins."""
+    lines = []
+    for source in sorted({r["source"] for r in runs}):
+        for share in sorted({r["share"] for r in runs if r["source"] == source},
+                            reverse=True):
+            at = [r for r in runs if r["source"] == source and r["share"] == share]
+            truth = at[0]["scores"]["true_road_share"]
+            tiles = len(at[0]["labelled_tiles"])
+            lines += [f"**{source}, {_share_label(share)} labelled** ({tiles} tiles; test "
+                      f"truth road share {truth:.1%})", "",
+                      "| configuration | seeds | " + " | ".join(SHOWN)
+                      + " | marked road | training s (CPU / wall, median) |",
+                      "|" + " --- |" * (len(SHOWN) + 4)]
+            lines += _rows(at) + [""]
+    return "\n".join(lines)
+
+
+def _median_seed(runs: list[dict[str, Any]], source: str, share: int) -> int | None:
+    iou = {(r["config"], r["seed"]): r["scores"]["iou"] for r in runs
+           if r["source"] == source and r["share"] == share}
+    gains = sorted((iou[("mobilenet_v2", s)] - iou[("scratch", s)], s)
+                   for c, s in iou if c == "mobilenet_v2" and ("scratch", s) in iou)
+    return gains[(len(gains) - 1) // 2][1] if gains else None
+
+
+def _overlay(image: np.ndarray, road: np.ndarray, color: tuple[int, int, int]) -> np.ndarray:
+    out = image.copy()
+    out[road] = (0.3 * out[road] + 0.7 * np.asarray(color)).astype(out.dtype)
+    return out
+
+
+def plot_source(root: Path, runs: list[dict[str, Any]], source: str, share: int,
+                path: Path, tiles: int = 4) -> bool:
+    """Test tiles of the median seed: image, truth (yellow), scratch and pretrained road
+    maps (red) at each model's own threshold; False when the runs are missing."""
+    from .ablation_report import _pyplot
+
+    seed = _median_seed(runs, source, share)
+    if seed is None:
+        return False
+    manifest = json.loads((root / "tiles" / "manifest.json").read_text())[source]
+    chosen = manifest["test"][:: max(1, len(manifest["test"]) // tiles)][:tiles]
+    by = {r["config"]: r for r in runs if r["source"] == source and r["share"] == share
+          and r["seed"] == seed}
+    plt = _pyplot()
+    fig, axes = plt.subplots(len(chosen), 4, figsize=(13, 3.3 * len(chosen)))
+    for row, tile in zip(axes, chosen, strict=True):
+        image = gdal.Open(tile["image"]).ReadAsArray()[:3].transpose(1, 2, 0)
+        truth = gdal.Open(tile["truth"]).ReadAsArray() == 1
+        panels = [(image, tile["name"]), (_overlay(image, truth, (255, 220, 0)), "truth")]
+        for config in ("scratch", "mobilenet_v2"):
+            run = by[config]
+            prob = gdal.Open(str(root / "work" / run_name(source, config, share, seed)
+                                 / f"{tile['name']}_prob.tif")).ReadAsArray()
+            road = (prob != 255) & (prob / 254.0 >= run["scores"]["threshold"])
+            panels.append((_overlay(image, road, (255, 30, 30)),
+                           f"{config} (test IoU {run['scores']['iou']:.3f})"))
+        for ax, (data, title) in zip(row, panels, strict=True):
+            ax.imshow(data)
+            ax.set_title(title, fontsize=9)
+            ax.set_xticks([])
+            ax.set_yticks([])
+    fig.suptitle(f"{source}, {_share_label(share)} labelled, seed {seed} (the median "
+                 "pretrained - scratch IoU gain); road = p >= the model's threshold")
+    fig.tight_layout(rect=(0, 0, 1, 0.97))
+    fig.savefig(path, dpi=70)
+    plt.close(fig)
+    return True
+
+
+def write_report(runs_folder: Path, out: Path) -> str:
+    """Write real_tiles.md and the pictures under ``out``; return the markdown."""
+    runs = _load(runs_folder)
+    out.mkdir(parents=True, exist_ok=True)
+    text = summary(runs)
+    (out / "real_tiles.md").write_text(text + "\n")
+    for source in sorted({r["source"] for r in runs}):
+        for share in sorted({r["share"] for r in runs if r["source"] == source}):
+            plot_source(runs_folder, runs, source, share,
+                        out / f"real_tiles_{source}_1of{share}.png")
+    return text
