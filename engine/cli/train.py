@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from typing import Any
 
@@ -60,6 +61,19 @@ def add_train(sub: Any) -> argparse.ArgumentParser:
     return p
 
 
+@dataclasses.dataclass
+class _ResumeLine:
+    """Passes every event on, and prints the line saying what --resume continues from (a
+    progress bar's line vanishes with the bar; this one is wanted afterwards too)."""
+
+    sink: Any
+
+    def emit(self, event: dict[str, Any]) -> None:
+        if event["event"] == "progress" and "resume_from" in event:
+            print(event["stage"], flush=True)
+        self.sink.emit(event)
+
+
 def _train_config(args: argparse.Namespace) -> Any:
     config = profile_train_config(args.profile, args.config)
     flags = {"max_rounds": args.rounds, "steps_per_round": args.steps, "seed": args.seed,
@@ -76,6 +90,8 @@ def run_train(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     from ..training import TrainJob, rounds_dir, train
 
     config = _train_config(args)
+    if args.progress != "json":  # JSON readers have the event itself
+        reporter = dataclasses.replace(reporter, sink=_ResumeLine(reporter.sink))
     init = None if args.init == "none" else args.init
     unlabeled = tuple(p for group in args.unlabeled for p in group)
     # train() refuses an --out that is one of its own inputs; the --config file is the

@@ -61,6 +61,49 @@ def _round_path(out: str, index: int) -> Path:
     return rounds_dir(out) / f"round_{index + 1:03d}.pt"
 
 
+def _round_files(out: str | Path) -> list[Path]:
+    """The finished rounds kept for ``out``, in order."""
+    return sorted(rounds_dir(out).glob("round_*.pt"))
+
+
+def _staged_dir(out: str | Path) -> Path:
+    """Where an --overwrite run puts its first round while the earlier run's rounds stay."""
+    out = Path(out)
+    return out.with_name(f".{out.name}.rounds.new")
+
+
+def _retired_dir(out: str | Path) -> Path:
+    """The earlier run's rounds folder while the staged one takes its name."""
+    out = Path(out)
+    return out.with_name(f".{out.name}.rounds.old")
+
+
+def _replace_rounds(out: str | Path) -> None:
+    """Make the staged folder (the first round of an --overwrite run) the rounds folder, in
+    place of the earlier run's; :func:`_finish_replacing` repairs a run killed meanwhile."""
+    rdir, staged, retired = rounds_dir(out), _staged_dir(out), _retired_dir(out)
+    try:
+        rdir.rename(retired)
+        staged.rename(rdir)
+        shutil.rmtree(retired)
+    except OSError as err:
+        raise OutputWriteError(f"cannot replace the rounds folder {str(rdir)!r} by this run's "
+                               f"first round: {err.strerror}") from err
+
+
+def _finish_replacing(out: str | Path) -> None:
+    """Leave one consistent rounds folder after a run killed while replacing the earlier
+    run's: the replacement counts once the new folder has the name, not before."""
+    rdir, staged, retired = rounds_dir(out), _staged_dir(out), _retired_dir(out)
+    if retired.exists() and not rdir.exists():
+        log.info("restoring the rounds of the earlier run: %s", rdir)
+        retired.rename(rdir)  # killed between the two renames
+    for left in (retired, staged):  # an earlier run's replaced rounds; a round never in place
+        if left.exists():
+            log.info("removing %s, left by a run that was stopped", left)
+            shutil.rmtree(left)
+
+
 def _check_output(job: TrainJob) -> None:
     out = Path(job.out)
     if not out.parent.is_dir():
@@ -70,9 +113,19 @@ def _check_output(job: TrainJob) -> None:
                                        "--background": job.background,
                                        "--init": init_file(job.init_model)})
     rdir = rounds_dir(out)
-    if not job.resume and not job.overwrite and (out.exists() or any(rdir.glob("round_*.pt"))):
+    try:
+        _finish_replacing(out)
+    except OSError as err:
+        raise OutputWriteError(f"cannot tidy the rounds folder of {str(out)!r}: "
+                               f"{err.strerror} ({err.filename})") from err
+    if not job.resume and not job.overwrite and (out.exists() or _round_files(out)):
         raise OutputWriteError(f"{str(out)!r} or its rounds folder already exists; use "
                                "--resume to continue that run or --overwrite to replace it")
+    if job.resume and not job.overwrite and out.exists() and not _round_files(out):
+        raise OutputWriteError(
+            f"--resume: {str(out)!r} exists but {str(rdir)!r} holds no finished round to "
+            "continue from (its run stopped before finishing one, or they were removed); "
+            "start a new run with --overwrite (it replaces the model), or choose another --out")
     try:
         rdir.mkdir(exist_ok=True)
         with atomic_output(str(rdir / ".write-test"), overwrite=True, suffix=".tmp") as tmp:
@@ -80,13 +133,12 @@ def _check_output(job: TrainJob) -> None:
         (rdir / ".write-test").unlink()
     except OSError as err:
         raise OutputWriteError(f"cannot write next to {str(out)!r}: {err.strerror}") from err
-    if job.overwrite and not job.resume:
-        for old in rdir.glob("round_*.pt"):
-            old.unlink()
+    # With --overwrite the earlier run's rounds stay until this run has finished a round of
+    # its own (_write_round): a run stopped before that leaves the earlier run whole.
 
 
 def _resume_state(job: TrainJob, config: TrainConfig) -> dict[str, Any] | None:
-    files = sorted(rounds_dir(job.out).glob("round_*.pt"))
+    files = _round_files(job.out)
     if not job.resume or not files:
         return None
     _, meta = read_model_file(files[-1])
@@ -95,6 +147,18 @@ def _resume_state(job: TrainJob, config: TrainConfig) -> dict[str, Any] | None:
                              f"{meta['config']['model']}, this run asks for "
                              f"{config.to_dict()['model']}; use the same profile/config")
     return {"path": files[-1], "meta": meta}
+
+
+def _say_resume(reporter: Reporter, out: str, resume: dict[str, Any] | None) -> None:
+    """Say what --resume continues from: a progress event with ``resume_from`` (the round
+    file, or None for a new run) and ``resume_round``, which the CLI prints too."""
+    if resume is None:  # nothing of --out exists (_check_output refuses a lone model)
+        reporter.progress(f"--resume: no finished round of {out}; starting a new run", 1, 1,
+                          resume_from=None, resume_round=None)
+        return
+    number = int(resume["meta"].get("round", len(resume["meta"]["rounds"])))
+    reporter.progress(f"resuming from round {number}: {resume['path']}", 1, 1,
+                      resume_from=str(resume["path"]), resume_round=number)
 
 
 def _metadata(data: TrainingData, config: TrainConfig, job: TrainJob, history: list,
@@ -151,6 +215,8 @@ def _start(job: TrainJob, config: TrainConfig, dev: torch.device, reporter: Repo
     (the config returned has the --init model's architecture; the job returned records
     the --init model it resolved to)."""
     resume = _resume_state(job, config)
+    if job.resume:
+        _say_resume(reporter, job.out, resume)
     stats, init = None, None
     if resume is not None:
         stats = BandStats.from_dict(resume["meta"]["normalization"])
@@ -261,7 +327,12 @@ def _save_round(r: int, entry: dict[str, Any], model: RoadNet, data: TrainingDat
 def _write_round(r: int, entry: dict[str, Any], model: RoadNet, meta: dict[str, Any],
                  job: TrainJob, improved: bool, reporter: Reporter) -> None:
     path = _round_path(job.out, r)
-    save_model(path, model, meta)
+    if r == 0 and _round_files(job.out):  # --overwrite: the earlier run's rounds go now
+        _staged_dir(job.out).mkdir(exist_ok=True)
+        save_model(_staged_dir(job.out) / path.name, model, meta)
+        _replace_rounds(job.out)
+    else:
+        save_model(path, model, meta)
     reporter.artifact("round_model", str(path), round=r + 1)
     for name, value in {**entry["metrics"], **entry["losses"]}.items():
         reporter.metric(name, value, round=r + 1)
