@@ -47,7 +47,7 @@ class EngineAlgorithm(QgsProcessingAlgorithm):
         super().__init__()
         self.loaded: list[str] = []  # outputs that may load into the project when done
         self.loaded_styles: dict[str, str] = {}  # output -> style (layer_styles.py)
-        self.loaded_names: dict[str, str] = {}  # output -> the name of its layer
+        self.loaded_names: dict[str, tuple[str, str]] = {}  # output -> (default, name)
 
     def createInstance(self) -> EngineAlgorithm:
         return type(self)()
@@ -198,12 +198,13 @@ class EngineAlgorithm(QgsProcessingAlgorithm):
     def name_outputs(self, outputs: dict[str, str], rasters: Sequence[QgsRasterLayer]) -> None:
         """Name the layers of ``outputs`` (parameter name -> output) "<output> - <rasters>",
         after the rasters they were made from, so that the rows of a batch (or two runs)
-        load distinguishable layers instead of one "Road probability" each."""
+        load distinguishable layers instead of one "Road probability" each; a name chosen
+        for an output (a model's) is kept (group_outputs)."""
         made_from = ", ".join(layer.name() for layer in rasters)
         for key, output in outputs.items():
             description = self.parameterDefinition(key).description()
-            self.loaded_names[output] = f"{description} - {made_from}" if made_from \
-                else description
+            if made_from:
+                self.loaded_names[output] = (description, f"{description} - {made_from}")
 
     def raster_paths(self, parameters: dict[str, Any], key: str,
                      context: QgsProcessingContext) -> list[str]:

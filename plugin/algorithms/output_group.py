@@ -76,15 +76,18 @@ class OutputGroup(QgsProcessingLayerPostProcessorInterface):
 
 def group_outputs(context: QgsProcessingContext, outputs: list[str], name: str,
                   styles: Mapping[str, str] | None = None,
-                  layer_names: Mapping[str, str] | None = None) -> None:
+                  layer_names: Mapping[str, tuple[str, str]] | None = None) -> None:
     """Have the outputs (destination ids or paths) that load on completion go to the group
     ``name``, styled by ``styles`` (output -> style name) and named by ``layer_names``
-    (output -> layer name; unless the user has Processing name layers after their files);
-    call it from postProcessAlgorithm (the main thread, the final context)."""
+    (output -> (Processing's default name, the name instead)): only a layer that would get
+    the default name is renamed, so a name chosen elsewhere (a model's output) stays, and
+    Processing's setting to name layers after their files still wins. Call it from
+    postProcessAlgorithm (the main thread, the final context)."""
     styles, layer_names = styles or {}, layer_names or {}
     for output in outputs:
         if output and context.willLoadLayerOnCompletion(output):
             details = context.layerToLoadOnCompletionDetails(output)
-            if output in layer_names:
-                details.name = layer_names[output]
+            default, instead = layer_names.get(output, (None, None))
+            if instead is not None and details.name in ("", default):
+                details.name = instead
             details.setPostProcessor(OutputGroup.for_one_output(name, styles.get(output)))

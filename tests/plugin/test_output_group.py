@@ -135,3 +135,21 @@ def test_extract_over_several_rasters_loads_the_styled_mosaic(provider, recordin
         assert mosaic.renderer().type() == "singlebandpseudocolor"
     finally:
         project.clear()
+
+
+def test_a_name_chosen_for_an_output_is_kept(qgis_new_project):
+    """Only Processing's default name (the output's description) gives way to the raster's;
+    a name chosen elsewhere (a model's output name) stays."""
+    from qgis.core import QgsProcessingContext
+    from road_extraction.plugin.algorithms.output_group import group_outputs
+
+    context = QgsProcessingContext()
+    project = QgsProject.instance()
+    for output, name in (("a.gpkg", "Roads"), ("b.gpkg", "my roads")):
+        context.addLayerToLoadOnCompletion(
+            output, QgsProcessingContext.LayerDetails(name, project, "OUTPUT_ROADS"))
+    group_outputs(context, ["a.gpkg", "b.gpkg"], "Extract roads",
+                  layer_names={"a.gpkg": ("Roads", "Roads - image"),
+                               "b.gpkg": ("Roads", "Roads - image")})
+    assert context.layerToLoadOnCompletionDetails("a.gpkg").name == "Roads - image"
+    assert context.layerToLoadOnCompletionDetails("b.gpkg").name == "my roads"
