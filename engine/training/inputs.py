@@ -13,7 +13,7 @@ from ..events import Reporter
 from ..io.raster import RasterInfo, Window, open_raster, raster_is_all_nodata, read_info
 from ..labels import BACKGROUND, IGNORE, ROAD, LabelSources, count_labels, rasterize_labels
 from ..normalization import BandStats, compute_band_stats
-from .holdout import HoldoutTile, split_holdout
+from .holdout import HoldoutChoice, HoldoutTile, choose_holdout, labeled_tiles
 from .sources import RasterSource
 
 __all__ = ["TrainJob", "TrainingData", "prepare_training_data", "read_rasters"]
@@ -48,8 +48,12 @@ class TrainingData:
     stats: BandStats
     human: list[np.ndarray | None]  # human labels (incl. hold-out) per raster, None if none
     train_labels: list[np.ndarray | None]  # human labels minus the hold-out
-    holdout: list[HoldoutTile]
+    holdout: list[HoldoutTile]  # empty: the labels were too few to hold any out
     truth: list[np.ndarray | None] = field(default_factory=list)  # job.diagnostic_truth
+    # how the hold-out was chosen (HoldoutChoice.to_dict), recorded in the model
+    holdout_split: dict = field(default_factory=dict)
+    # without a hold-out, the labeled tiles (training labels) the threshold is calibrated on
+    fit_tiles: list[HoldoutTile] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.truth:
@@ -153,14 +157,39 @@ def prepare_training_data(job: TrainJob, config: TrainConfig, *, reporter: Repor
         raise BadInputError(f"the model expects {len(stats.low)} band(s) but the rasters have "
                             f"{infos[0].band_count}; use rasters like the model's training data")
     labeled = [lab for lab in human if lab is not None]
-    train_l, holdout = split_holdout(labeled, tile_px=config.val_tile_px,
-                                     fraction=config.val_fraction, rng=rng)
+    choice = choose_holdout(labeled, tile_px=config.val_tile_px, fraction=config.val_fraction,
+                            rng=rng)
+    _report_holdout(choice, reporter)
     index = [i for i, lab in enumerate(human) if lab is not None]
-    holdout = [HoldoutTile(index[t.source], t.window, t.labels) for t in holdout]
+    holdout = [HoldoutTile(index[t.source], t.window, t.labels) for t in choice.tiles]
+    fit_tiles = [] if holdout else [
+        HoldoutTile(index[t.source], t.window, t.labels)
+        for t in labeled_tiles(choice.train, config.val_tile_px)]
     train_labels: list[np.ndarray | None] = [None] * len(infos)
-    for i, lab in zip(index, train_l, strict=True):
+    for i, lab in zip(index, choice.train, strict=True):
         train_labels[i] = lab
     human_all = human + [None] * len(job.unlabeled)
     sources = [RasterSource(info, stats) for info in infos]
     return TrainingData(infos, sources, stats, human_all, train_labels, holdout,
-                        _read_truth(job, infos))
+                        _read_truth(job, infos), choice.to_dict(), fit_tiles)
+
+
+def _report_holdout(choice: HoldoutChoice, reporter: Reporter) -> None:
+    """Say so when the hold-out is not the configured one, or when there is none."""
+    asked = f"{choice.asked_fraction:.0%} in {choice.asked_tile_px} px tiles"
+    if not choice.fitted:
+        return
+    if not choice.tiles:
+        reporter.warning(
+            "no hold-out: the labels are too few to hold out validation tiles (" + asked +
+            ", or smaller) and still train on road and background, so training uses all of "
+            "them. The decision threshold is calibrated on the training labels, which the "
+            "model has seen, so it may suit new imagery less well; rounds are not validated "
+            "and the last round is kept. Label more road, over a larger area, for a "
+            "validated model")
+    else:
+        reporter.warning(
+            f"the configured hold-out ({asked}, road tiles first) would leave no road or no "
+            f"background to train on: validation holds out {len(choice.tiles)} tile(s) of "
+            f"{choice.tile_px} px instead, {choice.held_share:.0%} of the labeled pixels and "
+            f"{choice.held_road_share:.0%} of the road")

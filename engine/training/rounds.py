@@ -181,6 +181,9 @@ def _metadata(data: TrainingData, config: TrainConfig, job: TrainJob, history: l
         "holdout": [{"image": data.infos[t.source].path,
                      "window": [t.window.row_off, t.window.col_off, t.window.rows,
                                 t.window.cols]} for t in data.holdout],
+        # the hold-out's tile size and share (engine.training.holdout.choose_holdout);
+        # tile_px None: no hold-out, the threshold is from the training labels
+        "holdout_split": data.holdout_split,
         "training_data": {"images": list(job.images), "unlabeled": list(job.unlabeled),
                           "roads": job.roads, "aoi": job.aoi, "background": job.background},
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -296,6 +299,8 @@ def _train_one_round(r: int, nets: _Nets, data: TrainingData, config: TrainConfi
     state.selected = new_sel
     return {"round": r + 1, "metrics": verdict["metrics"], "threshold": verdict["threshold"],
             "metrics_at_0.5": verdict["metrics_at_default"], "losses": losses,
+            # without a hold-out: scores on the training labels (metrics is empty)
+            "training_fit": verdict.get("training_fit"),
             "contrastive_weight": config.contrastive.weight * setup.scale
             if setup.sites is not None else 0.0,
             "pseudo_tiles": len(new_sel),
@@ -316,7 +321,8 @@ def _save_round(r: int, entry: dict[str, Any], model: RoadNet, data: TrainingDat
     Every process keeps the record; rank 0 alone writes the files and the events.
     """
     previous_best = state.history[state.best]["metrics"] if state.best >= 0 else None
-    improved = _is_better(entry["metrics"], previous_best)
+    # Without a hold-out (no validation score) the last round is kept.
+    improved = not entry["metrics"] or _is_better(entry["metrics"], previous_best)
     state.history.append(entry)
     if improved:
         state.best = r

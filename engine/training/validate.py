@@ -149,15 +149,30 @@ def round_verdict(model: torch.nn.Module, data: TrainingData, config: TrainConfi
                   device: torch.device) -> dict[str, Any]:
     """A round's threshold and scores on the hold-out, as plain data (sent to every process).
 
+    Without a hold-out (labels too few to hold any out), the threshold is calibrated on
+    the training labels (``data.fit_tiles``) and the round has no validation score: the
+    scores there are returned as ``training_fit``, how well the model fits the labels it
+    was trained on, not how well it does elsewhere.
+
     Returns
     -------
     dict
-        ``metrics`` (at the chosen threshold), ``threshold``
-        (:meth:`engine.threshold.ThresholdChoice.to_dict`), ``metrics_at_default`` (at 0.5).
+        ``metrics`` (at the chosen threshold; empty without a hold-out), ``threshold``
+        (:meth:`engine.threshold.ThresholdChoice.to_dict` with ``source``: ``"hold-out"``,
+        ``"training labels"``, or ``"fixed"`` for ``threshold_rule = "fixed"``),
+        ``metrics_at_default`` (at 0.5; empty without a hold-out) and, without a hold-out
+        only, ``training_fit`` (the scores on the training labels at the threshold).
     """
-    found = evaluate_holdout(model, data.read, data.holdout, tile_px=config.predict_tile_px,
+    tiles = data.holdout or data.fit_tiles
+    found = evaluate_holdout(model, data.read, tiles, tile_px=config.predict_tile_px,
                              device=device, rule=config.threshold_rule,
                              tolerance=config.threshold_tolerance,
                              amp=config.mixed_precision)
-    return {"metrics": found.metrics, "threshold": found.threshold.to_dict(),
-            "metrics_at_default": found.metrics_at_default}
+    source = ("fixed" if config.threshold_rule == "fixed"
+              else "hold-out" if data.holdout else "training labels")
+    threshold = {**found.threshold.to_dict(), "source": source}
+    if data.holdout:
+        return {"metrics": found.metrics, "threshold": threshold,
+                "metrics_at_default": found.metrics_at_default}
+    return {"metrics": {}, "threshold": threshold, "metrics_at_default": {},
+            "training_fit": found.metrics}
