@@ -4,7 +4,7 @@
   <context>
     <name>RoadExtraction</name>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="200" />
+      <location filename="../plugin/dock/dock_ui.py" line="265" />
       <source> rounds</source>
       <translation> Runden</translation>
     </message>
@@ -14,7 +14,7 @@
       <translation>&amp;Straßenextraktion</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="169" />
+      <location filename="../plugin/dock/dock_ui.py" line="234" />
       <source>Advanced</source>
       <translation>Erweitert</translation>
     </message>
@@ -24,12 +24,12 @@
       <translation>Auch aus den ungelabelten Bildern lernen (den ungelabelten Rastern und den ungelabelten Teilen der gelabelten): ein kontrastiver Verlust und Runden von Pseudo-Labels. Standardmäßig aus: der Benchmark zeigte keinen Gewinn (siehe README).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="179" />
+      <location filename="../plugin/dock/dock_ui.py" line="244" />
       <source>Also learn from the unlabeled rasters and the unlabeled parts of the training rasters (a contrastive loss and pseudo-labels). Off by default: in the project's benchmark it did not beat training on the labels alone (see the README).</source>
       <translation>Auch aus den ungelabelten Rastern und den ungelabelten Teilen der Trainingsraster lernen (ein kontrastiver Verlust und Pseudo-Labels). Standardmäßig aus: im Benchmark des Projekts war es nicht besser als das Training allein mit den Labels (siehe README).</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="62" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="63" />
       <source>Applies a road model to one raster or several (the tiles of a mosaic, or a VRT of them): a road probability raster on each input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m) for all of them together. With several rasters, the probability rasters are written beside Road probability as &lt;name&gt;_&lt;raster&gt;.tif, with a VRT mosaic &lt;name&gt;.vrt of them, which is the output; they need one CRS and one pixel size. Rasters are read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, and vectorised by blocks, so memory does not grow with the rasters; empty areas cost nothing. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Road threshold are road; empty = the threshold calibrated on the model's hold-out, stored in the model. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. The rasters must have the model's bands. Use the bundled base model (instead of Road model): the model shipped in the plugin's resources/models/ for the rasters' band count (base_&lt;N&gt;band.pt), a first guess before any label is drawn.</source>
       <translation>Wendet ein Straßenmodell auf ein oder mehrere Raster an (die Kacheln eines Mosaiks oder ein VRT daraus): ein Raster der Straßenwahrscheinlichkeit auf genau dem Gitter und KBS jeder Eingabe (GeoTIFF, Byte 0-254, 255 = NoData), Straßenpolygone und Straßenmittellinien (mit length_m) für alle zusammen. Bei mehreren Rastern werden die Wahrscheinlichkeitsraster neben Straßenwahrscheinlichkeit als &lt;Name&gt;_&lt;Raster&gt;.tif geschrieben, mit einem VRT-Mosaik &lt;Name&gt;.vrt daraus, das die Ausgabe ist; sie brauchen ein KBS und eine Pixelgröße. Die Raster werden in Fenstern von Kachel Pixeln gelesen, die sich um Überlappung (ein Anteil) überlappen und überblendet werden, und blockweise vektorisiert, sodass der Speicherbedarf nicht mit den Rastern wächst; leere Flächen kosten nichts. TTA mittelt die 8 Spiegelungen/Drehungen (8-mal langsamer). Pixel mit einer Wahrscheinlichkeit über dem Straßen-Schwellenwert sind Straße; leer = der auf dem zurückgehaltenen Teil des Modells kalibrierte Schwellenwert, im Modell gespeichert. Gerät: auto, cpu, cuda oder cuda:N; leer = das Gerät der Plugin-Einstellungen. Die Raster müssen die Bänder des Modells haben. Mitgeliefertes Basismodell verwenden (statt Straßenmodell): das in resources/models/ des Plugins mitgelieferte Modell für die Bandanzahl der Raster (base_&lt;N&gt;band.pt), eine erste Schätzung, bevor ein Label gezeichnet ist.</translation>
     </message>
@@ -44,17 +44,12 @@
       <translation>Beste Runde</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/run_results.py" line="91" />
-      <source>Best: round {} (its model is the one Extract uses)</source>
-      <translation>Beste: Runde {} (ihr Modell verwendet Extrahieren)</translation>
-    </message>
-    <message>
-      <location filename="../plugin/dock/dock_ui.py" line="161" />
+      <location filename="../plugin/dock/dock_ui.py" line="227" />
       <source>Cancel</source>
       <translation>Abbrechen</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="159" />
+      <location filename="../plugin/algorithms/base.py" line="163" />
       <source>Cancelled ({}); the engine left no partial output.</source>
       <translation>Abgebrochen ({}); die Engine hat keine unvollständige Ausgabe hinterlassen.</translation>
     </message>
@@ -69,12 +64,12 @@
       <translation>Abgebrochen während: {}. Führen Sie „Engine installieren / reparieren“ erneut aus, um die Umgebung fertigzustellen.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="250" />
+      <location filename="../plugin/algorithms/base.py" line="265" />
       <source>Cancelled while writing {}</source>
       <translation>Abgebrochen beim Schreiben von {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="332" />
+      <location filename="../plugin/dock/dock_widget.py" line="381" />
       <source>Cancelled; the engine left no partial output.</source>
       <translation>Abgebrochen; die Engine hat keine unvollständige Ausgabe hinterlassen.</translation>
     </message>
@@ -89,17 +84,17 @@
       <translation>Die Labels können nicht verschoben werden: {} existiert bereits; verschieben oder löschen Sie es zuerst.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="136" />
+      <location filename="../plugin/dock/round_layers.py" line="152" />
       <source>Cannot open the first guess's output(s): {}</source>
       <translation>Die Ausgabe(n) der ersten Schätzung lassen sich nicht öffnen: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_layers.py" line="132" />
+      <location filename="../plugin/dock/label_layers.py" line="133" />
       <source>Cannot open the layer {} of {}</source>
       <translation>Der Layer {} von {} kann nicht geöffnet werden</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="117" />
+      <location filename="../plugin/dock/round_layers.py" line="118" />
       <source>Cannot open the round's output(s): {}</source>
       <translation>Die Ausgabe(n) der Runde können nicht geöffnet werden: {}</translation>
     </message>
@@ -109,7 +104,7 @@
       <translation>Die früheren Runden können nicht gelesen werden: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_session.py" line="236" />
+      <location filename="../plugin/dock/label_session.py" line="250" />
       <source>Cannot save the edits of {}: {}</source>
       <translation>Die Änderungen an {} können nicht gespeichert werden: {}</translation>
     </message>
@@ -129,7 +124,7 @@
       <translation>Prüfen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="203" />
+      <location filename="../plugin/dock/dock_widget.py" line="234" />
       <source>Check at least one training raster.</source>
       <translation>Wählen Sie mindestens ein Trainingsraster aus.</translation>
     </message>
@@ -144,32 +139,32 @@
       <translation>Prüfe {}…</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="118" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="119" />
       <source>Choose a Road model, or check Use the bundled base model</source>
       <translation>Wählen Sie ein Straßenmodell oder aktivieren Sie „Mitgeliefertes Basismodell verwenden“</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="265" />
+      <location filename="../plugin/dock/dock_widget.py" line="305" />
       <source>Choose a raster first.</source>
       <translation>Wählen Sie zuerst ein Raster.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="149" />
+      <location filename="../plugin/dock/dock_widget.py" line="179" />
       <source>Choose a raster first: the labels take its CRS.</source>
       <translation>Wählen Sie zuerst ein Raster: die Labels übernehmen sein KBS.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="173" />
+      <location filename="../plugin/dock/dock_ui.py" line="238" />
       <source>Continue from model</source>
       <translation>Fortsetzen mit Modell</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="108" />
+      <location filename="../plugin/dock/dock_ui.py" line="153" />
       <source>Create label layers</source>
       <translation>Label-Layer anlegen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_session.py" line="217" />
+      <location filename="../plugin/dock/label_session.py" line="231" />
       <source>Create the label layers on a raster first.</source>
       <translation>Legen Sie zuerst die Label-Layer auf einem Raster an.</translation>
     </message>
@@ -179,17 +174,17 @@
       <translation>Legt die Python-Umgebung an (oder repariert sie), in der die Engine der Straßenextraktion läuft: eine virtuelle Umgebung aus dem Python von QGIS mit --system-site-packages (damit sie die GDAL-Bindings sieht), dann die festgelegten Pakete der Anforderungen des Plugins (PyTorch mit CUDA, torchvision, scikit-image, ...: etwa 3 GB Download). Die Umgebung kommt in den QGIS-Profilordner (road_extraction/venv), sofern Umgebungsordner nichts anderes angibt. Abbrechen stoppt pip; ein erneuter Lauf des Algorithmus repariert eine halbfertige Installation.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="129" />
+      <location filename="../plugin/algorithms/base.py" line="133" />
       <source>DEVICE is {!r}; use auto, cpu, cuda or cuda:N (for example cuda:0)</source>
       <translation>DEVICE ist {!r}; verwenden Sie auto, cpu, cuda oder cuda:N (zum Beispiel cuda:0)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="101" />
+      <location filename="../plugin/algorithms/base.py" line="105" />
       <source>Device</source>
       <translation>Gerät</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="291" />
+      <location filename="../plugin/dock/dock_widget.py" line="337" />
       <source>Device must be auto, cpu, cuda or cuda:N.</source>
       <translation>Das Gerät muss auto, cpu, cuda oder cuda:N sein.</translation>
     </message>
@@ -199,17 +194,17 @@
       <translation>Gerät {!r}: verwenden Sie auto, cpu, cuda oder cuda:N.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="116" />
+      <location filename="../plugin/dock/dock_ui.py" line="161" />
       <source>Drag a rectangle: inside it, what is not road is background</source>
       <translation>Ein Rechteck aufziehen: darin ist, was keine Straße ist, Hintergrund</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="112" />
+      <location filename="../plugin/dock/dock_ui.py" line="157" />
       <source>Draw road centerlines (QGIS's Add Feature tool)</source>
       <translation>Straßenmittellinien zeichnen (Werkzeug Objekt hinzufügen von QGIS)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="114" />
+      <location filename="../plugin/dock/dock_ui.py" line="159" />
       <source>Draw road polygons (QGIS's Add Feature tool)</source>
       <translation>Straßenpolygone zeichnen (Werkzeug Objekt hinzufügen von QGIS)</translation>
     </message>
@@ -234,12 +229,12 @@
       <translation>Straßenextraktion bewerten</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="59" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="60" />
       <source>Extract roads</source>
       <translation>Straßen extrahieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="217" />
+      <location filename="../plugin/dock/dock_ui.py" line="282" />
       <source>Extract roads…</source>
       <translation>Straßen extrahieren…</translation>
     </message>
@@ -249,7 +244,7 @@
       <translation>F1</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="141" />
+      <location filename="../plugin/dock/dock_ui.py" line="196" />
       <source>Filter</source>
       <translation>Filter</translation>
     </message>
@@ -259,27 +254,27 @@
       <translation>Mitgeliefertes Basismodell nachtrainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="101" />
+      <location filename="../plugin/dock/dock_ui.py" line="142" />
       <source>First guess</source>
       <translation>Erste Schätzung</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="32" />
+      <location filename="../plugin/dock/round_layers.py" line="33" />
       <source>First guess (base model, no labels) - {}</source>
       <translation>Erste Schätzung (Basismodell, ohne Labels) - {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="326" />
+      <location filename="../plugin/dock/dock_widget.py" line="374" />
       <source>First guess finished in {:.0f} s: the base model's roads, from no label of yours. Label where they are wrong, then train a round.</source>
       <translation>Erste Schätzung nach {:.0f} s fertig: die Straßen des Basismodells, ohne eines Ihrer Labels. Labeln Sie, wo sie falsch sind, und trainieren Sie dann eine Runde.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/first_guess.py" line="95" />
+      <location filename="../plugin/dock/first_guess.py" line="94" />
       <source>First guess: {}</source>
       <translation>Erste Schätzung: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="116" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="117" />
       <source>Give either a Road model or Use the bundled base model, not both</source>
       <translation>Geben Sie entweder ein Straßenmodell an oder „Mitgeliefertes Basismodell verwenden“, nicht beides</translation>
     </message>
@@ -289,12 +284,12 @@
       <translation>Geben Sie entweder ein Ausgangsmodell an oder „Mitgeliefertes Basismodell nachtrainieren“, nicht beides</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="154" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="165" />
       <source>INPUT: choose at least one raster</source>
       <translation>INPUT: mindestens ein Raster wählen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="160" />
+      <location filename="../plugin/dock/dock_ui.py" line="223" />
       <source>Idle</source>
       <translation>Bereit</translation>
     </message>
@@ -319,7 +314,7 @@
       <translation>Statt vom Ausgangsmodell vom mit dem Plugin mitgelieferten Basismodell für die Bandanzahl der Raster ausgehen (resources/models/base_&lt;N&gt;band.pt)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="84" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="85" />
       <source>Instead of Road model, the base model bundled with the plugin for the rasters' band count (resources/models/base_&lt;N&gt;band.pt)</source>
       <translation>Statt des Straßenmodells das mit dem Plugin mitgelieferte Basismodell für die Bandanzahl der Raster (resources/models/base_&lt;N&gt;band.pt)</translation>
     </message>
@@ -329,7 +324,7 @@
       <translation>IoU</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="115" />
+      <location filename="../plugin/dock/dock_ui.py" line="160" />
       <source>Labeled area</source>
       <translation>Gelabelte Fläche</translation>
     </message>
@@ -339,7 +334,7 @@
       <translation>Gelabelte Fläche (Polygone)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_session.py" line="219" />
+      <location filename="../plugin/dock/label_session.py" line="233" />
       <source>Labeled area: {:.4f} km² ({} px of {}) · road length: {:.0f} m · road polygons: {}</source>
       <translation>Gelabelte Fläche: {:.4f} km² ({} px von {}) · Straßenlänge: {:.0f} m · Straßenpolygone: {}</translation>
     </message>
@@ -349,7 +344,7 @@
       <translation>Gelabelte Raster</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="92" />
+      <location filename="../plugin/dock/dock_ui.py" line="132" />
       <source>Labels</source>
       <translation>Labels</translation>
     </message>
@@ -374,17 +369,22 @@
       <translation>Verschoben, aber diese alten Dateien konnten nicht entfernt werden: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="187" />
+      <location filename="../plugin/algorithms/base.py" line="191" />
       <source>No base model is bundled for {}-band rasters (looked for {}); choose a road model trained on your labels instead.</source>
       <translation>Für Raster mit {} Bändern ist kein Basismodell mitgeliefert (gesucht: {}); wählen Sie stattdessen ein auf Ihren Labels trainiertes Straßenmodell.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="270" />
+      <location filename="../plugin/dock/dock_widget.py" line="313" />
       <source>No base model is bundled for {}-band rasters (looked for {}); label a few roads and train a round instead.</source>
       <translation>Für Raster mit {} Bändern ist kein Basismodell mitgeliefert (gesucht: {}); labeln Sie stattdessen einige Straßen und trainieren Sie eine Runde.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="122" />
+      <location filename="../plugin/dock/dock_widget.py" line="311" />
+      <source>No base model is bundled for {}-band rasters; label a few roads and train a round instead.</source>
+      <translation>Für Raster mit {} Bändern ist kein Basismodell mitgeliefert; labeln Sie stattdessen einige Straßen und trainieren Sie eine Runde.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="167" />
       <source>No label layers yet.</source>
       <translation>Noch keine Label-Layer.</translation>
     </message>
@@ -404,32 +404,32 @@
       <translation>Noch keine Runde</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="145" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="146" />
       <source>OUTPUT_PROBABILITY must be a GeoTIFF (.tif), not {}</source>
       <translation>OUTPUT_PROBABILITY muss ein GeoTIFF (.tif) sein, nicht {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="218" />
+      <location filename="../plugin/dock/dock_ui.py" line="283" />
       <source>Open Extract roads with the run's best model and the raster above</source>
       <translation>Straßen extrahieren mit dem besten Modell des Laufs und dem Raster oben öffnen</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="93" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="94" />
       <source>Overlap (fraction of a tile)</source>
       <translation>Überlappung (Anteil einer Kachel)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="280" />
+      <location filename="../plugin/dock/dock_widget.py" line="324" />
       <source>Predict the roads of this raster with the bundled base model, before any label is drawn; then correct them with labels and train rounds.</source>
       <translation>Die Straßen dieses Rasters mit dem mitgelieferten Basismodell vorhersagen, bevor ein Label gezeichnet ist; dann mit Labels korrigieren und Runden trainieren.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="49" />
+      <location filename="../plugin/dock/round_layers.py" line="50" />
       <source>Predicted centerlines</source>
       <translation>Vorhergesagte Mittellinien</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="51" />
+      <location filename="../plugin/dock/round_layers.py" line="52" />
       <source>Predicted roads</source>
       <translation>Vorhergesagte Straßen</translation>
     </message>
@@ -454,12 +454,12 @@
       <translation>RASTERS ist leer; geben Sie mindestens ein Raster an</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="99" />
+      <location filename="../plugin/dock/dock_ui.py" line="139" />
       <source>Raster</source>
       <translation>Raster</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="88" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="89" />
       <source>Rasters</source>
       <translation>Raster</translation>
     </message>
@@ -479,17 +479,17 @@
       <translation>Anforderungsdatei</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="209" />
+      <location filename="../plugin/dock/dock_ui.py" line="274" />
       <source>Results</source>
       <translation>Ergebnisse</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="107" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="108" />
       <source>Road centerlines</source>
       <translation>Straßenmittellinien</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="60" />
+      <location filename="../plugin/algorithms/base.py" line="64" />
       <source>Road extraction</source>
       <translation>Straßenextraktion</translation>
     </message>
@@ -509,12 +509,12 @@
       <translation>Einstellungen der Straßenextraktion</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/first_guess.py" line="77" />
+      <location filename="../plugin/dock/first_guess.py" line="76" />
       <source>Road extraction: first guess</source>
       <translation>Straßenextraktion: erste Schätzung</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/first_guess.py" line="149" />
+      <location filename="../plugin/dock/first_guess.py" line="125" />
       <source>Road extraction: first guess (cancelled)</source>
       <translation>Straßenextraktion: erste Schätzung (abgebrochen)</translation>
     </message>
@@ -524,17 +524,17 @@
       <translation>Straßenextraktion: Runden werden gelesen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="56" />
+      <location filename="../plugin/dock/round_task.py" line="96" />
       <source>Road extraction: round {}</source>
       <translation>Straßenextraktion: Runde {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="153" />
+      <location filename="../plugin/dock/round_task.py" line="186" />
       <source>Road extraction: round {} (cancelled)</source>
       <translation>Straßenextraktion: Runde {} (abgebrochen)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_layers.py" line="53" />
+      <location filename="../plugin/dock/label_layers.py" line="54" />
       <source>Road labels</source>
       <translation>Straßen-Labels</translation>
     </message>
@@ -544,12 +544,12 @@
       <translation>Straßen-Labels (Linien oder Polygone)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="81" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="82" />
       <source>Road model</source>
       <translation>Straßenmodell</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="172" />
+      <location filename="../plugin/dock/dock_ui.py" line="237" />
       <source>Road model (*.pt)</source>
       <translation>Straßenmodell (*.pt)</translation>
     </message>
@@ -559,32 +559,32 @@
       <translation>Training des Straßenmodells</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="113" />
+      <location filename="../plugin/dock/dock_ui.py" line="158" />
       <source>Road polygons</source>
       <translation>Polygone</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="103" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="104" />
       <source>Road probability</source>
       <translation>Straßenwahrscheinlichkeit</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="113" />
+      <location filename="../plugin/algorithms/base.py" line="117" />
       <source>Road probability above which a pixel is road; empty = the threshold calibrated on the model's hold-out, stored in the model / the probability raster</source>
       <translation>Straßenwahrscheinlichkeit, über der ein Pixel Straße ist; leer = der auf dem zurückgehaltenen Teil des Modells kalibrierte Schwellenwert, im Modell / im Wahrscheinlichkeitsraster gespeichert</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/vectorize_probability.py" line="50" />
+      <location filename="../plugin/algorithms/vectorize_probability.py" line="51" />
       <source>Road probability raster</source>
       <translation>Raster der Straßenwahrscheinlichkeit</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="111" />
+      <location filename="../plugin/algorithms/base.py" line="115" />
       <source>Road threshold</source>
       <translation>Straßen-Schwellenwert</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="107" />
+      <location filename="../plugin/dock/dock_ui.py" line="152" />
       <source>Road width</source>
       <translation>Straßenbreite</translation>
     </message>
@@ -599,27 +599,37 @@
       <translation>Straßenbreite jeder Linie in Metern; ersetzt Straßenbreite</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="105" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="106" />
       <source>Roads</source>
       <translation>Straßen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="27" />
+      <location filename="../plugin/dock/round_layers.py" line="28" />
       <source>Roads - round {}</source>
       <translation>Straßen - Runde {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="386" />
+      <location filename="../plugin/dock/round_task.py" line="128" />
+      <source>Round {} ({} of {}): {}</source>
+      <translation>Runde {} ({} von {}): {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="455" />
+      <source>Round {} did better on the hold-out and stays in use (on the map and for Extract).</source>
+      <translation>Runde {} war auf dem zurückgehaltenen Teil besser und bleibt in Verwendung (auf der Karte und für „Straßen extrahieren“).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_widget.py" line="453" />
       <source>Round {} finished in {:.0f} s.</source>
       <translation>Runde {} fertig in {:.0f} s.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="85" />
+      <location filename="../plugin/dock/round_task.py" line="130" />
       <source>Round {}: {}</source>
       <translation>Runde {}: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="139" />
+      <location filename="../plugin/dock/dock_ui.py" line="194" />
       <source>Rounds</source>
       <translation>Runden</translation>
     </message>
@@ -629,7 +639,7 @@
       <translation>Runden (höchstens)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="201" />
+      <location filename="../plugin/dock/dock_ui.py" line="266" />
       <source>Run</source>
       <translation>Ausführen</translation>
     </message>
@@ -649,17 +659,22 @@
       <translation>Kennzahlentabelle</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="177" />
+      <location filename="../plugin/dock/dock_ui.py" line="242" />
       <source>Semi-supervised</source>
       <translation>Halbüberwacht</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="175" />
+      <location filename="../plugin/dock/dock_ui.py" line="240" />
       <source>Settings (*.json *.toml)</source>
       <translation>Einstellungen (*.json *.toml)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="176" />
+      <location filename="../plugin/dock/engine_words.py" line="32" />
+      <source>Settings file</source>
+      <translation>Einstellungsdatei</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="241" />
       <source>Settings file (JSON or TOML)</source>
       <translation>Einstellungsdatei (JSON oder TOML)</translation>
     </message>
@@ -669,7 +684,7 @@
       <translation>Einstellungen…</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="99" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="100" />
       <source>Test-time augmentation (TTA)</source>
       <translation>Test-Time-Augmentation (TTA)</translation>
     </message>
@@ -679,32 +694,32 @@
       <translation>Die Prüfung ist fehlgeschlagen: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="175" />
+      <location filename="../plugin/algorithms/base.py" line="179" />
       <source>The engine failed: {} (the full report is in the log)</source>
       <translation>Die Engine ist fehlgeschlagen: {} (der vollständige Bericht steht im Protokoll)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="173" />
+      <location filename="../plugin/algorithms/base.py" line="177" />
       <source>The engine refused the input: {}</source>
       <translation>Die Engine hat die Eingabe abgelehnt: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="242" />
+      <location filename="../plugin/algorithms/base.py" line="257" />
       <source>The engine's output {} has no valid layer {!r}</source>
       <translation>Die Ausgabe {} der Engine hat keinen gültigen Layer {!r}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="300" />
+      <location filename="../plugin/dock/dock_widget.py" line="346" />
       <source>The first guess cannot start: {}</source>
       <translation>Die erste Schätzung kann nicht starten: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="334" />
+      <location filename="../plugin/dock/dock_widget.py" line="383" />
       <source>The first guess failed.</source>
       <translation>Die erste Schätzung ist fehlgeschlagen.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="335" />
+      <location filename="../plugin/dock/dock_widget.py" line="384" />
       <source>The first guess failed: {}</source>
       <translation>Die erste Schätzung ist fehlgeschlagen: {}</translation>
     </message>
@@ -729,37 +744,37 @@
       <translation>Das Projekt ist nicht gespeichert, daher liegen sie im Profilordner von QGIS; speichern Sie das Projekt, um sie daneben abzulegen.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_options.py" line="96" />
+      <location filename="../plugin/dock/dock_options.py" line="97" />
       <source>The remembered dock option {} ({!r}) is not valid here; the default is used.</source>
       <translation>Die gespeicherte Dock-Option {} ({!r}) ist hier nicht gültig; der Standardwert wird verwendet.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_options.py" line="184" />
+      <location filename="../plugin/dock/dock_options.py" line="185" />
       <source>The remembered file {} no longer exists; it is not restored.</source>
       <translation>Die gespeicherte Datei {} existiert nicht mehr; sie wird nicht wiederhergestellt.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="236" />
+      <location filename="../plugin/dock/dock_widget.py" line="268" />
       <source>The round cannot start: {}</source>
       <translation>Die Runde kann nicht starten: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="375" />
+      <location filename="../plugin/dock/dock_widget.py" line="438" />
       <source>The round failed.</source>
       <translation>Die Runde ist fehlgeschlagen.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="376" />
+      <location filename="../plugin/dock/dock_widget.py" line="439" />
       <source>The round failed: {}</source>
       <translation>Die Runde ist fehlgeschlagen: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="90" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="91" />
       <source>Tile (pixels)</source>
       <translation>Kachel (Pixel)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="196" />
+      <location filename="../plugin/dock/dock_ui.py" line="261" />
       <source>Train one round</source>
       <translation>Eine Runde trainieren</translation>
     </message>
@@ -769,17 +784,17 @@
       <translation>Straßenmodell trainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="196" />
+      <location filename="../plugin/dock/dock_ui.py" line="261" />
       <source>Train round</source>
       <translation>Runde trainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="202" />
+      <location filename="../plugin/dock/dock_ui.py" line="267" />
       <source>Train this many rounds, one after the other</source>
       <translation>So viele Runden nacheinander trainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="142" />
+      <location filename="../plugin/dock/dock_ui.py" line="197" />
       <source>Training rasters</source>
       <translation>Trainingsraster</translation>
     </message>
@@ -799,7 +814,7 @@
       <translation>Trainiert ein Modell zur Straßensegmentierung (U-Net) mit wenigen gelabelten Straßen, in Runden.&lt;br&gt;&lt;b&gt;Raster&lt;/b&gt;: die gelabelten Bilder (gleiche Bänder). &lt;b&gt;Straßen&lt;/b&gt;: Mittellinien (gepuffert um die Straßenbreite in Metern oder um das Breitenfeld) oder Straßenpolygone. &lt;b&gt;Gelabelte Fläche&lt;/b&gt;: darin ist jedes Pixel, das keine Straße ist, Hintergrund; &lt;b&gt;Hintergrund&lt;/b&gt;-Polygone sind ebenfalls Hintergrund; alles andere ist ungelabelt. &lt;br&gt;&lt;b&gt;Ungelabelte Bilder nutzen (halbüberwacht)&lt;/b&gt;, eine erweiterte Option, trainiert auch auf den ungelabelten Bildern (den Ungelabelten Rastern und den ungelabelten Teilen der gelabelten): mit einem pixelweisen kontrastiven Verlust und ab Runde 2 mit Pseudo-Labels. Sie ist standardmäßig aus: im Benchmark des Projekts war sie nicht besser als das Training allein mit den Labels (siehe README). Auf &lt;b&gt;Ungelabelten Rastern&lt;/b&gt; wird nur mit ihr trainiert; ohne sie zählen sie nur für die Bandstatistiken, mit denen die Bilder normalisiert werden, und das Protokoll warnt, dass auf ihnen nicht trainiert wird.&lt;br&gt;Das Modell behält die beste Runde (Validierungs-IoU auf einem zurückgehaltenen Teil der gelabelten Fläche); der Bericht listet die Kennzahlen jeder Runde. Das Profil „fast“ passt zu einer CPU, „full“ zu einer GPU. Gerät: auto, cpu, cuda oder cuda:N; leer = das Gerät der Plugin-Einstellungen. Konfiguration (erweitert) ist eine JSON- oder TOML-Datei mit Trainingseinstellungen; Ausgangsmodell trainiert ein vorhandenes Modell nach, Mitgeliefertes Basismodell nachtrainieren (erweitert) das Basismodell des Plugins für die Bandanzahl der Raster.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/vectorize_probability.py" line="40" />
+      <location filename="../plugin/algorithms/vectorize_probability.py" line="41" />
       <source>Turns a road probability raster (as written by Extract roads: Byte 0-254 with 255 as nodata, or Float32 0-1) into road polygons (threshold, small objects and holes removed, simplified) and road centerlines (skeleton graph, short spurs pruned, gaps joined, simplified; fields length_m, start_degree, end_degree). Lengths and areas are in metres. Road threshold: empty = the threshold calibrated on the model's hold-out, recorded in the probability raster.</source>
       <translation>Wandelt ein Raster der Straßenwahrscheinlichkeit (wie von Straßen extrahieren geschrieben: Byte 0-254 mit 255 als NoData, oder Float32 0-1) in Straßenpolygone (Schwellenwert, kleine Objekte und Löcher entfernt, vereinfacht) und Straßenmittellinien (Skelettgraph, kurze Ausläufer entfernt, Lücken geschlossen, vereinfacht; Felder length_m, start_degree, end_degree) um. Längen und Flächen sind in Metern. Straßen-Schwellenwert: leer = der auf dem zurückgehaltenen Teil des Modells kalibrierte Schwellenwert, im Wahrscheinlichkeitsraster vermerkt.</translation>
     </message>
@@ -809,32 +824,52 @@
       <translation>Ungelabelte Raster</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="191" />
+      <location filename="../plugin/dock/dock_ui.py" line="256" />
       <source>Unlabeled rasters (predicted and learned from)</source>
       <translation>Ungelabelte Raster (vorhergesagt und zum Lernen genutzt)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="192" />
+      <location filename="../plugin/dock/dock_ui.py" line="257" />
       <source>Unlabeled rasters (predicted only; to learn from them, see Advanced)</source>
       <translation>Ungelabelte Raster (nur vorhergesagt; zum Lernen aus ihnen siehe Erweitert)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/extract_roads.py" line="83" />
+      <location filename="../plugin/algorithms/extract_roads.py" line="84" />
       <source>Use the bundled base model</source>
       <translation>Mitgeliefertes Basismodell verwenden</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="212" />
+      <location filename="../plugin/dock/run_results.py" line="105" />
+      <source>Using round {} (best hold-out IoU {:.3f}).</source>
+      <translation>Verwendet wird Runde {} (beste IoU auf dem zurückgehaltenen Teil: {:.3f}).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/run_results.py" line="108" />
+      <source>Using round {} (best hold-out IoU {:.3f}); round {} scored {:.3f}.</source>
+      <translation>Verwendet wird Runde {} (beste IoU auf dem zurückgehaltenen Teil: {:.3f}); Runde {} erreichte {:.3f}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/run_results.py" line="106" />
+      <source>Using round {} (best on the hold-out).</source>
+      <translation>Verwendet wird Runde {} (die beste auf dem zurückgehaltenen Teil).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/run_results.py" line="110" />
+      <source>Using round {} (best on the hold-out); round {} did worse.</source>
+      <translation>Verwendet wird Runde {} (die beste auf dem zurückgehaltenen Teil); Runde {} schnitt schlechter ab.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/dock_ui.py" line="277" />
       <source>Validation scores per round</source>
       <translation>Validierungskennzahlen je Runde</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/vectorize_probability.py" line="37" />
+      <location filename="../plugin/algorithms/vectorize_probability.py" line="38" />
       <source>Vectorize road probability</source>
       <translation>Straßenwahrscheinlichkeit vektorisieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="267" />
+      <location filename="../plugin/dock/dock_widget.py" line="307" />
       <source>Wait until the running round or first guess ends (or cancel it).</source>
       <translation>Warten Sie, bis die laufende Runde oder erste Schätzung endet (oder brechen Sie sie ab).</translation>
     </message>
@@ -844,12 +879,12 @@
       <translation>Wohin die Umgebung kommt; leer = die eigene des Plugins, im QGIS-Profilordner</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="63" />
+      <location filename="../plugin/dock/round_layers.py" line="64" />
       <source>Where to label next</source>
       <translation>Wo als Nächstes labeln</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="388" />
+      <location filename="../plugin/dock/dock_widget.py" line="458" />
       <source>Where to label next: no tile of {} px is less than 10 % labeled, so there is nothing to suggest; label next wherever the predicted roads are wrong.</source>
       <translation>Wo als Nächstes labeln: keine Kachel von {} px ist zu weniger als 10 % gelabelt, es gibt also keinen Vorschlag; labeln Sie als Nächstes dort, wo die vorhergesagten Straßen falsch sind.</translation>
     </message>
@@ -864,12 +899,12 @@
       <translation>Arbeitsordner</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="256" />
+      <location filename="../plugin/dock/dock_widget.py" line="294" />
       <source>about {} s left</source>
       <translation>noch etwa {} s</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="103" />
+      <location filename="../plugin/algorithms/base.py" line="107" />
       <source>auto, cpu, cuda or cuda:N; empty = the device of the plugin settings</source>
       <translation>auto, cpu, cuda oder cuda:N; leer = das Gerät der Plugin-Einstellungen</translation>
     </message>
@@ -879,22 +914,22 @@
       <translation>beste</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="152" />
+      <location filename="../plugin/dock/dock_ui.py" line="207" />
       <source>fast (CPU)</source>
       <translation>fast (CPU)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="153" />
+      <location filename="../plugin/dock/dock_ui.py" line="208" />
       <source>full (GPU)</source>
       <translation>full (GPU)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_layers.py" line="129" />
+      <location filename="../plugin/dock/label_layers.py" line="130" />
       <source>labeled areas</source>
       <translation>gelabelte Flächen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_widget.py" line="254" />
+      <location filename="../plugin/dock/dock_widget.py" line="292" />
       <source>loss {:.3f}</source>
       <translation>Verlust {:.3f}</translation>
     </message>
@@ -904,17 +939,17 @@
       <translation>pip-Anforderungen; leer = die festgelegten Pakete des Plugins</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/first_guess.py" line="93" />
+      <location filename="../plugin/dock/first_guess.py" line="92" />
       <source>predicting {}</source>
       <translation>{} wird vorhergesagt</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="79" />
+      <location filename="../plugin/dock/round_task.py" line="120" />
       <source>predicting {} ({}/{})</source>
       <translation>Vorhersage für {} ({}/{})</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="82" />
+      <location filename="../plugin/dock/round_task.py" line="123" />
       <source>pseudo-labels</source>
       <translation>Pseudo-Labels</translation>
     </message>
@@ -924,52 +959,72 @@
       <translation>toleranter F1</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_layers.py" line="128" />
+      <location filename="../plugin/dock/label_layers.py" line="129" />
       <source>road centerlines</source>
       <translation>Straßenmittellinien</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/label_layers.py" line="128" />
+      <location filename="../plugin/dock/label_layers.py" line="129" />
       <source>road polygons</source>
       <translation>Straßenpolygone</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/first_guess.py" line="94" />
+      <location filename="../plugin/dock/first_guess.py" line="93" />
       <source>roads and centerlines</source>
       <translation>Straßen und Mittellinien</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/first_guess.py" line="92" />
+      <location filename="../plugin/dock/first_guess.py" line="91" />
       <source>starting the engine</source>
       <translation>Engine wird gestartet</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="83" />
+      <location filename="../plugin/dock/engine_words.py" line="30" />
+      <source>the labeled areas</source>
+      <translation>die gelabelten Flächen</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/engine_words.py" line="25" />
+      <source>the number of rounds</source>
+      <translation>die Zahl der Runden</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/engine_words.py" line="29" />
+      <source>the road labels</source>
+      <translation>die Straßen-Labels</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_task.py" line="124" />
       <source>training</source>
       <translation>Training</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="83" />
+      <location filename="../plugin/dock/round_task.py" line="124" />
       <source>validation</source>
       <translation>Validierung</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_task.py" line="84" />
+      <location filename="../plugin/dock/round_task.py" line="125" />
       <source>where to label next</source>
       <translation>wo als Nächstes labeln</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="42" />
+      <location filename="../plugin/dock/engine_words.py" line="21" />
+      <source>{} (Advanced)</source>
+      <translation>{} (Erweitert)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/round_layers.py" line="43" />
       <source>{} - first guess</source>
       <translation>{} - erste Schätzung</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="37" />
+      <location filename="../plugin/dock/round_layers.py" line="38" />
       <source>{} - round {}</source>
       <translation>{} - Runde {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/round_layers.py" line="38" />
+      <location filename="../plugin/dock/round_layers.py" line="39" />
       <source>{} - round {} - {}</source>
       <translation>{} - Runde {} - {}</translation>
     </message>
@@ -981,7 +1036,7 @@
 {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="230" />
+      <location filename="../plugin/algorithms/base.py" line="245" />
       <source>{} is not a layer QGIS can open</source>
       <translation>{} ist kein Layer, den QGIS öffnen kann</translation>
     </message>
@@ -991,9 +1046,14 @@
       <translation>{} Label-Objekt(e) liegen außerhalb des Rasters: verschieben oder löschen Sie sie.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/base.py" line="209" />
+      <location filename="../plugin/algorithms/base.py" line="224" />
       <source>{}: {}</source>
       <translation>{}: {}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock/engine_words.py" line="20" />
+      <source>“{}”</source>
+      <translation>„{}“</translation>
     </message>
   </context>
 </TS>

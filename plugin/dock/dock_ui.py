@@ -15,8 +15,10 @@ from qgis.gui import (
     QgsFileWidget,
     QgsMapLayerComboBox,
 )
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import QCoreApplication, QEvent, QObject, Qt
 from qgis.PyQt.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -34,7 +36,7 @@ from .common import dock_icon, tr
 from .metrics_plot import MetricsPlot
 from .raster_list import RasterList
 
-__all__ = ["DEFAULT_WIDTH_PX", "DockUi"]
+__all__ = ["DEFAULT_WIDTH_PX", "DockUi", "WheelGuard"]
 
 #: Road width (m) of new centerlines.
 DEFAULT_ROAD_WIDTH_M = 6.0
@@ -76,8 +78,41 @@ def _note(text: str = "") -> QLabel:
     return label
 
 
+class WheelGuard(QObject):
+    """Turning the mouse wheel over a combo or spin box that does not have the focus scrolls
+    the dock instead of changing the box's value (which the dock would then remember): a
+    pointer passing over the Device box while scrolling made it cuda. The boxes take the
+    focus by a click or the Tab key only (StrongFocus, not the wheel); once focused, the
+    wheel changes them as usual."""
+
+    def guard(self, widget: QWidget) -> None:
+        """Apply to ``widget`` (a QComboBox or a QAbstractSpinBox)."""
+        widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt hook
+        if event.type() != QEvent.Type.Wheel or watched.hasFocus():
+            return False
+        area = _scroll_area_of(watched)
+        if area is not None:  # scroll what holds the box, as over any other widget
+            QCoreApplication.sendEvent(area.viewport(), event)
+        return True  # never to the box
+
+
+def _scroll_area_of(widget: QWidget) -> QAbstractScrollArea | None:
+    """The scroll area whose viewport holds ``widget``, if any."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QAbstractScrollArea) and parent.viewport().isAncestorOf(widget):
+            return parent
+        parent = parent.parentWidget()
+    return None
+
+
 class DockUi(QWidget):
-    """Three boxes: Labels, Rounds, Results."""
+    """Three boxes: Labels, Rounds, Results; and ``run_panel``, the buttons that start and
+    cancel rounds with their progress, which the dock pins below the boxes' scroll area so
+    that they are always in sight."""
 
     def __init__(self, project: QgsProject, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,6 +122,11 @@ class DockUi(QWidget):
         layout.addWidget(self._rounds_box(project))
         layout.addWidget(self._results_box())
         layout.addStretch(1)
+        self.run_panel = self._run_panel()
+        self.wheel_guard = WheelGuard(self)
+        for widget in (*self.findChildren(QComboBox), *self.findChildren(QAbstractSpinBox),
+                       *self.run_panel.findChildren(QAbstractSpinBox)):
+            self.wheel_guard.guard(widget)
 
     def _labels_box(self) -> QGroupBox:
         box = QGroupBox(tr("Labels"))
@@ -97,9 +137,14 @@ class DockUi(QWidget):
         self.raster.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         form.addRow(tr("Raster"), self.raster)
-        # The dock sets its tooltip: what it does, or why it is disabled.
+        # The dock sets its tooltip (what it does, or why it is disabled) and the note
+        # under it (why it is disabled).
         self.first_guess = _button(tr("First guess"), "roads")
         form.addRow(self.first_guess)
+        self.first_guess_note = _note()
+        self.first_guess_note.setStyleSheet("color: palette(mid);")
+        self.first_guess_note.hide()
+        form.addRow(self.first_guess_note)
         self.road_width = QgsDoubleSpinBox()
         self.road_width.setRange(0.5, 100.0)
         self.road_width.setValue(DEFAULT_ROAD_WIDTH_M)
@@ -135,6 +180,16 @@ class DockUi(QWidget):
         self.warning.setText("\n".join(lines))
         self.warning.setVisible(bool(lines))
 
+    def show_first_guess_note(self, text: str | None) -> None:
+        """Say under First guess why it is disabled; nothing when it is not."""
+        self.first_guess_note.setText(text or "")
+        self.first_guess_note.setVisible(bool(text))
+
+    def show_failure(self, text: str | None) -> None:
+        """Show why the last round (or first guess) failed, until the next one starts."""
+        self.failure.setText(text or "")
+        self.failure.setVisible(bool(text))
+
     def _rounds_box(self, project: QgsProject) -> QGroupBox:
         box = QGroupBox(tr("Rounds"))
         form = _form(box)
@@ -154,16 +209,26 @@ class DockUi(QWidget):
         form.addRow(tr("Profile"), self.profile)
         form.addRow(self._advanced_box())
         self.show_semi_supervised(self.semi_supervised.isChecked())
-        form.addRow(self._buttons())
+        return box
+
+    def _run_panel(self) -> QWidget:
+        """Train round, Run N rounds, the progress bar, the stage, why a round failed and
+        Cancel: not in the scrolled boxes (the dock pins them, see RoadDock)."""
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(2 * MARGIN_PX, MARGIN_PX, 2 * MARGIN_PX, MARGIN_PX)
+        layout.addLayout(self._buttons())
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.stage = _note(tr("Idle"))
+        self.failure = _note()
+        self.failure.setStyleSheet("color: #b00000;")
+        self.failure.hide()
         self.cancel = _button(tr("Cancel"))
         self.cancel.setEnabled(False)
-        form.addRow(self.progress)
-        form.addRow(self.stage)
-        form.addRow(self.cancel)
-        return box
+        for widget in (self.progress, self.stage, self.failure, self.cancel):
+            layout.addWidget(widget)
+        return panel
 
     def _advanced_box(self) -> QgsCollapsibleGroupBoxBasic:
         box = QgsCollapsibleGroupBoxBasic(tr("Advanced"))

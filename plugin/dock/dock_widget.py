@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 from typing import Any
 
 from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsProject, QgsRasterLayer
 from qgis.gui import QgsDockWidget
-from qgis.PyQt.QtCore import QSize
-from qgis.PyQt.QtWidgets import QScrollArea
+from qgis.PyQt.QtCore import QSize, pyqtSignal
+from qgis.PyQt.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from ..base_models import base_model_path, find_base_model
 from ..engine_env import EngineChecker
@@ -19,12 +20,14 @@ from . import runners
 from .common import dock_icon, tr
 from .dock_options import DockOptions
 from .dock_ui import DEFAULT_WIDTH_PX, DockUi
+from .engine_words import in_dock_words
 from .first_guess import FirstGuessJob, FirstGuessTask, first_guess_dir
 from .image_layers import other_rasters
-from .label_session import LabelSession
+from .label_session import LabelSession, breakable_text
 from .project_rasters import ProjectRasters
+from .round_clock import RunClock
 from .round_job import RoundJob, label_next_tile_px
-from .round_layers import add_first_guess_layers, add_round_layers
+from .round_layers import add_first_guess_layers, add_round_layers, show_round
 from .round_task import RoundTask
 from .run_history import round_files
 from .run_results import RunResults
@@ -38,7 +41,15 @@ MESSAGE_S = 10
 
 
 class RoadDock(QgsDockWidget):
-    """Label, train, look, correct: the analyst's loop in one dock."""
+    """Label, train, look, correct: the analyst's loop in one dock.
+
+    The boxes scroll; the run controls (Train round, Run N rounds, the progress, why a round
+    failed, Cancel) are pinned below them, in sight whatever the screen's height.
+    """
+
+    #: A run of rounds or a first guess ended: True when it finished, False when it failed,
+    #: was cancelled or could not start a later round.
+    ended = pyqtSignal(bool)
 
     def __init__(self, iface: Any, project: QgsProject | None = None) -> None:
         super().__init__(tr("Road extraction"))
@@ -47,14 +58,28 @@ class RoadDock(QgsDockWidget):
         self.iface = iface
         self.project = project or QgsProject.instance()
         self.ui = DockUi(self.project)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.ui)
-        self.setWidget(scroll)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.ui)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.scroll, 1)
+        line = QFrame()  # where the scrolled boxes end and the pinned controls begin
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addWidget(line)
+        layout.addWidget(self.ui.run_panel)
+        self.setWidget(body)
         self.labels = LabelSession(self.project, self.ui, self)
         self.task: RoundTask | FirstGuessTask | None = None
         self.results = RunResults(self.ui, self.labels.run_model, self)
         self.rounds_left = 0
+        self.run_clock = RunClock(1)  # the run of rounds the user started
+        self._round_t0 = 0.0  # when the current round started (time.monotonic())
+        self._closed = False
         self.costs: dict[str, float] = {}  # seconds per stage, measured in the last round
         self.checker: EngineChecker | None = EngineChecker(plugin_dir())
         self._connect()
@@ -200,6 +225,7 @@ class RoadDock(QgsDockWidget):
         if self.is_busy():
             return False
         self.rounds_left = count
+        self.run_clock = RunClock(count)
         return self._start_next_round()
 
     def _problems(self) -> list[str]:
@@ -229,7 +255,8 @@ class RoadDock(QgsDockWidget):
             config=self.ui.config.filePath() or None,
             semi_supervised=self.ui.semi_supervised.isChecked(),
             names={r.source(): r.name() for r in rasters}, label_next_image=labeled.source(),
-            tile_px=tile)
+            tile_px=tile, run_round=self.run_clock.current,
+            run_rounds=self.run_clock.rounds)
 
     def _start_next_round(self) -> bool:
         problems = self._problems()
@@ -247,12 +274,18 @@ class RoadDock(QgsDockWidget):
         self.task.status.connect(self._show_status)
         self.task.done.connect(self._round_done)
         self._set_busy(True)
-        self.ui.progress.setValue(0)
+        self.ui.show_failure(None)
+        self._round_t0 = time.monotonic()
+        self.ui.progress.setValue(round(100 * self.run_clock.fraction()))
         self.ui.stage.setText(self.task.stage_text())
         QgsApplication.taskManager().addTask(self.task)
         return True
 
     def _show_status(self, stage: str, loss: float, fraction: float, left_s: float) -> None:
+        if isinstance(self.task, RoundTask):  # a round's share of the run, and the run's end
+            fraction = self.run_clock.fraction(fraction)
+            if left_s >= 0:
+                left_s = self.run_clock.left_s(time.monotonic() - self._round_t0, left_s)
         self.ui.progress.setValue(round(100 * fraction))
         parts = [stage]
         if not math.isnan(loss):
@@ -263,8 +296,10 @@ class RoadDock(QgsDockWidget):
 
     # -- first guess ------------------------------------------------------------------
 
-    def first_guess_problem(self) -> str | None:
-        """Why First guess cannot run on the dock's raster now; None when it can."""
+    def first_guess_problem(self, *, short: bool = False) -> str | None:
+        """Why First guess cannot run on the dock's raster now; None when it can.
+        ``short``: without the base model's path (the note under the button; the tooltip
+        has it)."""
         raster = self.raster()
         if raster is None:
             return tr("Choose a raster first.")
@@ -272,6 +307,9 @@ class RoadDock(QgsDockWidget):
             return tr("Wait until the running round or first guess ends (or cancel it).")
         bands = raster.bandCount()
         if find_base_model(bands) is None:
+            if short:
+                return tr("No base model is bundled for {}-band rasters; label a few roads "
+                          "and train a round instead.").format(bands)
             return tr("No base model is bundled for {}-band rasters (looked for {}); label "
                       "a few roads and train a round instead.").format(
                           bands, base_model_path(bands))
@@ -279,12 +317,15 @@ class RoadDock(QgsDockWidget):
 
     def update_first_guess(self, *_: object) -> None:
         """Enable First guess when the base model of the raster's band count is bundled;
-        otherwise its tooltip says why it is disabled."""
+        otherwise its tooltip and the note under it say why it is disabled (the note not
+        while a round runs, which the run controls show, so it does not come and go)."""
         problem = self.first_guess_problem()
         self.ui.first_guess.setEnabled(problem is None)
         self.ui.first_guess.setToolTip(problem or tr(
             "Predict the roads of this raster with the bundled base model, before any label "
             "is drawn; then correct them with labels and train rounds."))
+        if not self.is_busy():
+            self.ui.show_first_guess_note(self.first_guess_problem(short=True))
 
     def start_first_guess(self) -> bool:
         """Predict the dock's raster with the base model of its band count, in the
@@ -312,6 +353,7 @@ class RoadDock(QgsDockWidget):
         self.task.status.connect(self._show_status)
         self.task.done.connect(self._first_guess_done)
         self._set_busy(True)
+        self.ui.show_failure(None)
         self.ui.progress.setValue(0)
         self.ui.stage.setText(self.task.stage_text())
         QgsApplication.taskManager().addTask(self.task)
@@ -325,20 +367,29 @@ class RoadDock(QgsDockWidget):
                 add_first_guess_layers(task.outputs, self.project,
                                        labels_group=self.labels.group_name())
             except OSError as err:
-                self._message(str(err), Qgis.MessageLevel.Critical)
+                self._failed(tr("The first guess failed."), str(err))
+                self.ended.emit(False)
                 return
             self.ui.progress.setValue(100)
             self.ui.stage.setText(tr(
                 "First guess finished in {:.0f} s: the base model's roads, from no label of "
                 "yours. Label where they are wrong, then train a round.").format(task.elapsed_s))
+            self.ended.emit(True)
             return
         self.ui.progress.setValue(0)
         if task.cancelled_by_user:
             self.ui.stage.setText(tr("Cancelled; the engine left no partial output."))
-            return
-        self.ui.stage.setText(tr("The first guess failed."))
-        self._message(tr("The first guess failed: {}").format(task.error),
-                      Qgis.MessageLevel.Critical)
+        else:
+            self._failed(tr("The first guess failed."),
+                         tr("The first guess failed: {}").format(in_dock_words(task.error)))
+        self.ended.emit(False)
+
+    def _failed(self, stage: str, reason: str) -> None:
+        """Say that the round or first guess failed, and why: in the dock, where it stays
+        until the next one starts, and in the message bar and log."""
+        self.ui.stage.setText(stage)
+        self.ui.show_failure(breakable_text(reason))  # a path must not widen the dock
+        self._message(reason, Qgis.MessageLevel.Critical)
 
     def close_down(self) -> None:
         """Stop any round and let go of the project's signals, before the dock is deleted.
@@ -347,6 +398,9 @@ class RoadDock(QgsDockWidget):
         up when the Python wrapper is collected, at a moment that was seen to drop other
         receivers' connections to the same project signal.
         """
+        if self._closed:  # once: a second disconnect would raise
+            return
+        self._closed = True
         self.cancel()
         self.results.cancel()
         self.project.layersAdded.disconnect(self._except_outputs)
@@ -367,18 +421,23 @@ class RoadDock(QgsDockWidget):
         self._set_busy(False)
         if ok and task.outputs is not None:
             self.costs = dict(task.clock.durations)
+            self.run_clock.round_finished(task.elapsed_s)
             self._show_round(task)
             self.rounds_left -= 1
             if self.rounds_left > 0:
-                self._start_next_round()
+                if not self._start_next_round():
+                    self.ended.emit(False)
+                return
+            self.ended.emit(True)
             return
         self.rounds_left = 0
         self.ui.progress.setValue(0)
         if task.cancelled_by_user:
             self.ui.stage.setText(tr("Cancelled; the engine left no partial output."))
-            return
-        self.ui.stage.setText(tr("The round failed."))
-        self._message(tr("The round failed: {}").format(task.error), Qgis.MessageLevel.Critical)
+        else:
+            self._failed(tr("The round failed."),
+                         tr("The round failed: {}").format(in_dock_words(task.error)))
+        self.ended.emit(False)
 
     def _show_round(self, task: RoundTask) -> None:
         outputs = task.outputs
@@ -386,9 +445,15 @@ class RoadDock(QgsDockWidget):
             add_round_layers(outputs, self.project, labels_group=self.labels.group_name())
         except OSError as err:
             self._message(str(err), Qgis.MessageLevel.Critical)
-        self.ui.progress.setValue(100)
+        best = outputs.best_round
+        if best is not None and best != outputs.round_index:
+            show_round(self.project, best)  # the map shows the round the run keeps
+        self.ui.progress.setValue(round(100 * self.run_clock.fraction()))
         self.results.add_round(outputs)
         stage = tr("Round {} finished in {:.0f} s.").format(outputs.round_index, task.elapsed_s)
+        if best is not None and best != outputs.round_index:
+            stage += " " + tr("Round {} did better on the hold-out and stays in use (on the "
+                              "map and for Extract).").format(best)
         if outputs.label_next is None:
             stage += "\n" + tr(
                 "Where to label next: no tile of {} px is less than 10 % labeled, so there is "

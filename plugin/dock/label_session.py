@@ -21,10 +21,10 @@ from .label_location import labels_note, move_labels
 from .label_tools import AreaTool, enable_snapping, start_digitizing
 from .round_job import run_model_path
 
-__all__ = ["LabelSession", "ask"]
+__all__ = ["LabelSession", "ask", "breakable_text"]
 
 
-def _display_text(text: str) -> str:
+def breakable_text(text: str) -> str:
     """Text that a word-wrapped label can break after path separators, underscores, dots
     and hyphens too (zero-width spaces), so a long path does not widen the dock."""
     for mark in ("/", "\\", "_", ".", "-"):
@@ -158,7 +158,7 @@ class LabelSession(QObject):
                            layer.editingStopped):
                 signal.connect(self.reopen)
         enable_snapping(self.project, layers.centerlines)
-        self.ui.location.setText(_display_text(labels_note(layers)))
+        self.ui.location.setText(breakable_text(labels_note(layers)))
         self.ui.location.setToolTip(str(layers.path))
         if changed:
             self.changed.emit()

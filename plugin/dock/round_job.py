@@ -72,6 +72,8 @@ class RoundJob:
     label_next_image: str | None = None  # raster of "where to label next" (default: first)
     tile_px: int = 256  # tile of the "where to label next" layer
     top_k: int = 10  # tiles kept in that layer
+    run_round: int = 1  # which round of the run the user started (Run N rounds): k ...
+    run_rounds: int = 1  # ... of n
 
     @property
     def round_model(self) -> Path:

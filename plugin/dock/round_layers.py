@@ -20,7 +20,7 @@ from .common import tr
 from .round_job import Prediction, RoundOutputs
 
 __all__ = ["add_first_guess_layers", "add_round_layers", "first_guess_group_name",
-           "round_group_name"]
+           "round_group_name", "show_round"]
 
 
 def round_group_name(round_index: int) -> str:
@@ -120,6 +120,21 @@ def add_round_layers(outputs: RoundOutputs, project: QgsProject,
     group = _add_group(round_group_name(outputs.round_index), layers, project, labels_group)
     _collapse_older(root=project.layerTreeRoot(), newest=group)
     return group
+
+
+def show_round(project: QgsProject, round_index: int) -> bool:
+    """Show the group of round ``round_index`` (checked, expanded) and hide every other
+    round's (unchecked, collapsed): after a round that did worse than an earlier one, the map
+    shows the round the run keeps, whose model Extract uses. False, changing nothing, when
+    that round has no group (the user removed it)."""
+    root = project.layerTreeRoot()
+    group = root.findGroup(round_group_name(round_index))
+    if group is None:
+        return False
+    group.setItemVisibilityChecked(True)
+    group.setExpanded(True)
+    _collapse_older(root=root, newest=group)
+    return True
 
 
 def add_first_guess_layers(prediction: Prediction, project: QgsProject,

@@ -112,7 +112,8 @@ class RoundTask(QgsTask):
     # -- progress ---------------------------------------------------------------------
 
     def stage_text(self) -> str:
-        """The current stage, translated, with the round's number."""
+        """The current stage, translated, with the round's number (and, in a run of
+        several rounds, which of them it is: ``Round 4 (2 of 3): training``)."""
         stage = self.clock.stage
         if stage.startswith("extract:"):
             index = int(stage.split(":")[1])
@@ -122,7 +123,11 @@ class RoundTask(QgsTask):
             text = {"start": tr("starting the engine"), "pseudo-labels": tr("pseudo-labels"),
                     "training": tr("training"), "validation": tr("validation"),
                     "label_next": tr("where to label next")}[stage]
-        return tr("Round {}: {}").format(self.job.round_index, text)
+        job = self.job
+        if job.run_rounds > 1:
+            return tr("Round {} ({} of {}): {}").format(job.round_index, job.run_round,
+                                                        job.run_rounds, text)
+        return tr("Round {}: {}").format(job.round_index, text)
 
     def _report(self) -> None:
         now = time.monotonic()

@@ -87,7 +87,25 @@ class RunResults(QObject):
             return
         last = self.history.rounds[-1]
         text = tr("Round {}: {}").format(last.round_index, format_scores(last.metrics))
-        if self.history.best_round is not None:
-            text += "\n" + tr("Best: round {} (its model is the one Extract uses)").format(
-                self.history.best_round)
+        in_use = self.in_use_text()
+        if in_use:
+            text += "\n" + in_use
         self.ui.scores.setText(text)
+
+    def in_use_text(self) -> str:
+        """Which round the run uses (for Extract, and on the map) and why: ``Using round 2
+        (best hold-out IoU 0.410); round 3 scored 0.380.``; empty before the run has one."""
+        history, best = self.history, self.history.best_round
+        if best is None or not history.rounds:
+            return ""
+        iou = {r.round_index: r.metrics.get("iou") for r in history.rounds}
+        last = history.last_round
+        known = iou.get(best) is not None and iou.get(last) is not None
+        if best == last:
+            return (tr("Using round {} (best hold-out IoU {:.3f}).").format(best, iou[best])
+                    if known else tr("Using round {} (best on the hold-out).").format(best))
+        if known:
+            return tr("Using round {} (best hold-out IoU {:.3f}); round {} scored {:.3f}.").format(
+                best, iou[best], last, iou[last])
+        return tr("Using round {} (best on the hold-out); round {} did worse.").format(
+            best, last)

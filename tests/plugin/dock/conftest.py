@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
-from qgis.core import QgsFeature, QgsProject, QgsRasterLayer, QgsVectorLayer
-from qgis.PyQt.QtWidgets import QAction
+from qgis.core import QgsFeature, QgsProject, QgsRasterLayer, QgsTask, QgsVectorLayer
+from qgis.PyQt import sip
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import QAction, QApplication
 
 ROOT = Path(__file__).resolve().parents[3]
 ENGINE_PYTHON = ROOT / ".venv" / "bin" / "python"
+#: The states of a task that has ended (QgsTask.status()).
+TASK_ENDED = (QgsTask.TaskStatus.Complete, QgsTask.TaskStatus.Terminated)
 
 
 @pytest.fixture(autouse=True)
@@ -65,19 +70,83 @@ def raster(project, scene) -> QgsRasterLayer:
     return layer
 
 
+def shut_down(dock) -> None:
+    """What ends every dock test, passed or failed: stop its round (waiting on the task
+    itself, not on the dock, which a deleted window may have taken with it), let go of the
+    project's signals (close_down) and delete the dock. Safe on a dock already closed down
+    or deleted."""
+    task = dock.task
+    if task is not None and not sip.isdeleted(task):
+        task.cancel()  # the engine stops within seconds, the fake engine at once
+        # QgsTask.status: the round and first-guess tasks name a signal "status".
+        while not sip.isdeleted(task) and QgsTask.status(task) not in TASK_ENDED:
+            QApplication.processEvents()
+            time.sleep(0.01)
+    if sip.isdeleted(dock):
+        return
+    dock.close_down()
+    dock.setParent(None)  # out of any window a test put it in
+    dock.close()
+    dock.deleteLater()
+
+
+def register(request, dock) -> None:
+    """Have ``dock`` shut down after the test (see pytest_runtest_teardown)."""
+    request.node.__dict__.setdefault("road_docks", []).append(dock)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item):
+    """Shut the test's docks down first, before pytest-qt closes and deletes the test's
+    widgets: a window holding a dock deletes it, and a dock deleted without close_down
+    leaves its connections to the project for PyQt to tidy up when its wrapper is collected,
+    which was seen to drop another receiver's connection (pytest-qgis's), so that a later
+    test, or pytest-qgis's session teardown, failed."""
+    for dock in item.__dict__.pop("road_docks", []):
+        shut_down(dock)
+    return (yield)
+
+
 @pytest.fixture()
-def dock(iface, project, work_dir, raster, qtbot):
-    """The dock, open on the scene's raster."""
+def dock(iface, project, work_dir, raster, request):
+    """The dock, open on the scene's raster; shut down after the test (shut_down)."""
     from road_extraction.plugin.dock.dock_widget import RoadDock
 
     widget = RoadDock(iface, project)
-    qtbot.addWidget(widget)
+    register(request, widget)
     widget.ui.raster.setLayer(raster)
     widget.show()
-    yield widget
-    if widget.task is not None:
-        widget.cancel()
-        qtbot.waitUntil(lambda: widget.task is None, timeout=30_000)
+    return widget
+
+
+@pytest.fixture()
+def dock_window(qtbot):
+    """``dock_window(dock, height_px)``: a main window holding ``dock`` at the dock's
+    default width, as QGIS shows it. The window lives until the end of the test, and gives
+    the dock back (unparented) before it is deleted, so that it never deletes the dock."""
+    from qgis.PyQt.QtWidgets import QMainWindow, QWidget
+    from road_extraction.plugin.dock.dock_ui import DEFAULT_WIDTH_PX
+
+    windows: list[tuple[QMainWindow, object]] = []
+
+    def open_window(dock, height_px: int, central: QWidget | None = None) -> QMainWindow:
+        window = QMainWindow()
+        window.setCentralWidget(central or QWidget())
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        window.resize(1000, height_px)
+        window.show()
+        window.resizeDocks([dock], [DEFAULT_WIDTH_PX], Qt.Orientation.Horizontal)
+        qtbot.waitExposed(window)
+        windows.append((window, dock))
+        return window
+
+    yield open_window
+    for window, dock in windows:
+        if not sip.isdeleted(dock) and dock.parent() is window:
+            window.removeDockWidget(dock)
+            dock.setParent(None)
+        window.close()
+        window.deleteLater()
 
 
 def copy_features(source: Path, target: QgsVectorLayer, **attributes) -> int:

@@ -66,6 +66,7 @@ class FakeRoundEngine:
         self.start_s = start_s
         self.calls: list[tuple[str, list[str]]] = []
         self.rounds: dict[int, dict[str, float]] = {}  # what train recorded, per round
+        self.iou: dict[int, float] = {}  # round -> its hold-out IoU, when not METRICS's
 
     def commands(self) -> list[str]:
         """The commands run so far, in order."""
@@ -107,15 +108,20 @@ class FakeRoundEngine:
                 self._wait(0.0, should_stop)
                 on_event({"event": "progress", "stage": f"round {n}: {part}", "done": step,
                           "total": 3, "fraction": step / 3, "loss": 1.0 / step})
-        for name, value in METRICS.items():
+        metrics = {**METRICS, "iou": self.iou.get(n, METRICS["iou"])}
+        for name, value in metrics.items():
             on_event({"event": "metric", "name": name, "value": value, "round": n})
-        self.rounds[n] = dict(METRICS)
+        self.rounds[n] = metrics
         out = Path(_arg(args, "--out"))
         rounds = out.with_name(out.name + ".rounds")
         rounds.mkdir(parents=True, exist_ok=True)
         (rounds / f"round_{n:03d}.pt").write_bytes(b"fake round model")
         out.write_bytes(b"fake best model")
-        return {"model": str(out), "best_round": n, "metrics": dict(METRICS)}
+        return {"model": str(out), "best_round": self.best_round(), "metrics": metrics}
+
+    def best_round(self) -> int | None:
+        """The round with the highest IoU so far (the later one of equals)."""
+        return max(self.rounds, key=lambda n: (self.rounds[n]["iou"], n), default=None)
 
     def _extract(self, args, on_event, should_stop) -> dict:
         folder, stem = Path(_arg(args, "--out-dir")), Path(_arg(args, "--image")).stem
@@ -137,4 +143,4 @@ class FakeRoundEngine:
 
     def _info(self, args, on_event, should_stop) -> dict:
         rounds = [{"round": n, "metrics": m} for n, m in sorted(self.rounds.items())]
-        return {"metadata": {"rounds": rounds, "best_round": max(self.rounds, default=None)}}
+        return {"metadata": {"rounds": rounds, "best_round": self.best_round()}}

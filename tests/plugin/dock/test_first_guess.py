@@ -33,10 +33,29 @@ def test_first_guess_is_disabled_saying_which_file_is_missing(base_dir, dock):
     assert not dock.is_busy()
 
 
+def shown_texts(dock) -> list[str]:
+    """The texts of the dock's visible labels, without the zero-width spaces that let a path
+    wrap."""
+    from qgis.PyQt.QtWidgets import QLabel
+
+    return [label.text().replace("\u200b", "") for label in dock.findChildren(QLabel)
+            if label.isVisible()]
+
+
+def test_first_guess_says_why_it_is_disabled_in_the_dock_not_only_in_its_tooltip(base_dir,
+                                                                                 dock):
+    notes = [text for text in shown_texts(dock) if "No base model is bundled" in text]
+    assert len(notes) == 1 and "3-band" in notes[0], shown_texts(dock)
+    assert str(base_dir / "base_3band.pt") in dock.ui.first_guess.toolTip()  # the path
+    dock.ui.raster.setLayer(None)
+    assert [text for text in shown_texts(dock) if "Choose a raster" in text]
+
+
 def test_first_guess_is_enabled_when_the_base_model_of_the_bands_is_bundled(guess_dock):
     button = guess_dock.ui.first_guess
     assert button.isEnabled()
     assert "base model" in button.toolTip() and "before any label" in button.toolTip()
+    assert not [text for text in shown_texts(guess_dock) if "First guess" in text]
     guess_dock.ui.raster.setLayer(None)
     assert not button.isEnabled() and "Choose a raster" in button.toolTip()
 
@@ -110,8 +129,8 @@ def test_a_failed_first_guess_says_why(fake_engine, guess_dock, project, qtbot, 
 def test_first_guess_through_the_engine(guess_dock, base_dir, tiny_model, project, qtbot):
     shutil.copyfile(tiny_model, base_dir / "base_3band.pt")  # a stand-in for the real one
     guess_dock.ui.device.setCurrentText("cpu")
-    assert guess_dock.start_first_guess()
-    qtbot.waitUntil(lambda: not guess_dock.is_busy(), timeout=240_000)
+    with qtbot.waitSignal(guess_dock.ended, timeout=None):  # however busy the machine
+        assert guess_dock.start_first_guess()
     layers = group_layers(project)
     assert layers is not None, guess_dock.ui.stage.text()
     assert len(layers) == 3 and all(layer.isValid() for layer in layers)

@@ -35,7 +35,7 @@ def test_a_new_dock_restores_the_rounds_of_the_run(fake_dock, fake_engine, iface
     assert restarted.ui.plot.round_labels() == ["1", "2"]
     lines = restarted.ui.scores.text().splitlines()
     assert lines[0].startswith("Round 2: IoU 0.500")
-    assert lines[1].startswith("Best: round 2")
+    assert lines[1] == "Using round 2 (best hold-out IoU 0.500)."
     assert restarted.ui.use_model.isEnabled()
     model = restarted.extract_parameters()["MODEL"]
     assert model == str(restarted.run_model()) and model.endswith("road_rounds/model.pt")
