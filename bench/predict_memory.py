@@ -72,11 +72,13 @@ def mosaic_vrt(tile: Path, size_px: int, out: Path, *, width_px: int | None = No
     return out
 
 
-def make_model(path: Path, image: Path, *, base_width: int, depth: int) -> Path:
-    """Save a randomly initialised U-Net with normalisation statistics of ``image``."""
+def make_model(path: Path, image: Path, *, base_width: int, depth: int,
+               arch: str = "unet") -> Path:
+    """Save a network of ``arch`` (random decoder; an ImageNet encoder's packaged weights)
+    with normalisation statistics of ``image``."""
     info = read_info(str(image))
-    config = TrainConfig().updated({"model": {"base_width": base_width, "depth": depth,
-                                              "embed_dim": 8}})
+    config = TrainConfig().updated({"model": {"arch": arch, "base_width": base_width,
+                                              "depth": depth, "embed_dim": 8}})
     model = build_model(config.model, info.band_count, seed=0)
     stats = compute_band_stats([str(image)], sample_size=20_000, rng=np.random.default_rng(0))
     meta = {"bands": {"count": info.band_count, "dtype": info.dtype, "nodata": list(info.nodata)},

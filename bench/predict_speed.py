@@ -86,6 +86,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--repeats", type=int, default=3, help="runs of each timing (default 3)")
     p.add_argument("--base-width", type=int, default=8, help="U-Net base width (default 8)")
     p.add_argument("--depth", type=int, default=3, help="U-Net depth (default 3)")
+    p.add_argument("--arch", default="unet",
+                   help="model.arch (default unet; mobilenet_v2 etc. take --base-width as "
+                   "their decoder's width)")
     p.add_argument("--tile", type=int, default=512, help="prediction window (default 512)")
     p.add_argument("--batch", type=int, default=4, help="windows per batch (default 4)")
     p.add_argument("--tta", action="store_true", help="with test-time augmentation")
@@ -110,7 +113,8 @@ def main(argv: list[str] | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="predict-speed-") as scratch:
         work = Path(scratch)
         tile = make_tile(work / "tile")
-        model = make_model(work / "model.pt", tile, base_width=args.base_width, depth=args.depth)
+        model = make_model(work / "model.pt", tile, base_width=args.base_width, depth=args.depth,
+                           arch=args.arch)
         image = mosaic_vrt(tile, args.size, work / "mosaic.vrt")
         runs, alone = _time_both(model, image, work / "prob.tif", config, device,
                                  args.repeats)
@@ -122,7 +126,7 @@ def main(argv: list[str] | None = None) -> dict:
                            statistics.median(a[1] for a in alone))
     result = {"bench": "predict_speed", "device": device_name(device), "size_px": args.size,
               "tile_px": args.tile, "batch": args.batch, "tta": args.tta,
-              "model": {"base_width": args.base_width, "depth": args.depth},
+              "model": {"arch": args.arch, "base_width": args.base_width, "depth": args.depth},
               "windows": first.windows_total, "windows_predicted": predicted,
               "repeats": args.repeats, "predict_raster_s": round(full_s, 3),
               "model_alone_s": round(model_s, 3), "ratio": round(full_s / model_s, 3),

@@ -134,9 +134,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5, help="timings of each step kind")
     parser.add_argument("--scene-px", type=int, default=768, help="side of the generated scene")
     parser.add_argument("--device", default="auto")
+    parser.add_argument("--extra", type=json.loads, default=None,
+                        help="JSON overrides of the profile (e.g. another model.arch)")
     args = parser.parse_args(argv)
     device = resolve_device(args.device)
-    base = profile_config(args.profile)
+    base = profile_config(args.profile).updated(args.extra or {})
     if args.batch:
         base = base.updated({"batch_size": args.batch})
     configs = {"supervised": base.updated({"contrastive": {"enabled": False}}),
@@ -158,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         batch_s = {k: _time_batches(inputs, c, args.steps, device) for k, c in configs.items()}
     peak = peak_tflops(device)
     result: dict = {"device": device_name(device), "profile": args.profile,
+                    "extra": args.extra, "arch": base.model.arch,
                     "batch_size": base.batch_size, "crop_px": base.crop_px,
                     "pairs_per_step": base.contrastive.pairs_per_step,
                     "view_px": base.contrastive.view_px, "steps": args.steps,
