@@ -44,6 +44,10 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "efficientnet_lite0": {"model": {"arch": "efficientnet_lite0"}},
     "efficientnet_lite1": {"model": {"arch": "efficientnet_lite1"}},
     "efficientnet_lite2": {"model": {"arch": "efficientnet_lite2"}},
+    # training choices of the pretrained network, each against mobilenet_v2
+    "mobilenet_v2_encoder_lr1": {"model": {"arch": "mobilenet_v2"}, "encoder_lr_scale": 1.0},
+    "mobilenet_v2_scale_aug": {"model": {"arch": "mobilenet_v2"}, "augment": {"scale": 0.25}},
+    "mobilenet_v2_crop96": {"model": {"arch": "mobilenet_v2"}, "crop_px": 96},
 }
 RHO_PX = 3.0
 

@@ -19,7 +19,8 @@ SHOWN = ("iou", "relaxed_f1", "apls", "precision", "recall")
 #: (configuration, reference) pairs whose paired differences are shown when both ran.
 PAIRS = (("mobilenet_v2", "scratch"), ("mobilenet_v2_random", "mobilenet_v2"),
          ("efficientnet_lite0", "mobilenet_v2"), ("efficientnet_lite1", "mobilenet_v2"),
-         ("efficientnet_lite2", "mobilenet_v2"))
+         ("efficientnet_lite2", "mobilenet_v2"), ("mobilenet_v2_encoder_lr1", "mobilenet_v2"),
+         ("mobilenet_v2_scale_aug", "mobilenet_v2"), ("mobilenet_v2_crop96", "mobilenet_v2"))
 
 
 def _load(folder: Path) -> list[dict[str, Any]]:

@@ -1,0 +1,75 @@
+"""Tests of bench.real_tiles: the labelled selection, the tiles' grids, the paired table."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from osgeo import gdal
+
+from bench.real_tiles import select_labelled
+from bench.real_tiles_data import MASS_SUB_PX, _mass_cut, write_labels
+from bench.real_tiles_report import summary
+
+
+def _pool(n: int, with_road: set[int]) -> list[dict]:
+    return [{"name": f"t{i}", "road_share": 0.1 if i in with_road else 0.0} for i in range(n)]
+
+
+@pytest.mark.parametrize(("share", "count"), [(16, 5), (8, 9), (4, 17), (1, 66)])
+def test_select_labelled_takes_the_share_of_the_pool(share: int, count: int) -> None:
+    assert len(select_labelled(_pool(66, set(range(66))), share, 0)) == count
+
+
+def test_select_labelled_is_the_same_for_a_seed_and_differs_between_seeds() -> None:
+    pool = _pool(66, set(range(66)))
+    names = lambda seed: [t["name"] for t in select_labelled(pool, 8, seed)]  # noqa: E731
+    assert names(3) == names(3) and names(3) != names(4)
+
+
+def test_select_labelled_always_holds_a_tile_with_road() -> None:
+    chosen = select_labelled(_pool(40, {39}), 16, 0)
+    assert any(t["road_share"] > 0 for t in chosen)
+
+
+def test_mass_cut_leaves_out_mostly_white_tiles_and_masks_white(tmp_path) -> None:
+    size = 2 * MASS_SUB_PX
+    image = np.full((3, size, size), 100, np.uint8)
+    image[:, :MASS_SUB_PX, :MASS_SUB_PX] = 255  # one cut all white: left out
+    image[:, MASS_SUB_PX:, :40] = 255  # a white strip in another: nodata there
+    road = np.zeros((size, size), bool)
+    road[:, 700:710] = True
+    tiles = _mass_cut(tmp_path, "x", image, road, 0)
+    assert [t["name"] for t in tiles] == ["mass_x_01", "mass_x_10", "mass_x_11"]
+    truth = gdal.Open(tiles[1]["truth"]).ReadAsArray()
+    assert (truth[:, :40] == 255).all() and (truth[:, 40:] != 255).all()
+    ds = gdal.Open(tiles[1]["image"])
+    assert not ds.GetRasterBand(1).GetMaskBand().ReadAsArray()[:, :40].any()
+    assert tiles[0]["index"] != tiles[1]["index"]  # tiles never share ground
+
+
+def test_write_labels_polygons_burn_back_to_the_truth(tmp_path) -> None:
+    from engine.io.raster import read_info
+    from engine.labels import ROAD, LabelSources, rasterize_labels
+
+    image = np.full((3, MASS_SUB_PX, MASS_SUB_PX), 90, np.uint8)
+    road = np.zeros((MASS_SUB_PX, MASS_SUB_PX), bool)
+    road[200:215, :] = True
+    (tile,) = _mass_cut(tmp_path, "y", image, road, 7)
+    roads, aoi = write_labels([tile], tmp_path / "labels")
+    labels = rasterize_labels(read_info(tile["image"]), LabelSources(roads=roads, aoi=aoi))
+    assert np.array_equal(labels == ROAD, road)
+
+
+def _run(config: str, seed: int, iou: float) -> dict:
+    scores = {"iou": iou, "relaxed_f1": iou, "apls": iou, "precision": iou, "recall": iou,
+              "marked_road_share": 0.2, "true_road_share": 0.2}
+    return {"source": "epfl", "config": config, "share": 8, "seed": seed, "scores": scores,
+            "labelled_tiles": ["a"] * 9, "train_cpu_seconds": 100.0, "train_seconds": 120.0}
+
+
+def test_summary_pairs_the_pretrained_network_with_scratch_by_seed() -> None:
+    runs = [_run("scratch", s, 0.4) for s in range(3)] + \
+        [_run("mobilenet_v2", s, 0.6 + 0.01 * s) for s in range(3)]
+    text = summary(runs)
+    assert "**epfl, 1/8 labelled** (9 tiles" in text
+    assert "| mobilenet_v2 - scratch | 3 | +0.210 [" in text and "(3/3)" in text
