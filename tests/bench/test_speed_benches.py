@@ -21,7 +21,8 @@ def test_no_peak_on_the_cpu():
 
 def test_the_contrastive_step_costs_more_flops_than_the_supervised_one(tmp_path):
     config = TrainConfig().updated({
-        "model": {"arch": "unet", "base_width": 4, "depth": 2, "embed_dim": 4}, "crop_px": 32, "batch_size": 2,
+        "model": {"arch": "unet", "base_width": 4, "depth": 2, "embed_dim": 4},
+        "crop_px": 32, "batch_size": 2,
         "val_tile_px": 32, "norm_sample_px": 5000,
         "contrastive": {"enabled": True, "core_px": 32, "view_px": 48, "negative_px": 48,
                         "cell_px": 16, "anchors": 16, "negatives": 16, "pairs_per_step": 1}})

@@ -21,6 +21,9 @@ from engine.pseudo_labels import (
     tile_disagreement,
 )
 
+#: A tiny scratch U-Net, quick to build and run.
+TINY_UNET = ModelConfig(arch="unet", base_width=4, depth=2, embed_dim=4)
+
 
 def test_make_pseudo_labels_uses_both_thresholds_and_ignores_the_middle():
     prob = np.array([[0.95, 0.5, 0.05], [0.91, 0.09, 0.95]], np.float32)
@@ -161,7 +164,7 @@ def test_context_window_of_an_edge_tile_stays_inside_the_raster(seed):
 
 def test_score_tiles_ranks_a_tile_seen_consistently_above_a_noisy_one():
     # A blank tile gives the same prediction in any context; a noise tile does not.
-    model = build_model(ModelConfig(arch="unet", base_width=4, depth=2, embed_dim=4), in_channels=1).eval()
+    model = build_model(TINY_UNET, in_channels=1).eval()
     rng = np.random.default_rng(0)
     image = np.zeros((1, 64, 128), np.float32)
     image[:, :, 64:] = rng.normal(0, 3, (1, 64, 64))

@@ -8,8 +8,12 @@ import torch
 from engine.config import ModelConfig
 from engine.errors import BadInputError
 from engine.models import IMAGENET_ARCHS, build_model
-from engine.models.encoder_unet import (IMAGENET_MEAN, IMAGENET_STD, imagenet_input_filters,
-                                        imagenet_input_scaling)
+from engine.models.encoder_unet import (
+    IMAGENET_MEAN,
+    IMAGENET_STD,
+    imagenet_input_filters,
+    imagenet_input_scaling,
+)
 from engine.models.pretrained_weights import load_weights
 
 

@@ -12,6 +12,9 @@ from engine.models import build_model
 from engine.training.contrastive_step import NegativeRule, contrastive_loss, negative_groups
 from engine.training.pair_batch import PairBatch
 
+#: A tiny scratch U-Net, quick to build and run.
+TINY_UNET = ModelConfig(arch="unet", base_width=4, depth=2, embed_dim=4)
+
 RULE = NegativeRule(hog_filter=True, hog_threshold=0.5, cell_px=16, drop_same_class=False,
                     road_threshold=0.9, background_threshold=0.1)
 
@@ -81,7 +84,7 @@ def batch_of(size: int = 48, core: int = 32) -> PairBatch:
 
 
 def test_contrastive_loss_reports_the_anchors_that_carried_a_loss():
-    model = build_model(ModelConfig(arch="unet", base_width=4, depth=2, embed_dim=4), in_channels=3, seed=0)
+    model = build_model(TINY_UNET, in_channels=3, seed=0)
     config = ContrastiveConfig(core_px=32, view_px=48, negative_px=48, cell_px=16, anchors=20,
                                negatives=16, hog_filter=False)
     out = contrastive_loss(model, None, batch_of(), config, AugmentConfig(),
@@ -92,7 +95,7 @@ def test_contrastive_loss_reports_the_anchors_that_carried_a_loss():
 
 
 def test_contrastive_loss_without_any_usable_negative_has_no_loss():
-    model = build_model(ModelConfig(arch="unet", base_width=4, depth=2, embed_dim=4), in_channels=3, seed=0)
+    model = build_model(TINY_UNET, in_channels=3, seed=0)
     config = ContrastiveConfig(core_px=32, view_px=48, negative_px=48, cell_px=16, anchors=20,
                                negatives=16)
     batch = batch_of()
@@ -104,7 +107,7 @@ def test_contrastive_loss_without_any_usable_negative_has_no_loss():
 
 
 def test_the_negative_region_gets_no_gradient_by_default():
-    model = build_model(ModelConfig(arch="unet", base_width=4, depth=2, embed_dim=4), in_channels=3, seed=0)
+    model = build_model(TINY_UNET, in_channels=3, seed=0)
     seen = []
     model.backbone.register_forward_hook(lambda m, i, o: seen.append(o.requires_grad))
     config = ContrastiveConfig(core_px=32, view_px=48, negative_px=48, cell_px=16, anchors=8,
@@ -125,7 +128,7 @@ def test_random_d4_is_the_identity_without_geometric_augmentation(geometric):
 
 @pytest.mark.parametrize("running", [True, False])
 def test_the_views_and_n_use_running_statistics_only_when_asked(running):
-    model = build_model(ModelConfig(arch="unet", base_width=4, depth=2, embed_dim=4), in_channels=3, seed=0)
+    model = build_model(TINY_UNET, in_channels=3, seed=0)
     model.train()
     norms = [m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)]
     modes = []
@@ -140,7 +143,7 @@ def test_the_views_and_n_use_running_statistics_only_when_asked(running):
 
 
 def small_model() -> torch.nn.Module:
-    model = build_model(ModelConfig(arch="unet", base_width=4, depth=2, embed_dim=4), in_channels=3, seed=0)
+    model = build_model(TINY_UNET, in_channels=3, seed=0)
     return model.train()
 
 
