@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .ablation_data import DataConfig, build_scenes, label_block
-from .grid import GridRun, run_grid
+from .grid import GridRun, run_grid, write_record
 
 __all__ = ["CONFIGS", "FRACTIONS", "bench_overrides", "variant_tag", "run_one", "main"]
 
@@ -123,11 +123,7 @@ def run_one(root: Path, fraction: float, config_name: str, seed: int, *, steps: 
         "train_config": config.to_dict(),
         "date": time.strftime("%Y-%m-%d"), "torch_threads": torch.get_num_threads(),
     }
-    out = root / "runs" / f"{name}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(record, indent=1) + "\n")
-    os.replace(tmp, out)
+    write_record(root / "runs" / f"{name}.json", record)
     return record
 
 

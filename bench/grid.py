@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-__all__ = ["GridRun", "run_grid"]
+__all__ = ["GridRun", "run_grid", "print_grid", "write_record"]
 
 
 @dataclass(frozen=True)
@@ -40,3 +43,19 @@ def run_grid(runs: list[GridRun], jobs: int) -> Iterator[str]:
     """
     with ThreadPoolExecutor(jobs) as pool:
         yield from pool.map(_child, runs)
+
+
+def print_grid(runs: list[GridRun], jobs: int, threads: int) -> int:
+    """Run a grid with :func:`run_grid`, printing what it does and a line per run."""
+    print(f"{len(runs)} runs, {jobs} at once, {threads} torch thread(s) each", flush=True)
+    for line in run_grid(runs, jobs):
+        print(line, flush=True)
+    return 0
+
+
+def write_record(path: Path, record: dict[str, Any]) -> None:
+    """Write a run's JSON record atomically: a grid takes the file as the run being done."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(record, indent=1) + "\n")
+    os.replace(tmp, path)

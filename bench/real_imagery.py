@@ -29,7 +29,7 @@ from osgeo import gdal
 
 from .ablation import CONFIGS, bench_overrides, variant_tag, with_init
 from .ablation_report import paired_interval
-from .grid import GridRun, run_grid
+from .grid import GridRun, print_grid, write_record
 
 __all__ = ["Site", "SITES", "prepare_site", "run_one", "stretched_gray", "save_panels", "main"]
 
@@ -196,11 +196,7 @@ def run_one(root: Path, shared: Path, site_name: str, config_name: str, seed: in
                                 for r in result.rounds],
               "train_seconds": train_s, "date": time.strftime("%Y-%m-%d"),
               "train_config": config.to_dict()}
-    out = root / "runs" / f"{name}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(record, indent=1) + "\n")
-    os.replace(tmp, out)
+    write_record(root / "runs" / f"{name}.json", record)
     return record
 
 
@@ -375,11 +371,7 @@ def main(argv: list[str] | None = None) -> int:
                 if args.init:
                     command += ["--init", args.init]
                 grid.append(GridRun(name, args.out / "runs" / f"{name}.json", command))
-    print(f"{len(grid)} runs, {args.jobs} at once, {args.threads} torch thread(s) each",
-          flush=True)
-    for line in run_grid(grid, args.jobs):
-        print(line, flush=True)
-    return 0
+    return print_grid(grid, args.jobs, args.threads)
 
 
 if __name__ == "__main__":

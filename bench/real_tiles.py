@@ -16,7 +16,6 @@ mean over the tiles with road in the truth.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import sys
@@ -27,7 +26,7 @@ from typing import Any
 import numpy as np
 from osgeo import gdal
 
-from .grid import GridRun, run_grid
+from .grid import GridRun, print_grid, write_record
 from .real_tiles_data import SOURCES, prepare, write_labels
 
 __all__ = ["CONFIGS", "run_one", "select_labelled", "main"]
@@ -127,11 +126,7 @@ def run_one(root: Path, data: Path, source: str, config_name: str, share: int, s
               "best_round": result.best_round, "train_seconds": train_s,
               "train_cpu_seconds": train_cpu_s, "threads": _threads(),
               "date": time.strftime("%Y-%m-%d"), "train_config": config.to_dict()}
-    out = root / "runs" / f"{name}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(record, indent=1) + "\n")
-    os.replace(tmp, out)
+    write_record(root / "runs" / f"{name}.json", record)
     return record
 
 
@@ -187,11 +182,7 @@ def main(argv: list[str] | None = None) -> int:
                                "--config", config, "--share", str(share), "--seed", str(seed),
                                "--threads", str(args.threads)]
                     grid.append(GridRun(name, args.out / "runs" / f"{name}.json", command))
-    print(f"{len(grid)} runs, {args.jobs} at once, {args.threads} torch thread(s) each",
-          flush=True)
-    for line in run_grid(grid, args.jobs):
-        print(line, flush=True)
-    return 0
+    return print_grid(grid, args.jobs, args.threads)
 
 
 if __name__ == "__main__":

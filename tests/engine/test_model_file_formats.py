@@ -10,11 +10,11 @@ import pytest
 import torch
 
 from engine.config import TrainConfig
-from engine.model_file import load_model, read_model_file, save_model
-from engine.models import build_model
+from engine.model_file import load_model, read_model_file
 from engine.normalization import BandStats, normalize
 from engine.predict import predict_raster
 
+from .cli.conftest import write_model
 from .predict.conftest import write_image
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -51,13 +51,7 @@ def test_a_model_file_made_before_the_imagenet_encoders_still_predicts(tmp_path)
 def _encoder_model_file(path: Path, bands: int) -> Path:
     config = TrainConfig().updated({"model": {"arch": "mobilenet_v2", "base_width": 8,
                                               "embed_dim": 4}})
-    model = build_model(config.model, bands, seed=0)
-    meta = {"bands": {"count": bands, "dtype": "uint8", "nodata": [0.0] * bands},
-            "normalization": BandStats(low=(0.0,) * bands, high=(255.0,) * bands).to_dict(),
-            "architecture": config.to_dict()["model"], "pixel_size_m": 0.5,
-            "config": config.to_dict()}
-    save_model(path, model, meta)
-    return path
+    return write_model(path, config, bands=bands)
 
 
 @pytest.mark.parametrize("bands", [1, 3, 4])  # pan, RGB, RGB+NIR
