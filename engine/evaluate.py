@@ -23,6 +23,7 @@ from engine.metrics import (
     lines_to_graph,
     transform_graph,
 )
+from engine.metrics.cancel import stop_when_asked
 from engine.metrics.grid_inputs import grid_input
 from engine.metrics.grid_pass import GridResult, run_grid_pass
 from engine.metrics.sources import (
@@ -101,7 +102,9 @@ def evaluate(pred_path: str, truth_path: str, *, rho_px: float = 3.0, buffer_m: 
         ``threshold`` is); the defaults when omitted.
     reporter : Reporter, optional
         Receives progress ("evaluating" by blocks, then "apls"); its ``should_stop`` is
-        polled between blocks.
+        polled every 0.1 s, and the evaluation stops at once wherever it is
+        (:func:`engine.metrics.cancel.stop_when_asked`): a cancel waits for one call into
+        compiled code at most.
 
     Returns
     -------
@@ -114,6 +117,8 @@ def evaluate(pred_path: str, truth_path: str, *, rho_px: float = 3.0, buffer_m: 
         A missing or unreadable file, a raster with several bands or with values that are
         neither probabilities nor 0/1, a vector file without a line layer, inputs that do
         not overlap (the message gives both extents and CRSs), an option out of range.
+    CancelledError
+        ``reporter.should_stop()`` turned true.
     """
     if threshold is None:
         threshold = raster_threshold(pred_path) or DEFAULT_THRESHOLD
@@ -125,19 +130,33 @@ def evaluate(pred_path: str, truth_path: str, *, rho_px: float = 3.0, buffer_m: 
     reporter = reporter or Reporter()
     pred = classify_source(pred_path, "prediction")
     truth = classify_source(truth_path, "truth")
+    # An evaluation writes nothing, so a cancel may stop it anywhere: inside a block's
+    # vectorisation or APLS as well as between blocks (engine.metrics.cancel).
+    with stop_when_asked(reporter.should_stop):
+        scores = _scores(pred, truth, threshold=threshold, rho_px=rho_px, buffer_m=buffer_m,
+                         apls_node_spacing_m=apls_node_spacing_m, width_m=truth_width_m,
+                         config=config, reporter=reporter)
+    return {key: float(scores[key]) for key in METRIC_KEYS}
+
+
+def _scores(pred: Source, truth: Source, *, threshold: float, rho_px: float, buffer_m: float,
+            apls_node_spacing_m: float, width_m: float, config: VectorizeConfig,
+            reporter: Reporter) -> dict[str, float]:
+    """Every score of two checked inputs (pixel and relaxed ones NaN without a grid)."""
     if pred.kind == "lines" and truth.kind == "lines":
         scores = dict.fromkeys(METRIC_KEYS[:7], float("nan"))
-        pred_graph, truth_graph = _line_graphs(pred, truth, truth_width_m)
+        pred_graph, truth_graph = _line_graphs(pred, truth, width_m)
     else:
-        scores, pred_graph, truth_graph = _on_grid(pred, truth, threshold, rho_px,
-                                                   truth_width_m, config, reporter)
+        scores, pred_graph, truth_graph = _on_grid(pred, truth, threshold, rho_px, width_m,
+                                                   config, reporter)
     scores.update(centerline_scores(graph_lines(pred_graph), graph_lines(truth_graph),
-                                    buffer_m=buffer_m).to_dict())
+                                    buffer_m=buffer_m,
+                                    check_cancelled=reporter.check_cancelled).to_dict())
     reporter.progress("apls", 0, 1)
     scores["apls"] = apls_scores(pred_graph, truth_graph, node_spacing_m=apls_node_spacing_m,
                                  buffer_m=_APLS_BUFFER_M).apls
     reporter.progress("apls", 1, 1)
-    return {key: float(scores[key]) for key in METRIC_KEYS}
+    return scores
 
 
 def _on_grid(pred: Source, truth: Source, threshold: float, rho_px: float, width_m: float,

@@ -163,16 +163,28 @@ def _snap_points(graph: nx.Graph, points: list[tuple[float, float]],
     return out, snapped
 
 
-# Sources of one batch of shortest-path searches (bounds the distance matrix in memory).
+# Sources of one batch of shortest-path searches at most (bounds the distance matrix in
+# memory) ...
 _SOURCES_PER_BATCH = 64
+# ... and edges x sources of one batch at most: one compiled call takes about 0.4 s at
+# this many on 2 CPU cores (16 sources on a random prediction's 76k edges; 64 took 1.6 s),
+# and a cancel of `evaluate` waits for the call in progress.
+_EDGE_VISITS_PER_BATCH = 1_200_000
 # Edge weights are at least this (m): a sparse matrix would drop a weight of exactly 0.
 _MIN_WEIGHT_M = 1e-12
 
 
-def _distances(graph: nx.Graph, sources: list[int | None],
-               targets: list[int | None]) -> Iterator[np.ndarray]:
+def _batch_size(*graphs: nx.Graph) -> int:
+    """Sources per batch of searches: fewer the larger the largest graph."""
+    edges = max(graph.number_of_edges() for graph in graphs)
+    return max(1, min(_SOURCES_PER_BATCH, _EDGE_VISITS_PER_BATCH // max(edges, 1)))
+
+
+def _distances(graph: nx.Graph, sources: list[int | None], targets: list[int | None],
+               per_batch: int) -> Iterator[np.ndarray]:
     """Shortest-path lengths (``length_m``) from each source to each target, in batches of
-    rows: (batch, len(targets)) float64, inf where unreachable or for a None node.
+    ``per_batch`` rows: (batch, len(targets)) float64, inf where unreachable or for a None
+    node.
 
     scipy's Dijkstra (compiled) over a sparse matrix of the graph: one search per source,
     each O(E log V).
@@ -186,8 +198,8 @@ def _distances(graph: nx.Graph, sources: list[int | None],
     matrix = sparse.csr_matrix((weights, (rows, cols)), shape=(n, n))
     target_index = np.array([index.get(t, -1) if t is not None else -1 for t in targets])
     has_target = target_index >= 0
-    for first in range(0, len(sources), _SOURCES_PER_BATCH):
-        batch = sources[first:first + _SOURCES_PER_BATCH]
+    for first in range(0, len(sources), per_batch):
+        batch = sources[first:first + per_batch]
         out = np.full((len(batch), len(targets)), np.inf)
         known = [i for i, node in enumerate(batch) if node is not None]
         if known and n:
@@ -206,8 +218,10 @@ def _one_way(reference: nx.Graph, other: nx.Graph, *, node_spacing_m: float, buf
     other_snapped, snapped = _snap_points(other, points, buffer_m)
     total, pairs = 0.0, 0
     first = 0
-    for lengths, lengths_other in zip(_distances(dense, controls, controls),
-                                      _distances(other_snapped, snapped, snapped), strict=True):
+    per_batch = _batch_size(dense, other_snapped)  # one size: the batches are paired
+    for lengths, lengths_other in zip(_distances(dense, controls, controls, per_batch),
+                                      _distances(other_snapped, snapped, snapped, per_batch),
+                                      strict=True):
         rows = np.arange(first, first + len(lengths))
         counted = np.isfinite(lengths) & (lengths > 0) & (lengths >= min_path_length_m)
         counted[np.arange(len(rows)), rows] = False  # a control node with itself
