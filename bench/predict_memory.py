@@ -127,7 +127,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         "raster size. The rasters are VRTs that repeat one generated 1024 px scene, so only "
         "the size changes. Streaming prediction keeps a band of about tile rows x raster "
         "width, so the peak must not grow with the height; it grows a little with the width "
-        "(about 9 bytes x tile x width for the band), which square rasters also change: "
+        "(about 9 bytes x tile x the columns holding data for the band, under 1 KB a column "
+        "for the rows on their way to the file), which square rasters also change: "
         "--raster-width varies the height alone. Prints one JSON line; run from the "
         "repository root as python -m bench.predict_memory.")
     p.add_argument("--sizes", type=int, nargs="+", default=[8192, 16384], metavar="PX",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -11,19 +12,36 @@ from .layout import WindowLayout, hann_window
 
 __all__ = ["RowBand"]
 
-#: Finished rows are handed back this many at a time, which bounds the temporary arrays
-#: of blending, encoding and writing to 64 rows x width.
+#: Finished rows are handed back this many at a time, which bounds the temporaries of
+#: blending, encoding and writing to 64 rows x width.
 _CHUNK_ROWS = 64
+#: The band is held in blocks of this many columns, each made when a window first reaches
+#: it and dropped when it slides out empty: over an empty area (the space between a
+#: mosaic's tiles) the band holds nothing, however wide the raster.
+_BLOCK_COLS = 2048
+
+
+@dataclass
+class _Block:
+    """The band's buffers over one block of columns."""
+
+    acc: np.ndarray  # sum of weight * probability, (tile_px, cols) float32
+    norm: np.ndarray  # sum of weights
+    valid: np.ndarray  # input pixel holds data (bool)
+    # Buffer rows from here down hold nothing yet (all zero): finishing and sliding skip them.
+    filled: int = 0
 
 
 class RowBand:
     """Accumulates weighted probabilities of one row of windows at a time.
 
     The buffer holds ``tile_px`` rows of the (padded) grid width, starting at the
-    first row of the current row of windows. Windows arrive in row-major order; when
-    a window of a lower row of windows arrives, the rows above its start are final
-    (no later window touches them) and :meth:`advance_to` hands them back and slides
-    the buffer down. Memory is therefore ``tile_px`` x width, whatever the height.
+    first row of the current row of windows, in blocks of columns that exist only where
+    windows were added. Windows arrive in row-major order; when a window of a lower row
+    of windows arrives, the rows above its start are final (no later window touches
+    them) and :meth:`advance_to` hands them back and slides the buffer down. Memory is
+    therefore at most ``tile_px`` x width, whatever the height, and only ``tile_px`` x
+    the columns with data.
 
     Parameters
     ----------
@@ -37,19 +55,19 @@ class RowBand:
     def __init__(self, layout: WindowLayout, *, top: int = 0) -> None:
         self.layout = layout
         self.weights = hann_window(layout.tile_px)
-        rows, cols = layout.tile_px, layout.padded_shape[1]
-        self._acc = np.zeros((rows, cols), np.float32)  # sum of weight * probability
-        self._norm = np.zeros((rows, cols), np.float32)  # sum of weights
-        self._valid = np.zeros((rows, cols), bool)  # input pixel holds data
-        # Buffer rows from here down hold nothing yet (all zero): over an empty area, where
-        # no window is added, finishing and sliding cost nothing.
-        self._filled_rows = 0
+        self._columns = layout.padded_shape[1]
+        self._blocks: dict[int, _Block] = {}  # by index of the block of columns
         self.top = top  # grid row of the buffer's first row
 
     @property
     def buffer_rows(self) -> int:
         """Rows held in memory (constant: ``tile_px``)."""
-        return self._acc.shape[0]
+        return self.layout.tile_px
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the buffers held now."""
+        return sum(b.acc.nbytes + b.norm.nbytes + b.valid.nbytes for b in self._blocks.values())
 
     def add(self, row_off: int, col_off: int, prob: np.ndarray, valid: np.ndarray) -> None:
         """Blend one window in.
@@ -68,11 +86,26 @@ class RowBand:
         if row_off != self.top:
             raise BadInputError(f"window at row {row_off} added while the band starts at "
                                 f"row {self.top}; call advance_to({row_off}) first")
-        cols = slice(col_off, col_off + t)
-        self._acc[:, cols] += prob * self.weights
-        self._norm[:, cols] += self.weights
-        self._valid[:, cols] |= valid
-        self._filled_rows = t
+        for index in range(col_off // _BLOCK_COLS, (col_off + t - 1) // _BLOCK_COLS + 1):
+            first = index * _BLOCK_COLS
+            lo, hi = max(col_off, first), min(col_off + t, first + _BLOCK_COLS)
+            block, part = self._block(index), slice(lo - col_off, hi - col_off)
+            cols = slice(lo - first, hi - first)
+            block.acc[:, cols] += prob[:, part] * self.weights[:, part]
+            block.norm[:, cols] += self.weights[:, part]
+            block.valid[:, cols] |= valid[:, part]
+            block.filled = t
+
+    def _block(self, index: int) -> _Block:
+        """The block of columns ``index``, made (all zero) when first reached."""
+        block = self._blocks.get(index)
+        if block is None:
+            shape = (self.layout.tile_px,
+                     min(_BLOCK_COLS, self._columns - index * _BLOCK_COLS))
+            block = _Block(np.zeros(shape, np.float32), np.zeros(shape, np.float32),
+                           np.zeros(shape, bool))
+            self._blocks[index] = block
+        return block
 
     def advance_to(self, row: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Hand back the finished rows above ``row`` and slide the buffer down to it.
@@ -84,7 +117,7 @@ class RowBand:
         Yields
         ------
         prob : ndarray of float32, shape (n, width)
-            Blended probabilities of the next ``n <= 64`` finished rows.
+            Blended probabilities of the next ``n <= 64`` finished rows (0 where invalid).
         valid : ndarray of bool, shape (n, width)
             Where the input held data and at least one window was added.
         """
@@ -99,21 +132,36 @@ class RowBand:
             self.top += step
 
     def _finished(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
-        """Blended probabilities and validity of buffer rows ``start:stop``."""
+        """Blended probabilities and validity of buffer rows ``start:stop``.
+
+        The arrays start as zeros (pages the system lends only once written): the columns
+        no block holds cost no memory.
+        """
         width = self.layout.width
-        if start >= self._filled_rows:  # no window reached these rows: all invalid
-            return np.zeros((stop - start, width), np.float32), np.zeros((stop - start, width),
-                                                                        bool)
-        norm = self._norm[start:stop, :width]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            prob = np.where(norm > 0, self._acc[start:stop, :width] / norm, np.float32(0))
-        return prob.astype(np.float32, copy=False), self._valid[start:stop, :width] & (norm > 0)
+        prob = np.zeros((stop - start, width), np.float32)
+        valid = np.zeros((stop - start, width), bool)
+        for index, block in self._blocks.items():
+            first = index * _BLOCK_COLS
+            cols = min(block.acc.shape[1], width - first)  # the padding is not handed back
+            if start >= block.filled or cols <= 0:  # no window reached these rows here
+                continue
+            norm = block.norm[start:stop, :cols]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                prob[:, first:first + cols] = np.where(norm > 0, block.acc[start:stop, :cols]
+                                                       / norm, np.float32(0))
+            valid[:, first:first + cols] = block.valid[start:stop, :cols] & (norm > 0)
+        return prob, valid
 
     def _shift(self, n: int) -> None:
-        """Drop the first ``n`` buffer rows and clear as many at the bottom."""
-        filled = self._filled_rows  # rows below are zero already: neither copied nor cleared
-        kept = max(filled - n, 0)
-        for buffer, empty in ((self._acc, 0.0), (self._norm, 0.0), (self._valid, False)):
-            buffer[:kept] = buffer[n:n + kept]  # numpy copies overlapping slices safely
-            buffer[kept:filled] = empty
-        self._filled_rows = kept
+        """Drop the first ``n`` buffer rows and clear as many at the bottom; a block left
+        holding nothing is let go."""
+        for index in list(self._blocks):
+            block = self._blocks[index]
+            kept = max(block.filled - n, 0)  # rows below filled are zero: neither copied
+            if not kept:                     # nor cleared
+                del self._blocks[index]
+                continue
+            for buffer, empty in ((block.acc, 0.0), (block.norm, 0.0), (block.valid, False)):
+                buffer[:kept] = buffer[n:n + kept]  # numpy copies overlapping slices safely
+                buffer[kept:block.filled] = empty
+            block.filled = kept

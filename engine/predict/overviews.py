@@ -11,6 +11,11 @@ gdal.UseExceptions()
 
 #: Overviews are made down to about this many pixels on the longer side.
 _OVERVIEW_MIN_PX = 256
+#: Rows are halved and written this many columns at a time (a multiple of the 256 px
+#: tiles, even): the temporaries of a row of tiles of a wide raster stay small, and the
+#: parts that are all nodata are not written at all (a sparse GeoTIFF reads them as
+#: nodata), nor held in GDAL's cache.
+_COLUMNS = 8192
 
 
 def overview_levels(width: int, height: int) -> list[int]:
@@ -35,6 +40,16 @@ def halve(rows: np.ndarray, nodata: float) -> np.ndarray:
     ndarray, same dtype, shape (ceil(n / 2), ceil(w / 2))
         Integers are rounded to the nearest value.
     """
+    n, w = rows.shape
+    out = np.empty(((n + 1) // 2, (w + 1) // 2), rows.dtype)
+    for start in range(0, w, _COLUMNS):  # _COLUMNS is even: no 2 x 2 block is cut
+        stop = min(start + _COLUMNS, w)
+        out[:, start // 2:(stop + 1) // 2] = _halve_part(rows[:, start:stop], nodata)
+    return out
+
+
+def _halve_part(rows: np.ndarray, nodata: float) -> np.ndarray:
+    """:func:`halve` of a few columns."""
     n, w = rows.shape
     if (rows == nodata).all():  # an empty area stays empty, without the averaging
         return np.full(((n + 1) // 2, (w + 1) // 2), nodata, rows.dtype)
@@ -98,7 +113,10 @@ class BandRows:
         rest = data[n:]
         self._pending, self._pending_rows = ([rest] if len(rest) else []), len(rest)
         rows = data[:n, :self.width]
-        self._band.WriteArray(rows, 0, self.rows_written)
+        for start in range(0, self.width, _COLUMNS):
+            part = rows[:, start:start + _COLUMNS]
+            if not (part == self._nodata).all():  # an empty part stays unwritten: nodata
+                self._band.WriteArray(part, start, self.rows_written)
         self.rows_written += n
         if self._next is not None:  # n is even unless these are the last rows
             self._next.push(halve(rows, self._nodata)[:, :self._next.width])

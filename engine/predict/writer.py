@@ -17,8 +17,13 @@ __all__ = ["create_output", "encode_rows", "RowWriter"]
 
 gdal.UseExceptions()
 
-#: Chunks of finished rows (64 rows each) queued for the writer thread at most.
+#: Chunks of finished rows (64 rows each) queued for the writer thread at most ...
 _WRITE_DEPTH = 8
+#: ... and at most about this many bytes of them (at least 2 chunks): a raster 200000
+#: columns wide has chunks of 12.8 MB.
+_WRITE_QUEUE_BYTES = 32 * 2**20
+#: Rows of a chunk (engine.predict.blend hands finished rows back 64 at a time).
+_CHUNK_ROWS = 64
 _GDAL_TYPES = {"byte": gdal.GDT_Byte, "float32": gdal.GDT_Float32}
 
 
@@ -73,14 +78,20 @@ def encode_rows(prob: np.ndarray, valid: np.ndarray, output_dtype: str) -> np.nd
     -------
     ndarray of uint8 or float32, shape (n, width)
     """
-    if not valid.any():  # an empty area: no arithmetic on its probabilities
-        return np.full(prob.shape, NODATA[output_dtype],
-                       np.uint8 if output_dtype == "byte" else np.float32)
+    out = np.full(prob.shape, NODATA[output_dtype],
+                  np.uint8 if output_dtype == "byte" else np.float32)
+    columns = np.flatnonzero(valid.any(axis=0))
+    if not len(columns):  # an empty area: no arithmetic on its probabilities
+        return out
+    # Only the columns from the first to the last valid one are computed: a row of a wide
+    # mosaic with data in one place costs no float temporaries over its whole width.
+    span = slice(columns[0], columns[-1] + 1)
     if output_dtype == "byte":
-        out = np.rint(np.clip(prob, 0.0, 1.0) * BYTE_SCALE).astype(np.uint8)
+        part = np.rint(np.clip(prob[:, span], 0.0, 1.0) * BYTE_SCALE).astype(np.uint8)
     else:
-        out = prob.astype(np.float32, copy=True)
-    out[~valid] = NODATA[output_dtype]
+        part = prob[:, span].astype(np.float32, copy=True)
+    part[~valid[:, span]] = NODATA[output_dtype]
+    out[:, span] = part
     return out
 
 
@@ -105,7 +116,9 @@ class RowWriter:
         band = ds.GetRasterBand(1)
         overviews = [band.GetOverview(i) for i in range(band.GetOverviewCount())]
         self._rows: BandRows | None = BandRows(band, nodata, overviews)
-        self._worker = OrderedWorker(depth=_WRITE_DEPTH, name="predict-writer")
+        chunk = _CHUNK_ROWS * ds.RasterXSize * gdal.GetDataTypeSize(band.DataType) // 8
+        depth = min(_WRITE_DEPTH, max(2, _WRITE_QUEUE_BYTES // max(chunk, 1)))
+        self._worker = OrderedWorker(depth=depth, name="predict-writer")
 
     def write(self, rows: np.ndarray) -> None:
         """Queue ``rows`` (shape (n, width)) to go below the rows written so far."""
