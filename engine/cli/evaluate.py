@@ -97,6 +97,17 @@ def holdout_only(labels: np.ndarray, image: str, holdout: list[dict[str, Any]]) 
     return out
 
 
+def _check_has_holdout(meta: dict[str, Any], model: str) -> None:
+    """Refuse a model whose labels were too few to hold any back: it has no hold-out to
+    write, whatever the raster (a fitted or configured split records its tile size)."""
+    split = meta.get("holdout_split")
+    if isinstance(split, dict) and split.get("tile_px") is None and not meta.get("holdout"):
+        raise BadInputError(
+            f"the model {model!r} was trained without a hold-out (its labels were too few to "
+            "keep any back, so its threshold comes from the training labels); there are no "
+            "hold-out labels to write: score it on labels it never saw instead")
+
+
 def run_labels(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
     """Rasterise the labels (optionally only the hold-out) and write them."""
     from ..io.paths import check_outputs
@@ -113,6 +124,7 @@ def run_labels(args: argparse.Namespace, reporter: Reporter) -> dict[str, Any]:
         info = read_info(args.image)
         labels = rasterize_labels(info, sources)
         if meta is not None:
+            _check_has_holdout(meta, args.holdout_of)
             labels = holdout_only(labels, args.image, meta.get("holdout", []))
         write_raster(args.out, labels, geotransform=info.geotransform, crs_wkt=info.crs_wkt,
                      nodata=IGNORE, overwrite=args.overwrite)

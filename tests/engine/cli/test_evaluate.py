@@ -27,3 +27,24 @@ def test_holdout_only_rejects_an_image_the_model_never_held_out(tmp_path):
     image.write_bytes(b"")
     with pytest.raises(BadInputError, match="held out no tile"):
         holdout_only(np.zeros((4, 4), np.uint8), str(image), [])
+
+
+def test_labels_holdout_of_a_model_trained_without_a_holdout_says_so(run_cli, tmp_path,
+                                                                     scene_files, tiny_config):
+    from engine.model_file import read_model_file, save_model
+    from engine.models import build_model
+
+    from .conftest import write_model
+
+    path = write_model(tmp_path / "m.pt", tiny_config)
+    _, meta = read_model_file(path)
+    meta["holdout"] = []
+    meta["holdout_split"] = {"tile_px": None, "fraction": 0.0}
+    meta["decision_threshold"] = {"value": 0.5, "rule": "f1", "source": "training labels"}
+    save_model(path, build_model(tiny_config.model, 3, seed=0), meta)
+    run = run_cli("labels", "--image", scene_files["image"], "--roads", scene_files["roads"],
+                  "--aoi", scene_files["aoi"], "--holdout-of", path, "--out",
+                  tmp_path / "h.tif", "--progress", "none")
+    assert run.code == 2
+    assert "was trained without a hold-out" in run.error and "m.pt" in run.error
+    assert not (tmp_path / "h.tif").exists()
