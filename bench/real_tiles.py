@@ -47,8 +47,29 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "mobilenet_v2_encoder_lr1": {"model": {"arch": "mobilenet_v2"}, "encoder_lr_scale": 1.0},
     "mobilenet_v2_scale_aug": {"model": {"arch": "mobilenet_v2"}, "augment": {"scale": 0.25}},
     "mobilenet_v2_crop96": {"model": {"arch": "mobilenet_v2"}, "crop_px": 96},
+    # the semi-supervised method and each of its halves, each against mobilenet_v2; these
+    # also train on the pool's unlabelled share and the source's unlabelled tiles
+    "mobilenet_v2_semi": {"model": {"arch": "mobilenet_v2"}, "contrastive": {"enabled": True},
+                          "pseudo": {"enabled": True}},
+    "mobilenet_v2_contrastive": {"model": {"arch": "mobilenet_v2"},
+                                 "contrastive": {"enabled": True}},
+    "mobilenet_v2_pseudo": {"model": {"arch": "mobilenet_v2"}, "pseudo": {"enabled": True}},
 }
 RHO_PX = 3.0
+
+
+def uses_unlabelled(config_name: str) -> bool:
+    """Whether a configuration trains on unlabelled imagery (either semi-supervised half)."""
+    overrides = CONFIGS[config_name]
+    return any(overrides.get(half, {}).get("enabled", False)
+               for half in ("contrastive", "pseudo"))
+
+
+def unlabelled_tiles(manifest: dict, labelled: list[dict]) -> list[dict]:
+    """The imagery a semi-supervised run sees without labels: the pool's tiles not in the
+    labelled share, then the source's unlabelled tiles (never the test tiles)."""
+    names = {t["name"] for t in labelled}
+    return [t for t in manifest["pool"] if t["name"] not in names] + manifest["unlabeled"]
 
 
 def select_labelled(pool: list[dict], share: int, seed: int) -> list[dict]:
@@ -115,19 +136,36 @@ def run_one(root: Path, data: Path, source: str, config_name: str, share: int, s
     labelled = select_labelled(manifest["pool"], share, seed)
     roads, aoi = write_labels(labelled, work / "labels")
     config = profile_config("fast").updated(CONFIGS[config_name]).updated({"seed": seed})
+    unlabelled = unlabelled_tiles(manifest, labelled) if uses_unlabelled(config_name) else []
     job = TrainJob(images=tuple(t["image"] for t in labelled), roads=roads, aoi=aoi,
-                   out=str(work / "model.pt"), overwrite=True)
+                   unlabeled=tuple(t["image"] for t in unlabelled),
+                   out=str(work / "model.pt"), overwrite=True,
+                   diagnostic_truth=_pool_truth(unlabelled))
     wall, cpu = time.perf_counter(), time.process_time()
     result = train(job, config, device="cpu")
     train_s, train_cpu_s = time.perf_counter() - wall, time.process_time() - cpu
     record = {"source": source, "config": config_name, "share": share, "seed": seed,
               "labelled_tiles": [t["name"] for t in labelled],
+              "unlabelled_tiles": len(unlabelled),
               "scores": _scores(result.model_path, manifest["test"], work),
-              "best_round": result.best_round, "train_seconds": train_s,
+              "best_round": result.best_round, "rounds": _round_summaries(result.rounds),
+              "train_seconds": train_s,
               "train_cpu_seconds": train_cpu_s, "threads": _threads(),
               "date": time.strftime("%Y-%m-%d"), "train_config": config.to_dict()}
     write_record(root / "runs" / f"{name}.json", record)
     return record
+
+
+def _pool_truth(tiles: list[dict]) -> dict[str, str]:
+    """Truth files of the unlabelled tiles that have one, to score the pseudo-labels (never
+    trained on)."""
+    return {t["image"]: t["truth"] for t in tiles if t.get("truth")}
+
+
+def _round_summaries(rounds: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    keys = ("round", "metrics", "threshold", "contrastive_weight", "pseudo_tiles",
+            "candidate_tiles", "pseudo_thresholds", "pseudo", "pseudo_seconds", "seconds")
+    return [{k: r.get(k) for k in keys} for r in rounds]
 
 
 def _threads() -> int:

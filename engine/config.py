@@ -211,6 +211,11 @@ class PseudoLabelConfig:
     # at least this share of the kept tiles bear road, when that many are eligible
     road_tile_share: float = 0.5
     batch_share: float = 0.5  # share of supervised crops drawn from pseudo-labeled tiles
+    # > 0: score at most this many candidate tiles in a round, drawn at random from all of
+    # them (a fresh draw each round), so that the cost of pseudo-labelling stays a share of
+    # the round however much unlabeled imagery is given; 0: score every candidate tile.
+    # 2048 tiles of 256 px in contexts of 384 px cost about a quarter of a `full` round
+    max_tiles: int = 2048
 
     def __post_init__(self) -> None:
         _check(self.tile_px >= 16, "pseudo.tile_px", self.tile_px, "an integer >= 16")
@@ -235,6 +240,8 @@ class PseudoLabelConfig:
                self.road_tile_share, "a fraction in [0, 1]")
         _check(0.0 <= self.batch_share < 1.0, "pseudo.batch_share", self.batch_share,
                "a fraction in [0, 1)")
+        _check(self.max_tiles >= 0, "pseudo.max_tiles", self.max_tiles,
+               "an integer >= 0 (0 scores every candidate tile)")
 
     def keep_fraction(self, round_index: int) -> float:
         """Return q for a round (0-based); round 0 has no pseudo-labels, so q starts at 1."""
@@ -351,7 +358,8 @@ PROFILES: dict[str, dict[str, Any]] = {
         # full step takes at most 1.8 x a supervised one on a CPU (bench/RESULTS.md).
         "contrastive": {"core_px": 64, "view_px": 96, "negative_px": 96, "cell_px": 32,
                         "anchors": 128, "negatives": 128, "pairs_per_step": 1},
-        "pseudo": {"tile_px": 96, "context_px": 128},
+        # 256 tiles cost about a quarter of a round on a CPU (bench/RESULTS.md, section 8)
+        "pseudo": {"tile_px": 96, "context_px": 128, "max_tiles": 256},
         "crop_px": 128, "batch_size": 4, "steps_per_round": 250, "max_rounds": 2,
         "learning_rate": 2e-3, "val_tile_px": 96, "norm_sample_px": 50_000,
         "predict_tile_px": 256,

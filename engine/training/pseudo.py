@@ -12,6 +12,7 @@ import torch
 from ..config import PseudoLabelConfig, TrainConfig
 from ..distributed import DistributedContext
 from ..events import Reporter
+from ..io.raster import Window
 from ..labels import BACKGROUND, IGNORE, ROAD
 from ..pseudo_labels import (
     TileScore,
@@ -25,7 +26,7 @@ from .ranks import RoundSeeds
 from .validate import holdout_probabilities
 
 __all__ = ["PseudoRound", "pseudo_inputs", "pseudo_only", "pseudo_thresholds", "select_shared",
-           "pseudo_diagnostics"]
+           "pseudo_diagnostics", "draw_tiles"]
 
 
 @dataclass(frozen=True)
@@ -187,8 +188,9 @@ def pseudo_inputs(model: torch.nn.Module, data: TrainingData, config: TrainConfi
         lambda: pseudo_thresholds(model, data, config, device)))
     cfg = dataclasses.replace(config.pseudo, road_threshold=thresholds[0],
                               background_threshold=thresholds[1])
-    tiles = [(i, w) for i, src in enumerate(data.sources)
-             for w in candidate_tiles(src.shape, cfg.tile_px, human=data.human[i])]
+    candidates = [(i, w) for i, src in enumerate(data.sources)
+                  for w in candidate_tiles(src.shape, cfg.tile_px, human=data.human[i])]
+    tiles = draw_tiles(candidates, cfg.max_tiles, seed=(config.seed, round_index))
     scores = score_tiles(model, data.read, tiles[dist.rank::dist.world_size], cfg,
                          config.augment, device=device, rng=seeds.rng("pseudo"),
                          generator=seeds.torch_generator("pseudo_torch"),
@@ -210,6 +212,22 @@ def pseudo_inputs(model: torch.nn.Module, data: TrainingData, config: TrainConfi
              for t, h in zip(data.truth, data.human, strict=True)]
     diagnostics = pseudo_diagnostics(scores, kept, pseudo_only(labels, data.human), truth)
     return PseudoRound(labels, {s.key for s in kept}, len(tiles), thresholds, diagnostics)
+
+
+def draw_tiles(candidates: list[tuple[int, Window]], max_tiles: int, *,
+               seed: tuple[int, int]) -> list[tuple[int, Window]]:
+    """At most ``max_tiles`` of ``candidates`` (0: all), drawn without replacement.
+
+    The draw depends on ``seed`` (the run's seed and the round) alone, never on the
+    process's rank, so that every process scores its share of the same tiles; the drawn
+    tiles keep their order in ``candidates`` (raster by raster, row by row) so that reads
+    stay close together.
+    """
+    if max_tiles <= 0 or len(candidates) <= max_tiles:
+        return candidates
+    rng = np.random.default_rng(np.random.SeedSequence([*seed, 0x7E5]))
+    picked = np.sort(rng.choice(len(candidates), size=max_tiles, replace=False))
+    return [candidates[i] for i in picked]
 
 
 def pseudo_only(labels: list[np.ndarray | None], human: list[np.ndarray | None]

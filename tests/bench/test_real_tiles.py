@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from osgeo import gdal
 
-from bench.real_tiles import select_labelled
+from bench.real_tiles import select_labelled, unlabelled_tiles, uses_unlabelled
 from bench.real_tiles_data import MASS_SUB_PX, _mass_cut, write_labels
 from bench.real_tiles_report import summary
 
@@ -73,3 +73,17 @@ def test_summary_pairs_the_pretrained_network_with_scratch_by_seed() -> None:
     text = summary(runs)
     assert "**epfl, 1/8 labelled** (9 tiles" in text
     assert "| mobilenet_v2 - scratch | 3 | +0.210 [" in text and "(3/3)" in text
+
+
+def test_semi_supervised_runs_see_the_unlabelled_pool_and_tiles_but_never_the_test_set() -> None:
+    manifest = {"pool": _pool(16, set(range(16))), "test": _pool(4, {0}),
+                "unlabeled": [{"name": f"u{i}"} for i in range(3)]}
+    for t in manifest["test"]:
+        t["name"] = "test_" + t["name"]
+    labelled = select_labelled(manifest["pool"], 8, 0)
+    seen = [t["name"] for t in unlabelled_tiles(manifest, labelled)]
+    assert len(seen) == 14 + 3
+    assert not set(seen) & {t["name"] for t in labelled}
+    assert not any(name.startswith("test_") for name in seen)
+    assert uses_unlabelled("mobilenet_v2_semi") and uses_unlabelled("mobilenet_v2_pseudo")
+    assert uses_unlabelled("mobilenet_v2_contrastive") and not uses_unlabelled("mobilenet_v2")

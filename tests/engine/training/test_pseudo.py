@@ -88,3 +88,49 @@ def test_pseudo_diagnostics_score_the_pseudo_labels_against_a_reference():
     out = pseudo_diagnostics([tile], [tile], [pseudo], [partial])
     assert out["road_precision"] == 1.0  # judged where the reference says something
     assert out["background_precision"] == 1.0
+
+
+def test_draw_tiles_keeps_every_candidate_when_under_the_cap():
+    from engine.io.raster import Window
+    from engine.training.pseudo import draw_tiles
+
+    tiles = [(0, Window(0, c, 8, 8)) for c in range(0, 40, 8)]
+    assert draw_tiles(tiles, 0, seed=(0, 1)) == tiles
+    assert draw_tiles(tiles, 5, seed=(0, 1)) == tiles
+
+
+def test_draw_tiles_caps_the_scored_tiles_with_a_draw_fixed_by_seed_and_round():
+    from engine.io.raster import Window
+    from engine.training.pseudo import draw_tiles
+
+    tiles = [(s, Window(r, c, 8, 8)) for s in range(3) for r in range(0, 80, 8)
+             for c in range(0, 80, 8)]
+    drawn = draw_tiles(tiles, 50, seed=(3, 1))
+    assert len(drawn) == 50 and len(set(drawn)) == 50 and set(drawn) <= set(tiles)
+    assert drawn == sorted(drawn, key=tiles.index)  # raster by raster, row by row
+    assert draw_tiles(tiles, 50, seed=(3, 1)) == drawn  # same on every process
+    assert draw_tiles(tiles, 50, seed=(3, 2)) != drawn  # a fresh draw each round
+    assert {s for s, _ in drawn} == {0, 1, 2}  # from every raster, not the first ones
+
+
+def test_a_capped_round_scores_only_max_tiles(data_and_model, tiny_config):
+    from engine.training.pseudo import pseudo_inputs
+    from engine.training.ranks import round_seeds
+    from engine.distributed import DistributedContext
+
+    data, model = data_and_model
+    dist = DistributedContext()
+    config = tiny_config.updated({"pseudo": {"enabled": True, "max_tiles": 2}})
+    capped = pseudo_inputs(model, data, config, 1, torch.device("cpu"), Reporter(),
+                           round_seeds(0, 1, dist), dist)
+    full = pseudo_inputs(model, data, tiny_config.updated({"pseudo": {"enabled": True}}), 1,
+                         torch.device("cpu"), Reporter(), round_seeds(0, 1, dist), dist)
+    assert full.candidates > 2
+    assert capped.candidates == 2
+
+
+def test_max_tiles_must_not_be_negative(tiny_config):
+    from engine.errors import BadInputError
+
+    with pytest.raises(BadInputError, match="pseudo.max_tiles.*-1"):
+        tiny_config.updated({"pseudo": {"max_tiles": -1}})
