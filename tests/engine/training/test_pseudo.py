@@ -114,9 +114,9 @@ def test_draw_tiles_caps_the_scored_tiles_with_a_draw_fixed_by_seed_and_round():
 
 
 def test_a_capped_round_scores_only_max_tiles(data_and_model, tiny_config):
+    from engine.distributed import DistributedContext
     from engine.training.pseudo import pseudo_inputs
     from engine.training.ranks import round_seeds
-    from engine.distributed import DistributedContext
 
     data, model = data_and_model
     dist = DistributedContext()
