@@ -192,6 +192,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", choices=list(CONFIGS))
     parser.add_argument("--share", type=int)
     parser.add_argument("--seed", type=int)
+    parser.add_argument("--records", type=Path, default=None,
+                        help="run records kept with the project (default: "
+                             "bench/results/real_tiles_runs.jsonl); runs found there are "
+                             "not run again")
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--threads", type=int, default=0)
     args = parser.parse_args(argv)
@@ -209,6 +213,11 @@ def main(argv: list[str] | None = None) -> int:
         print(write_report(args.runs, args.out))
         return 0
     prepare(args.data, args.out / "tiles")
+    from .real_tiles_report import RECORDS, restore_records
+
+    restored = restore_records(args.records or RECORDS, args.out)
+    if restored:
+        print(f"{restored} runs restored from their records", flush=True)
     grid = []
     for seed in args.seeds:
         for share in args.shares:

@@ -11,9 +11,15 @@ import numpy as np
 from osgeo import gdal
 
 from .ablation_report import paired_interval
+from .grid import write_record
 from .real_tiles import CONFIGS, run_name
 
-__all__ = ["write_report", "summary"]
+__all__ = ["write_report", "summary", "restore_records", "RECORDS"]
+
+#: Every run's record, one JSON object per line, kept with the project: the tables can be
+#: rebuilt and a grid continued on another machine without running the finished runs again
+#: (their pictures need the runs' predictions, which stay in the run folder).
+RECORDS = Path(__file__).parent / "results" / "real_tiles_runs.jsonl"
 
 SHOWN = ("iou", "relaxed_f1", "apls", "precision", "recall")
 #: (configuration, reference) pairs whose paired differences are shown when both ran.
@@ -107,12 +113,16 @@ def plot_source(root: Path, runs: list[dict[str, Any]], source: str, share: int,
     from .ablation_report import _pyplot
 
     seed = _median_seed(runs, source, share)
-    if seed is None:
+    if seed is None or not (root / "tiles" / "manifest.json").exists():
         return False
     manifest = json.loads((root / "tiles" / "manifest.json").read_text())[source]
     chosen = manifest["test"][:: max(1, len(manifest["test"]) // tiles)][:tiles]
     by = {r["config"]: r for r in runs if r["source"] == source and r["share"] == share
           and r["seed"] == seed}
+    folders = {c: root / "work" / run_name(source, c, share, seed)
+               for c in ("scratch", "mobilenet_v2")}
+    if not all((f / f"{t['name']}_prob.tif").exists() for f in folders.values() for t in chosen):
+        return False  # runs restored from their records: no predictions to show
     plt = _pyplot()
     fig, axes = plt.subplots(len(chosen), 4, figsize=(13, 3.3 * len(chosen)))
     for row, tile in zip(axes, chosen, strict=True):
@@ -121,8 +131,7 @@ def plot_source(root: Path, runs: list[dict[str, Any]], source: str, share: int,
         panels = [(image, tile["name"]), (_overlay(image, truth, (255, 220, 0)), "truth")]
         for config in ("scratch", "mobilenet_v2"):
             run = by[config]
-            prob = gdal.Open(str(root / "work" / run_name(source, config, share, seed)
-                                 / f"{tile['name']}_prob.tif")).ReadAsArray()
+            prob = gdal.Open(str(folders[config] / f"{tile['name']}_prob.tif")).ReadAsArray()
             road = (prob != 255) & (prob / 254.0 >= run["scores"]["threshold"])
             panels.append((_overlay(image, road, (255, 30, 30)),
                            f"{config} (test IoU {run['scores']['iou']:.3f})"))
@@ -139,12 +148,32 @@ def plot_source(root: Path, runs: list[dict[str, Any]], source: str, share: int,
     return True
 
 
+def restore_records(records: Path, runs_folder: Path) -> int:
+    """Write the record of each run in ``records`` (JSON lines) that ``runs_folder`` lacks,
+    so that a grid counts it as done; return how many were written."""
+    if not records.exists():
+        return 0
+    written = 0
+    for line in records.read_text().splitlines():
+        record = json.loads(line)
+        path = runs_folder / "runs" / (run_name(record["source"], record["config"],
+                                                record["share"], record["seed"]) + ".json")
+        if not path.exists():
+            write_record(path, record)
+            written += 1
+    return written
+
+
 def write_report(runs_folder: Path, out: Path) -> str:
-    """Write real_tiles.md and the pictures under ``out``; return the markdown."""
+    """Write real_tiles.md, every run's record (real_tiles_runs.jsonl) and the pictures
+    under ``out``; return the markdown."""
     runs = _load(runs_folder)
     out.mkdir(parents=True, exist_ok=True)
     text = summary(runs)
     (out / "real_tiles.md").write_text(text + "\n")
+    order = sorted(runs, key=lambda r: (r["source"], r["config"], -r["share"], r["seed"]))
+    (out / RECORDS.name).write_text("".join(json.dumps(r, sort_keys=True) + "\n"
+                                            for r in order))
     for source in sorted({r["source"] for r in runs}):
         for share in sorted({r["share"] for r in runs if r["source"] == source}):
             plot_source(runs_folder, runs, source, share,

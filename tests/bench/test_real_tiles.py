@@ -87,3 +87,27 @@ def test_semi_supervised_runs_see_the_unlabelled_pool_and_tiles_but_never_the_te
     assert not any(name.startswith("test_") for name in seen)
     assert uses_unlabelled("mobilenet_v2_semi") and uses_unlabelled("mobilenet_v2_pseudo")
     assert uses_unlabelled("mobilenet_v2_contrastive") and not uses_unlabelled("mobilenet_v2")
+
+
+def test_records_written_by_the_report_restore_the_runs_elsewhere(tmp_path) -> None:
+    from bench.real_tiles_report import restore_records, write_report
+
+    def record(config: str, seed: int, iou: float) -> dict:
+        scores = {m: iou for m in ("iou", "relaxed_f1", "apls", "precision", "recall")}
+        scores.update(marked_road_share=0.2, true_road_share=0.2, threshold=0.5)
+        return {"source": "epfl", "config": config, "share": 8, "seed": seed,
+                "labelled_tiles": ["a"], "scores": scores, "train_cpu_seconds": 1.0,
+                "train_seconds": 1.0}
+
+    first = tmp_path / "first"
+    (first / "runs").mkdir(parents=True)
+    for seed in (0, 1):
+        for config, iou in (("scratch", 0.4), ("mobilenet_v2", 0.6 + seed / 100)):
+            (first / "runs" / f"epfl_{config}_1of8_s{seed}.json").write_text(
+                __import__("json").dumps(record(config, seed, iou)))
+    text = write_report(first, tmp_path / "results")
+    second = tmp_path / "second"
+    assert restore_records(tmp_path / "results" / "real_tiles_runs.jsonl", second) == 4
+    assert restore_records(tmp_path / "results" / "real_tiles_runs.jsonl", second) == 0
+    assert write_report(second, tmp_path / "again") == text
+    assert "| mobilenet_v2 - scratch | 2 | +0.205" in text
