@@ -92,6 +92,49 @@ def summary(runs: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _nanmean(values: list[float]) -> float:
+    values = [v for v in values if v is not None and v == v]
+    return statistics.fmean(values) if values else float("nan")
+
+
+def rounds_summary(runs: list[dict[str, Any]]) -> str:
+    """Markdown: per semi-supervised configuration, source and share, what each round did
+    (mean over seeds): hold-out IoU, the contrastive weight, the pseudo-labelled tiles and
+    how right their road and background pixels are against the pool's truth, and the
+    share of the round spent pseudo-labelling; and how often each round was kept."""
+    semi = [r for r in runs if r.get("rounds") and any(x.get("candidate_tiles")
+                                                        or x.get("contrastive_weight")
+                                                        for x in r["rounds"])]
+    if not semi:
+        return ""
+    lines = ["| source, share | configuration | round | seeds | hold-out IoU | lambda_c | "
+             "tiles scored / kept | pseudo road px | road precision / recall | "
+             "background precision | pseudo s / round s | kept as best |",
+             "|" + " --- |" * 12]
+    groups = sorted({(r["source"], r["share"], r["config"]) for r in semi},
+                    key=lambda g: (g[0], -g[1], g[2]))
+    for source, share, config in groups:
+        rs = [r for r in semi if (r["source"], r["share"], r["config"]) == (source, share,
+                                                                              config)]
+        for k in range(max(len(r["rounds"]) for r in rs)):
+            at = [r["rounds"][k] for r in rs if len(r["rounds"]) > k]
+            pseudo = [x.get("pseudo") or {} for x in at]
+            best = sum(r["best_round"] == k + 1 for r in rs)
+            spent = _nanmean([x["pseudo_seconds"] / x["seconds"] for x in at if x.get("seconds")])
+            lines.append(
+                f"| {source}, {_share_label(share)} | {config} | {k + 1} | {len(at)} | "
+                f"{_nanmean([(x.get('metrics') or {}).get('iou') for x in at]):.3f} | "
+                f"{_nanmean([x.get('contrastive_weight') for x in at]):.3f} | "
+                f"{_nanmean([x.get('candidate_tiles') for x in at]):.0f} / "
+                f"{_nanmean([x.get('pseudo_tiles') for x in at]):.0f} | "
+                f"{_nanmean([p.get('pseudo_road_px') for p in pseudo]):.0f} | "
+                f"{_nanmean([p.get('road_precision') for p in pseudo]):.2f} / "
+                f"{_nanmean([p.get('road_recall') for p in pseudo]):.2f} | "
+                f"{_nanmean([p.get('background_precision') for p in pseudo]):.3f} | "
+                f"{spent:.2f} | {best}/{len(rs)} |")
+    return "\n".join(lines)
+
+
 def _median_seed(runs: list[dict[str, Any]], source: str, share: int) -> int | None:
     iou = {(r["config"], r["seed"]): r["scores"]["iou"] for r in runs
            if r["source"] == source and r["share"] == share}
@@ -170,6 +213,9 @@ def write_report(runs_folder: Path, out: Path) -> str:
     runs = _load(runs_folder)
     out.mkdir(parents=True, exist_ok=True)
     text = summary(runs)
+    rounds = rounds_summary(runs)
+    if rounds:
+        text += "\n**Rounds of the semi-supervised runs** (means over seeds)\n\n" + rounds + "\n"
     (out / "real_tiles.md").write_text(text + "\n")
     order = sorted(runs, key=lambda r: (r["source"], r["config"], -r["share"], r["seed"]))
     (out / RECORDS.name).write_text("".join(json.dumps(r, sort_keys=True) + "\n"

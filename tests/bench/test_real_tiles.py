@@ -111,3 +111,28 @@ def test_records_written_by_the_report_restore_the_runs_elsewhere(tmp_path) -> N
     assert restore_records(tmp_path / "results" / "real_tiles_runs.jsonl", second) == 0
     assert write_report(second, tmp_path / "again") == text
     assert "| mobilenet_v2 - scratch | 2 | +0.205" in text
+
+
+def test_rounds_summary_shows_what_each_semi_supervised_round_did() -> None:
+    from bench.real_tiles_report import rounds_summary
+
+    def run(seed: int, best: int) -> dict:
+        first = {"round": 1, "metrics": {"iou": 0.5}, "contrastive_weight": 0.09,
+                 "candidate_tiles": 0, "pseudo_tiles": 0, "pseudo": None,
+                 "pseudo_seconds": 0.0, "seconds": 60.0}
+        second = {"round": 2, "metrics": {"iou": 0.6 + seed / 10}, "contrastive_weight": 0.09,
+                  "candidate_tiles": 256, "pseudo_tiles": 50,
+                  "pseudo": {"pseudo_road_px": 1000, "road_precision": 0.8,
+                             "road_recall": 0.3, "background_precision": 0.99},
+                  "pseudo_seconds": 15.0, "seconds": 75.0}
+        return {"source": "epfl", "share": 8, "config": "mobilenet_v2_semi", "seed": seed,
+                "best_round": best, "rounds": [first, second]}
+
+    supervised = {"source": "epfl", "share": 8, "config": "mobilenet_v2", "seed": 0,
+                  "best_round": 1, "rounds": [{"round": 1, "contrastive_weight": 0.0,
+                                               "candidate_tiles": 0}]}
+    lines = rounds_summary([run(0, 2), run(1, 1), supervised]).splitlines()
+    assert len(lines) == 4  # header, rule, two rounds of the one semi-supervised group
+    assert lines[3] == ("| epfl, 1/8 | mobilenet_v2_semi | 2 | 2 | 0.650 | 0.090 | 256 / 50 | "
+                        "1000 | 0.80 / 0.30 | 0.990 | 0.20 | 1/2 |")
+    assert rounds_summary([supervised]) == ""
