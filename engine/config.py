@@ -65,7 +65,9 @@ class ModelConfig:
     """Network architecture."""
 
     # an ImageNet encoder with a U-Net decoder ("mobilenet_v2", "efficientnet_lite0/1/2"),
-    # the scratch "unet", or a "resnet18"/"resnet34" encoder with a LinkNet decoder
+    # the scratch "unet", or a "resnet18"/"resnet34" encoder with a LinkNet decoder.
+    # MobileNetV2: none of the EfficientNet-Lite encoders did better on real tiles at 1/8
+    # labelled, at 1.3-1.6 times the CPU time (bench/RESULTS.md, section 7)
     arch: str = "mobilenet_v2"
     # channels of the full-resolution decoder stage (ImageNet encoders; the deeper stages
     # have 1.5 to 4 times as many), or of the first U-Net stage (doubled at each level)
