@@ -54,6 +54,11 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "mobilenet_v2_contrastive": {"model": {"arch": "mobilenet_v2"},
                                  "contrastive": {"enabled": True}},
     "mobilenet_v2_pseudo": {"model": {"arch": "mobilenet_v2"}, "pseudo": {"enabled": True}},
+    # the contrastive views normalised by batch norm's running statistics (eval mode), so
+    # that the small batches of views neither normalise themselves nor move those statistics
+    "mobilenet_v2_semi_running_bn": {"model": {"arch": "mobilenet_v2"},
+                                     "contrastive": {"enabled": True, "running_batch_norm": True},
+                                     "pseudo": {"enabled": True}},
 }
 RHO_PX = 3.0
 
