@@ -54,19 +54,25 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "mobilenet_v2_contrastive": {"model": {"arch": "mobilenet_v2"},
                                  "contrastive": {"enabled": True}},
     "mobilenet_v2_pseudo": {"model": {"arch": "mobilenet_v2"}, "pseudo": {"enabled": True}},
+    "mobilenet_v2_unlabelled": {"model": {"arch": "mobilenet_v2"}},
     # the contrastive views normalised by batch norm's running statistics (eval mode), so
     # that the small batches of views neither normalise themselves nor move those statistics
     "mobilenet_v2_semi_running_bn": {"model": {"arch": "mobilenet_v2"},
                                      "contrastive": {"enabled": True, "running_batch_norm": True},
                                      "pseudo": {"enabled": True}},
 }
+#: Configurations that are given the unlabelled imagery although neither semi-supervised
+#: half is on: "mobilenet_v2_unlabelled" is supervised training on the same inputs as the
+#: semi-supervised runs (the unlabelled rasters enter the band statistics, and with them
+#: the random draws that follow), the baseline they pair with exactly.
+UNLABELLED_INPUT = {"mobilenet_v2_unlabelled"}
 RHO_PX = 3.0
 
 
 def uses_unlabelled(config_name: str) -> bool:
     """Whether a configuration trains on unlabelled imagery (either semi-supervised half)."""
     overrides = CONFIGS[config_name]
-    return any(overrides.get(half, {}).get("enabled", False)
+    return config_name in UNLABELLED_INPUT or any(overrides.get(half, {}).get("enabled", False)
                for half in ("contrastive", "pseudo"))
 
 
@@ -156,7 +162,8 @@ def run_one(root: Path, data: Path, source: str, config_name: str, share: int, s
               "best_round": result.best_round, "rounds": _round_summaries(result.rounds),
               "train_seconds": train_s,
               "train_cpu_seconds": train_cpu_s, "threads": _threads(),
-              "date": time.strftime("%Y-%m-%d"), "train_config": config.to_dict()}
+              "date": time.strftime("%Y-%m-%d"), "commit": _commit(),
+              "train_config": config.to_dict()}
     write_record(root / "runs" / f"{name}.json", record)
     return record
 
@@ -171,6 +178,15 @@ def _round_summaries(rounds: list[dict[str, Any]]) -> list[dict[str, Any]]:
     keys = ("round", "metrics", "threshold", "contrastive_weight", "pseudo_tiles",
             "candidate_tiles", "pseudo_thresholds", "pseudo", "pseudo_seconds", "seconds")
     return [{k: r.get(k) for k in keys} for r in rounds]
+
+
+def _commit() -> str | None:
+    """The project's commit the run was made with (None outside a git checkout)."""
+    import subprocess
+
+    proc = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
+                          cwd=Path(__file__).parent)
+    return proc.stdout.strip() if proc.returncode == 0 else None
 
 
 def _threads() -> int:

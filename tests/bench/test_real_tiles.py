@@ -87,6 +87,7 @@ def test_semi_supervised_runs_see_the_unlabelled_pool_and_tiles_but_never_the_te
     assert not any(name.startswith("test_") for name in seen)
     assert uses_unlabelled("mobilenet_v2_semi") and uses_unlabelled("mobilenet_v2_pseudo")
     assert uses_unlabelled("mobilenet_v2_contrastive") and not uses_unlabelled("mobilenet_v2")
+    assert uses_unlabelled("mobilenet_v2_unlabelled")  # the semi-supervised runs' baseline
 
 
 def test_records_written_by_the_report_restore_the_runs_elsewhere(tmp_path) -> None:
