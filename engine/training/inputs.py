@@ -149,16 +149,20 @@ def prepare_training_data(job: TrainJob, config: TrainConfig, *, reporter: Repor
     infos = read_rasters(list(job.images) + list(job.unlabeled))
     human = _labels_per_raster(job, infos[:len(job.images)], config.road_width_m, reporter)
     _check_label_counts(human, job)
-    rng = np.random.default_rng(config.seed)
+    # Independent streams: the statistics sample every raster, unlabeled ones included, and
+    # must not move the hold-out, which depends on the labels and the seed alone (else a
+    # semi-supervised run would hold out, and train on, other labels than a supervised one).
+    stats_rng, holdout_rng = (np.random.default_rng(s)
+                              for s in np.random.SeedSequence(config.seed).spawn(2))
     if stats is None:
         stats = compute_band_stats([i.path for i in infos], percentiles=config.norm_percentiles,
-                                   sample_size=config.norm_sample_px, rng=rng)
+                                   sample_size=config.norm_sample_px, rng=stats_rng)
     elif len(stats.low) != infos[0].band_count:
         raise BadInputError(f"the model expects {len(stats.low)} band(s) but the rasters have "
                             f"{infos[0].band_count}; use rasters like the model's training data")
     labeled = [lab for lab in human if lab is not None]
     choice = choose_holdout(labeled, tile_px=config.val_tile_px, fraction=config.val_fraction,
-                            rng=rng)
+                            rng=holdout_rng)
     _report_holdout(choice, reporter)
     index = [i for i, lab in enumerate(human) if lab is not None]
     holdout = [HoldoutTile(index[t.source], t.window, t.labels) for t in choice.tiles]
