@@ -10,11 +10,11 @@ import numpy as np
 from ..errors import BadInputError
 from .layout import WindowLayout, hann_window
 
-__all__ = ["RowBand"]
+__all__ = ["RowBand", "CHUNK_ROWS"]
 
 #: Finished rows are handed back this many at a time, which bounds the temporaries of
 #: blending, encoding and writing to 64 rows x width.
-_CHUNK_ROWS = 64
+CHUNK_ROWS = 64
 #: The band is held in blocks of this many columns, each made when a window first reaches
 #: it and dropped when it slides out empty: over an empty area (the space between a
 #: mosaic's tiles) the band holds nothing, however wide the raster.
@@ -126,8 +126,8 @@ class RowBand:
         while self.top < row:
             step = min(row - self.top, self.buffer_rows)  # buffer rows that become final
             inside = min(step, self.layout.height - self.top)  # of those, rows of the grid
-            for start in range(0, inside, _CHUNK_ROWS):
-                yield self._finished(start, min(start + _CHUNK_ROWS, inside))
+            for start in range(0, inside, CHUNK_ROWS):
+                yield self._finished(start, min(start + CHUNK_ROWS, inside))
             self._shift(step)
             self.top += step
 

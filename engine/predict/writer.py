@@ -9,6 +9,7 @@ from ..io.geotiff import gtiff_options
 from ..io.probability import BYTE_SCALE, PROBABILITY_TAG
 from ..io.raster import RasterInfo
 from ..threshold import THRESHOLD_TAG
+from .blend import CHUNK_ROWS
 from .config import NODATA
 from .overviews import BandRows, overview_levels
 from .threads import OrderedWorker
@@ -17,13 +18,12 @@ __all__ = ["create_output", "encode_rows", "RowWriter"]
 
 gdal.UseExceptions()
 
-#: Chunks of finished rows (64 rows each) queued for the writer thread at most ...
+#: Chunks of finished rows (CHUNK_ROWS each, as the band hands them back) queued for the
+#: writer thread at most ...
 _WRITE_DEPTH = 8
 #: ... and at most about this many bytes of them (at least 2 chunks): a raster 200000
 #: columns wide has chunks of 12.8 MB.
 _WRITE_QUEUE_BYTES = 32 * 2**20
-#: Rows of a chunk (engine.predict.blend hands finished rows back 64 at a time).
-_CHUNK_ROWS = 64
 _GDAL_TYPES = {"byte": gdal.GDT_Byte, "float32": gdal.GDT_Float32}
 
 
@@ -116,7 +116,7 @@ class RowWriter:
         band = ds.GetRasterBand(1)
         overviews = [band.GetOverview(i) for i in range(band.GetOverviewCount())]
         self._rows: BandRows | None = BandRows(band, nodata, overviews)
-        chunk = _CHUNK_ROWS * ds.RasterXSize * gdal.GetDataTypeSize(band.DataType) // 8
+        chunk = CHUNK_ROWS * ds.RasterXSize * gdal.GetDataTypeSize(band.DataType) // 8
         depth = min(_WRITE_DEPTH, max(2, _WRITE_QUEUE_BYTES // max(chunk, 1)))
         self._worker = OrderedWorker(depth=depth, name="predict-writer")
 
