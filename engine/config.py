@@ -216,7 +216,8 @@ class PseudoLabelConfig:
     # > 0: score at most this many candidate tiles in a round, drawn at random from all of
     # them (a fresh draw each round), so that the cost of pseudo-labelling stays a share of
     # the round however much unlabeled imagery is given; 0: score every candidate tile.
-    # 2048 tiles of 256 px in contexts of 384 px cost about a quarter of a `full` round
+    # 2048 tiles of 256 px in contexts of 384 px: by pixel count about a quarter of a
+    # `full` round's forward passes (an estimate; `full` has not been timed on a GPU)
     max_tiles: int = 2048
 
     def __post_init__(self) -> None:
@@ -360,7 +361,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         # full step takes at most 1.8 x a supervised one on a CPU (bench/RESULTS.md).
         "contrastive": {"core_px": 64, "view_px": 96, "negative_px": 96, "cell_px": 32,
                         "anchors": 128, "negatives": 128, "pairs_per_step": 1},
-        # 256 tiles cost about a quarter of a round on a CPU (bench/RESULTS.md, section 8)
+        # 256 tiles take 10-13 % of a round on a CPU (bench/RESULTS.md, section 8)
         "pseudo": {"tile_px": 96, "context_px": 128, "max_tiles": 256},
         "crop_px": 128, "batch_size": 4, "steps_per_round": 250, "max_rounds": 2,
         "learning_rate": 2e-3, "val_tile_px": 96, "norm_sample_px": 50_000,
