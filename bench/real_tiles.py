@@ -29,7 +29,7 @@ from osgeo import gdal
 from .grid import GridRun, print_grid, write_record
 from .real_tiles_data import SOURCES, prepare, write_labels
 
-__all__ = ["CONFIGS", "run_one", "select_labelled", "main"]
+__all__ = ["CONFIGS", "run_one", "select_labelled", "predict_tile", "score_tiles", "main"]
 
 #: Overrides of the `fast` profile per configuration. "scratch" is the `fast` profile as it
 #: was before the ImageNet encoders (a 12-wide, 3-deep U-Net from random weights).
@@ -60,7 +60,11 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "mobilenet_v2_semi_running_bn": {"model": {"arch": "mobilenet_v2"},
                                      "contrastive": {"enabled": True, "running_batch_norm": True},
                                      "pseudo": {"enabled": True}},
+    # fine-tuned from a base model (--init, bench.real_base) instead of ImageNet alone
+    "mobilenet_v2_base": {"model": {"arch": "mobilenet_v2"}},
 }
+#: Configurations that start from the model file given to ``run --init``.
+INIT_CONFIGS = {"mobilenet_v2_base"}
 #: Configurations that are given the unlabelled imagery although neither semi-supervised
 #: half is on: "mobilenet_v2_unlabelled" is supervised training on the same inputs as the
 #: semi-supervised runs (the unlabelled rasters enter the band statistics, and with them
@@ -94,19 +98,44 @@ def select_labelled(pool: list[dict], share: int, seed: int) -> list[dict]:
     return chosen
 
 
-def _scores(model_path: str, tiles: list[dict], work: Path) -> dict[str, Any]:
-    from engine.evaluate import evaluate
-    from engine.metrics.pixel import count_pixels
+def predict_tile(model_path: str, image: str, prob_path: Path, *, factor: float = 1.0
+                 ) -> float:
+    """Predict ``image`` into ``prob_path`` on the image's own grid and return the model's
+    threshold. With ``factor`` != 1 the image is read at ``factor`` x its pixel side (a VRT:
+    averaged when coarser, bilinear when finer), predicted there and the probability
+    resampled back (bilinear): how the model does at another pixel size of the same ground."""
     from engine.predict import predict_raster
     from engine.threshold import raster_threshold
+
+    if factor == 1.0:
+        predict_raster(model_path, image, prob_path, device="cpu", overwrite=True)
+        return raster_threshold(str(prob_path))
+    src = gdal.Open(image)
+    gt, cols, rows = src.GetGeoTransform(), src.RasterXSize, src.RasterYSize
+    vrt, coarse = prob_path.with_suffix(".in.vrt"), prob_path.with_suffix(".resampled.tif")
+    gdal.Translate(str(vrt), src, format="VRT", xRes=gt[1] * factor, yRes=abs(gt[5]) * factor,
+                   resampleAlg="average" if factor > 1 else "bilinear")
+    predict_raster(model_path, str(vrt), coarse, device="cpu", overwrite=True)
+    gdal.Warp(str(prob_path), str(coarse), width=cols, height=rows, resampleAlg="bilinear",
+              outputBounds=(gt[0], gt[3] + rows * gt[5], gt[0] + cols * gt[1], gt[3]),
+              srcNodata=255, dstNodata=255, format="GTiff")
+    return raster_threshold(str(coarse))
+
+
+def score_tiles(model_path: str, tiles: list[dict], work: Path, *, factor: float = 1.0
+                ) -> dict[str, Any]:
+    """Predict every tile (``name``, ``image``, ``truth``: 1 road, 0 not, 255 not scored)
+    at the model's threshold (``factor``: see :func:`predict_tile`) and pool the scores:
+    pixel and relaxed counts summed over the tiles, APLS the mean over tiles with road."""
+    from engine.evaluate import evaluate
+    from engine.metrics.pixel import count_pixels
 
     sums = dict.fromkeys(("tp", "fp", "fn", "rp", "rt", "pred", "truth", "valid"), 0)
     apls = []
     threshold = None
     for tile in tiles:
         prob_path = work / f"{tile['name']}_prob.tif"
-        predict_raster(model_path, tile["image"], prob_path, device="cpu", overwrite=True)
-        threshold = raster_threshold(str(prob_path))
+        threshold = predict_tile(model_path, tile["image"], prob_path, factor=factor)
         prob = gdal.Open(str(prob_path)).ReadAsArray()
         truth = gdal.Open(tile["truth"]).ReadAsArray()
         valid = (truth != 255) & (prob != 255)
@@ -135,9 +164,12 @@ def run_name(source: str, config: str, share: int, seed: int) -> str:
     return f"{source}_{config}_1of{share}_s{seed}"
 
 
-def run_one(root: Path, data: Path, source: str, config_name: str, share: int, seed: int
-            ) -> dict[str, Any]:
-    """Train one configuration on one labelled selection, score the test set, write JSON."""
+def run_one(root: Path, data: Path, source: str, config_name: str, share: int, seed: int,
+            init: str | None = None) -> dict[str, Any]:
+    """Train one configuration on one labelled selection, score the test set, write JSON
+    (``init``: the model file the configurations of :data:`INIT_CONFIGS` start from)."""
+    if (config_name in INIT_CONFIGS) != (init is not None):
+        raise SystemExit(f"{config_name}: --init is needed by {sorted(INIT_CONFIGS)} only")
     from engine.config import profile_config
     from engine.training import TrainJob, train
 
@@ -150,7 +182,7 @@ def run_one(root: Path, data: Path, source: str, config_name: str, share: int, s
     unlabelled = unlabelled_tiles(manifest, labelled) if uses_unlabelled(config_name) else []
     job = TrainJob(images=tuple(t["image"] for t in labelled), roads=roads, aoi=aoi,
                    unlabeled=tuple(t["image"] for t in unlabelled),
-                   out=str(work / "model.pt"), overwrite=True,
+                   out=str(work / "model.pt"), overwrite=True, init_model=init,
                    diagnostic_truth=_pool_truth(unlabelled))
     wall, cpu = time.perf_counter(), time.process_time()
     result = train(job, config, device="cpu")
@@ -158,14 +190,21 @@ def run_one(root: Path, data: Path, source: str, config_name: str, share: int, s
     record = {"source": source, "config": config_name, "share": share, "seed": seed,
               "labelled_tiles": [t["name"] for t in labelled],
               "unlabelled_tiles": len(unlabelled),
-              "scores": _scores(result.model_path, manifest["test"], work),
+              "scores": score_tiles(result.model_path, manifest["test"], work),
               "best_round": result.best_round, "rounds": _round_summaries(result.rounds),
               "train_seconds": train_s,
               "train_cpu_seconds": train_cpu_s, "threads": _threads(),
               "date": time.strftime("%Y-%m-%d"), "commit": _commit(),
-              "train_config": config.to_dict()}
+              "train_config": config.to_dict(),
+              **({"init": {"name": Path(init).name, "sha256": _sha256(init)}} if init else {})}
     write_record(root / "runs" / f"{name}.json", record)
     return record
+
+
+def _sha256(path: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def _pool_truth(tiles: list[dict]) -> dict[str, str]:
@@ -217,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="run records kept with the project (default: "
                              "bench/results/real_tiles_runs.jsonl); runs found there are "
                              "not run again")
+    parser.add_argument("--init", help="model file the configurations "
+                        f"{sorted(INIT_CONFIGS)} start from (a base model of bench.real_base)")
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--threads", type=int, default=0)
     args = parser.parse_args(argv)
@@ -226,7 +267,8 @@ def main(argv: list[str] | None = None) -> int:
         import torch
 
         torch.set_num_threads(args.threads)
-        run_one(args.out, args.data, args.source, args.config, args.share, args.seed)
+        run_one(args.out, args.data, args.source, args.config, args.share, args.seed,
+                args.init if args.config in INIT_CONFIGS else None)
         return 0
     if args.mode == "report":
         from .real_tiles_report import write_report
@@ -249,6 +291,10 @@ def main(argv: list[str] | None = None) -> int:
                                str(args.out), "--data", str(args.data), "--source", source,
                                "--config", config, "--share", str(share), "--seed", str(seed),
                                "--threads", str(args.threads)]
+                    if config in INIT_CONFIGS:
+                        if not args.init:
+                            parser.error(f"{config} needs --init MODEL")
+                        command += ["--init", str(Path(args.init).resolve())]
                     grid.append(GridRun(name, args.out / "runs" / f"{name}.json", command))
     return print_grid(grid, args.jobs, args.threads)
 

@@ -34,7 +34,8 @@ PAIRS = (("mobilenet_v2", "scratch"), ("mobilenet_v2_random", "mobilenet_v2"),
          ("mobilenet_v2_semi", "mobilenet_v2_unlabelled"),
          ("mobilenet_v2_contrastive", "mobilenet_v2_unlabelled"),
          ("mobilenet_v2_pseudo", "mobilenet_v2_unlabelled"),
-         ("mobilenet_v2_semi_running_bn", "mobilenet_v2_unlabelled"))
+         ("mobilenet_v2_semi_running_bn", "mobilenet_v2_unlabelled"),
+         ("mobilenet_v2_base", "mobilenet_v2"))
 
 
 def _load(folder: Path) -> list[dict[str, Any]]:

@@ -37,7 +37,8 @@ def add_pretrain(sub: Any) -> argparse.ArgumentParser:
                    "its road labels (and labelled area), trained on beside the scenes; "
                    "repeat for more images. Never the labels of an image you will score on")
     p.add_argument("--real-share", type=float, metavar="SHARE",
-                   help="share of the crops drawn from the --real images (0.5)")
+                   help="share of the crops drawn from the --real images (0.5); 1 trains on "
+                   "them alone and generates no scene")
     p.add_argument("--config", metavar="FILE", help="JSON or TOML overrides of TrainConfig "
                    "(the network, batch, crops, learning rate)")
     p.add_argument("--cache", metavar="DIR", help="keep the generated scenes in this folder "

@@ -75,7 +75,9 @@ class PretrainConfig:
     # Real labelled images trained on with the scenes (none: generated scenes only). Each is
     # normalised by its own jittered percentiles in every chunk, as a scene is.
     real_images: tuple[RealImage, ...] = ()
-    real_share: float = 0.5  # share of the crops drawn from the real images, when given
+    # share of the crops drawn from the real images, when given; 1 trains on the real
+    # images alone and generates no scene
+    real_share: float = 0.5
     # share of the real images' labelled pixels held out, as whole tiles, to choose the
     # base model's decision threshold and to score it (not trained on)
     real_holdout: float = 0.2
@@ -118,12 +120,20 @@ class PretrainConfig:
                "a fraction in [0, 1]")
         _check(0.0 <= self.norm_jitter < 0.5, "norm_jitter", self.norm_jitter,
                "a share of the band's span in [0, 0.5)")
-        _check(0.0 < self.real_share < 1.0, "real_share", self.real_share,
-               "a share of the crops in (0, 1)")
+        _check(0.0 < self.real_share <= 1.0, "real_share", self.real_share,
+               "a share of the crops in (0, 1]")
+        _check(self.real_share < 1.0 or bool(self.real_images), "real_share",
+               self.real_share, "1 trains on real images alone, so it needs real images; "
+               "give them (--real) or a share below 1")
         _check(0.0 <= self.real_holdout < 1.0, "real_holdout", self.real_holdout,
                "a share of the labelled pixels in [0, 1)")
         _check(self.real_holdout_tile_px >= 32, "real_holdout_tile_px",
                self.real_holdout_tile_px, "an integer >= 32")
+
+    @property
+    def generates_scenes(self) -> bool:
+        """Whether any crop comes from generated scenes (not when ``real_share`` is 1)."""
+        return self.real_share < 1.0
 
     @property
     def chunks(self) -> int:

@@ -31,6 +31,7 @@ class RealLabelled:
     labels: np.ndarray  # (rows, cols) uint8; the hold-out tiles are IGNORE
     files: tuple[tuple[str, str], ...]  # (file name, sha256) of the image and its sources
     licence: str | None  # the LICENSE item of the road file's metadata, when it has one
+    pixel_size_m: float  # the image's pixel side in metres
 
 
 def _sha256(path: str) -> str:
@@ -88,9 +89,9 @@ def load_real_images(config: PretrainConfig) -> tuple[list[RealLabelled], list[H
         ds = open_raster(real.image)
         whole = Window.whole(info.width, info.height)
         loaded.append((real, read_window(ds, whole).astype(np.float32),
-                       read_valid_mask(ds, whole), labels))
+                       read_valid_mask(ds, whole), labels, info.pixel_size_m))
     holdout: list[HoldoutTile] = []
-    train_labels = [lab for *_, lab in loaded]
+    train_labels = [lab for _, _, _, lab, _ in loaded]
     if config.real_holdout > 0:
         try:
             train_labels, holdout = split_holdout(
@@ -101,8 +102,10 @@ def load_real_images(config: PretrainConfig) -> tuple[list[RealLabelled], list[H
                 f"the real images' labels cannot give the threshold's hold-out "
                 f"(real_holdout {config.real_holdout}, tiles of "
                 f"{config.real_holdout_tile_px} px): {err}") from err
-    images = [RealLabelled(real, pixels, valid, lab, _checksums(real.image), _licence(real.roads))
-              for (real, pixels, valid, _), lab in zip(loaded, train_labels, strict=True)]
+    images = [RealLabelled(real, pixels, valid, lab, _checksums(real.image), _licence(real.roads),
+                           pixel_m)
+              for (real, pixels, valid, _, pixel_m), lab in zip(loaded, train_labels,
+                                                                 strict=True)]
     return images, holdout
 
 
@@ -129,6 +132,6 @@ def describe(images: list[RealLabelled]) -> list[dict[str, object]]:
              "files": [{"name": name, "sha256": digest} for name, digest in r.files],
              "labels": Path(r.source.roads.split("|")[0]).name,
              "aoi": None if r.source.aoi is None else Path(r.source.aoi.split("|")[0]).name,
-             "licence": r.licence,
+             "licence": r.licence, "pixel_size_m": round(r.pixel_size_m, 4),
              "labelled_pixels_trained": int(np.count_nonzero(r.labels != IGNORE))}
             for r in images]

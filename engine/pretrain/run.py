@@ -40,12 +40,23 @@ log = logging.getLogger(__name__)
 IMAGES_SEEN = "generated scenes only"
 
 
-def images_seen(real: list[RealLabelled]) -> str:
-    """What the base model has seen, in words, for its metadata."""
+def images_seen(real: list[RealLabelled], *, scenes: bool = True) -> str:
+    """What the base model has seen, in words, for its metadata (``scenes``: whether
+    generated scenes were trained on too)."""
     if not real:
         return IMAGES_SEEN
     names = ", ".join(Path(r.source.image).name for r in real)
-    return f"generated scenes and {len(real)} real labelled image(s): {names}"
+    seen = f"{len(real)} real labelled image(s): {names}"
+    return f"generated scenes and {seen}" if scenes else seen
+
+
+def pixel_sizes(config: PretrainConfig, real: list[RealLabelled]) -> tuple[float, float]:
+    """The smallest and largest pixel side (metres) the model learned at: the generated
+    scenes' range, when scenes are trained on, and each real image's pixel."""
+    sizes = [r.pixel_size_m for r in real if r.pixel_size_m > 0]
+    if config.generates_scenes or not sizes:
+        sizes += list(config.pixel_size_m)
+    return min(sizes), max(sizes)
 
 
 @dataclass(frozen=True)
@@ -115,7 +126,7 @@ def _previous(job: PretrainJob, config: PretrainConfig, model_config: dict[str, 
 def _metadata(config: PretrainConfig, train_config: TrainConfig, record: dict[str, Any],
               real: list[RealLabelled], verdict: dict[str, Any] | None) -> dict[str, Any]:
     bands = config.bands
-    low, high = config.pixel_size_m
+    low, high = pixel_sizes(config, real)
     extra = {} if verdict is None else {"decision_threshold": verdict["threshold"],
                                         "holdout_metrics": verdict["metrics"]}
     return {
@@ -130,7 +141,7 @@ def _metadata(config: PretrainConfig, train_config: TrainConfig, record: dict[st
         "config": train_config.to_dict(),
         "pretrain": record,
         "training_data": {"images": describe(real), "unlabeled": [],
-                          "images_seen": images_seen(real)},
+                          "images_seen": images_seen(real, scenes=config.generates_scenes)},
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         **extra,
     }
@@ -235,7 +246,7 @@ def pretrain(job: PretrainJob, config: PretrainConfig, train_config: TrainConfig
         stage = f"pretrain chunk {chunk + 1}/{config.chunks}"
         scenes = chunk_scenes(config, chunk, percentiles=train_config.norm_percentiles,
                               reporter=reporter, stage=f"{stage}: scenes",
-                              cache_dir=job.cache_dir)
+                              cache_dir=job.cache_dir) if config.generates_scenes else []
         norm_rng = np.random.default_rng([config.seed, chunk, 2])
         real_scenes = [real_scene(r, jitter=config.norm_jitter,
                                   percentiles=train_config.norm_percentiles, rng=norm_rng)
@@ -272,6 +283,9 @@ def _record(config: PretrainConfig, chunks: int, steps: int, seconds: float,
     the engine commit, device, machine and threads of this run, found once; ``verdict``:
     the real hold-out's threshold and scores, once the last chunk is trained)."""
     return {"generator": "engine.synth", "settings": config.to_dict(), "chunks": chunks,
-            "steps": steps, "scenes": chunks * config.scenes_per_chunk, "seed": config.seed,
-            "images_seen": images_seen(real), "real_images": describe(real),
+            "steps": steps,
+            "scenes": chunks * config.scenes_per_chunk if config.generates_scenes else 0,
+            "seed": config.seed,
+            "images_seen": images_seen(real, scenes=config.generates_scenes),
+            "real_images": describe(real),
             "holdout": verdict, "seconds": seconds, **made_by}

@@ -56,10 +56,17 @@ def test_real_images_round_trip_through_to_dict():
     assert again == config and again.real_images[0].roads == "r.gpkg"
 
 
-@pytest.mark.parametrize("share", [0.0, 1.0])
-def test_real_share_must_leave_crops_to_both(share):
+@pytest.mark.parametrize("share", [0.0, -0.1, 1.5])
+def test_real_share_must_be_a_share_above_zero(share):
     with pytest.raises(BadInputError, match="real_share"):
         PretrainConfig(real_share=share)
+
+
+def test_real_share_one_needs_real_images():
+    with pytest.raises(BadInputError, match="real_share=1.0 is invalid: .*needs real images"):
+        PretrainConfig(real_share=1.0)
+    real_only = PretrainConfig(real_share=1.0, real_images=[RealImage("a.tif", "r.gpkg")])
+    assert not real_only.generates_scenes and PretrainConfig().generates_scenes
 
 
 @pytest.mark.parametrize("styles", [(), ("urban",)])

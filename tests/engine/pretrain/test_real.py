@@ -72,6 +72,34 @@ def test_pretrain_with_a_real_image_records_it_and_chooses_a_threshold(scene_fil
     assert set(meta["holdout_metrics"]) >= {"iou", "f1", "relaxed_f1"}
 
 
+def test_pretrain_on_real_images_alone_generates_no_scene(scene_files, tmp_path, tiny_config,
+                                                         monkeypatch):
+    import engine.pretrain.run as run
+
+    def no_scenes(*args, **kwargs):
+        raise AssertionError("a scene was generated although real_share is 1")
+
+    monkeypatch.setattr(run, "chunk_scenes", no_scenes)
+    config = TINY.updated({"real_images": [_real(scene_files)], "real_holdout": 0.3,
+                           "real_share": 1.0})
+    out = tmp_path / "base.pt"
+    result = pretrain(PretrainJob(out=str(out)), config, tiny_config, device="cpu",
+                      reporter=Reporter(CollectingSink()))
+    meta = read_model_file(out)[1]
+    assert result.scenes == 0 and meta["pretrain"]["scenes"] == 0
+    assert meta["pretrain"]["images_seen"] == "1 real labelled image(s): image.tif"
+    # the pixel size learned is the real image's, not the generator's range
+    pixel = abs(_pixel_m(scene_files["image"]))
+    assert meta["pixel_size_m"] == pytest.approx(pixel)
+    assert meta["pixel_size_range_m"] == [pytest.approx(pixel)] * 2
+
+
+def _pixel_m(path) -> float:
+    from osgeo import gdal
+
+    return gdal.Open(str(path)).GetGeoTransform()[1]
+
+
 def test_pretrain_without_real_images_keeps_no_threshold(tmp_path, tiny_config):
     out = tmp_path / "base.pt"
     pretrain(PretrainJob(out=str(out)), TINY, tiny_config, device="cpu",
