@@ -206,14 +206,28 @@ def _remember(root: Path, bands: int, sites: dict[str, list[dict]]) -> None:
     index.write_text(json.dumps(known, indent=1) + "\n")
 
 
+def _tiles(data: Path, root: Path) -> dict:
+    """The real tiles' manifest, written once even when runs for both band counts start
+    together (the first holds a lock while it writes the tiles)."""
+    import fcntl
+
+    with open(root / ".tiles.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return prepare(data, root / "tiles")
+
+
 def pretrain_model(data: Path, root: Path, bands: int, *, steps: int, seed: int,
-                   real_share: float) -> Path:
-    """Run ``python -m engine pretrain`` on the training images (resuming a stopped run)."""
-    out = root / f"base_{bands}band_s{seed}.pt"
+                   real_share: float, config: Path | None = None) -> Path:
+    """Run ``python -m engine pretrain`` on the training images (resuming a stopped run;
+    ``config``: TrainConfig overrides, whose file name tags the model's)."""
+    tag = f"_{config.stem}" if config else ""
+    out = root / f"base_{bands}band_s{seed}{tag}.pt"
     command = [sys.executable, "-m", "engine", "pretrain", "--profile", "fast", "--bands",
                str(bands), "--steps", str(steps), "--seed", str(seed), "--out", str(out),
                "--real-share", str(real_share), "--progress", "bar"]
-    for image in training_images(prepare(data, root / "tiles"), root, bands):
+    if config:
+        command += ["--config", str(config.resolve())]
+    for image in training_images(_tiles(data, root), root, bands):
         command += ["--real", *image]
     if out.exists():
         command.append("--resume")
@@ -231,7 +245,7 @@ def score_model(data: Path, root: Path, bands: int, model: Path, factors: list[f
 
     meta = read_model_file(model)[1]
     records = []
-    for site, tiles in zero_shot_sites(prepare(data, root / "tiles"), root, bands).items():
+    for site, tiles in zero_shot_sites(_tiles(data, root), root, bands).items():
         for factor in factors:
             work = root / "work" / f"{model.stem}_{site}_x{factor:g}"
             work.mkdir(parents=True, exist_ok=True)
@@ -265,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--real-share", type=float, default=1.0,
                         help="share of the crops from the real images (1: no generated scene)")
+    parser.add_argument("--config", type=Path, help="pretrain: JSON overrides of the fast "
+                        "TrainConfig (their file name tags the model's)")
     parser.add_argument("--model", type=Path, help="score: the base model file")
     parser.add_argument("--factors", type=float, nargs="+", default=[1.0])
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
@@ -274,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     if args.mode == "pretrain":
         pretrain_model(args.data, args.out, args.bands, steps=args.steps, seed=args.seed,
-                       real_share=args.real_share)
+                       real_share=args.real_share, config=args.config)
     elif args.mode == "score":
         if args.model is None:
             parser.error("score needs --model")
