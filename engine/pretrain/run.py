@@ -50,13 +50,16 @@ def images_seen(real: list[RealLabelled], *, scenes: bool = True) -> str:
     return f"generated scenes and {seen}" if scenes else seen
 
 
-def pixel_sizes(config: PretrainConfig, real: list[RealLabelled]) -> tuple[float, float]:
+def pixel_sizes(config: PretrainConfig, real: list[RealLabelled], zoom: float = 0.0
+                ) -> tuple[float, float]:
     """The smallest and largest pixel side (metres) the model learned at: the generated
-    scenes' range, when scenes are trained on, and each real image's pixel."""
+    scenes' range, when scenes are trained on, and each real image's pixel, widened by the
+    crops' scale augmentation (``zoom``: ``augment.scale``; a crop read at s x its side and
+    resized shows pixels of s x the image's, s in [1 / (1 + zoom), 1 + zoom])."""
     sizes = [r.pixel_size_m for r in real if r.pixel_size_m > 0]
     if config.generates_scenes or not sizes:
         sizes += list(config.pixel_size_m)
-    return min(sizes), max(sizes)
+    return min(sizes) / (1.0 + zoom), max(sizes) * (1.0 + zoom)
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,7 @@ def _previous(job: PretrainJob, config: PretrainConfig, model_config: dict[str, 
 def _metadata(config: PretrainConfig, train_config: TrainConfig, record: dict[str, Any],
               real: list[RealLabelled], verdict: dict[str, Any] | None) -> dict[str, Any]:
     bands = config.bands
-    low, high = pixel_sizes(config, real)
+    low, high = pixel_sizes(config, real, train_config.augment.scale)
     extra = {} if verdict is None else {"decision_threshold": verdict["threshold"],
                                         "holdout_metrics": verdict["metrics"]}
     return {

@@ -94,6 +94,21 @@ def test_pretrain_on_real_images_alone_generates_no_scene(scene_files, tmp_path,
     assert meta["pixel_size_range_m"] == [pytest.approx(pixel)] * 2
 
 
+def test_pretrain_with_scale_augmentation_records_the_zoomed_pixel_sizes(
+        scene_files, tmp_path, tiny_config):
+    config = TINY.updated({"real_images": [_real(scene_files)], "real_holdout": 0.3,
+                           "real_share": 1.0})
+    out = tmp_path / "base.pt"
+    zoomed = tiny_config.updated({"augment": {"scale": 1.0}})
+    pretrain(PretrainJob(out=str(out)), config, zoomed, device="cpu",
+             reporter=Reporter(CollectingSink()))
+    meta = read_model_file(out)[1]
+    pixel = abs(_pixel_m(scene_files["image"]))
+    # crops read at 1/2 to 2 x their side and resized: pixels of half to twice the image's
+    assert meta["pixel_size_range_m"] == [pytest.approx(pixel / 2), pytest.approx(pixel * 2)]
+    assert meta["pixel_size_m"] == pytest.approx(pixel)
+
+
 def _pixel_m(path) -> float:
     from osgeo import gdal
 
