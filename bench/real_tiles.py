@@ -256,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="run records kept with the project (default: "
                              "bench/results/real_tiles_runs.jsonl); runs found there are "
                              "not run again")
+    parser.add_argument("--name", default="real_tiles", help="report: the name of its "
+                        "files under --out (NAME.md, NAME_runs.jsonl, NAME_SOURCE_1ofN.png)")
     parser.add_argument("--init", help="model file the configurations "
                         f"{sorted(INIT_CONFIGS)} start from (a base model of bench.real_base)")
     parser.add_argument("--jobs", type=int, default=1)
@@ -273,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.mode == "report":
         from .real_tiles_report import write_report
 
-        print(write_report(args.runs, args.out))
+        print(write_report(args.runs, args.out, args.name))
         return 0
     prepare(args.data, args.out / "tiles")
     from .real_tiles_report import RECORDS, restore_records

@@ -214,21 +214,21 @@ def restore_records(records: Path, runs_folder: Path) -> int:
     return written
 
 
-def write_report(runs_folder: Path, out: Path) -> str:
-    """Write real_tiles.md, every run's record (real_tiles_runs.jsonl) and the pictures
-    under ``out``; return the markdown."""
+def write_report(runs_folder: Path, out: Path, name: str = "real_tiles") -> str:
+    """Write ``name``.md, every run's record (``name``_runs.jsonl) and the pictures
+    (``name``_SOURCE_1ofN.png) under ``out``; return the markdown."""
     runs = _load(runs_folder)
     out.mkdir(parents=True, exist_ok=True)
     text = summary(runs)
     rounds = rounds_summary(runs)
     if rounds:
         text += "\n**Rounds of the semi-supervised runs** (means over seeds)\n\n" + rounds + "\n"
-    (out / "real_tiles.md").write_text(text + "\n")
+    (out / f"{name}.md").write_text(text + "\n")
     order = sorted(runs, key=lambda r: (r["source"], r["config"], -r["share"], r["seed"]))
-    (out / RECORDS.name).write_text("".join(json.dumps(r, sort_keys=True) + "\n"
+    (out / f"{name}_runs.jsonl").write_text("".join(json.dumps(r, sort_keys=True) + "\n"
                                             for r in order))
     for source in sorted({r["source"] for r in runs}):
         for share in sorted({r["share"] for r in runs if r["source"] == source}):
             plot_source(runs_folder, runs, source, share,
-                        out / f"real_tiles_{source}_1of{share}.png")
+                        out / f"{name}_{source}_1of{share}.png")
     return text

@@ -137,3 +137,12 @@ def test_rounds_summary_shows_what_each_semi_supervised_round_did() -> None:
     assert lines[3] == ("| epfl, 1/8 | mobilenet_v2_semi | 2 | 2 | 0.650 | 0.090 | 256 / 50 | "
                         "1000 | 0.80 / 0.30 | 0.990 | 0.20 | 1/2 |")
     assert rounds_summary([supervised]) == ""
+
+
+def test_a_base_model_start_needs_its_model_file_and_only_it_does(tmp_path) -> None:
+    from bench.real_tiles import run_one
+
+    with pytest.raises(SystemExit, match="mobilenet_v2_base: --init is needed"):
+        run_one(tmp_path, tmp_path, "epfl", "mobilenet_v2_base", 8, 0, None)
+    with pytest.raises(SystemExit, match="mobilenet_v2: --init is needed by"):
+        run_one(tmp_path, tmp_path, "epfl", "mobilenet_v2", 8, 0, str(tmp_path / "m.pt"))
