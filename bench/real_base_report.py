@@ -57,17 +57,13 @@ def _bands(model: str) -> int:
 
 
 def _rgb(path: str) -> np.ndarray:
-    """The image as 8-bit RGB, each band stretched to its 2-98 % of the valid pixels."""
+    """The image as 8-bit RGB (engine.preview's 2-98 % stretch of the valid pixels)."""
+    from engine.preview import stretch_to_rgb
+
     ds = gdal.Open(path)
-    data = ds.ReadAsArray().astype(np.float32)
-    data = data[None] if data.ndim == 2 else data[:3]
-    valid = ds.GetRasterBand(1).GetMaskBand().ReadAsArray() > 0
-    out = np.zeros(data.shape, np.uint8)
-    for i, band in enumerate(data):
-        low, high = np.percentile(band[valid], [2, 98]) if valid.any() else (0.0, 1.0)
-        out[i] = np.clip((band - low) / max(high - low, 1e-6) * 255, 0, 255)
-    out = np.repeat(out, 3, axis=0) if out.shape[0] == 1 else out
-    return out.transpose(1, 2, 0)
+    data = ds.ReadAsArray()
+    return stretch_to_rgb(data[None] if data.ndim == 2 else data,
+                          ds.GetRasterBand(1).GetMaskBand().ReadAsArray() > 0)
 
 
 def plot_model(root: Path, records: list[dict[str, Any]], model: str, path: Path) -> bool:

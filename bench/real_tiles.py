@@ -171,6 +171,7 @@ def run_one(root: Path, data: Path, source: str, config_name: str, share: int, s
     if (config_name in INIT_CONFIGS) != (init is not None):
         raise SystemExit(f"{config_name}: --init is needed by {sorted(INIT_CONFIGS)} only")
     from engine.config import profile_config
+    from engine.io.digest import file_sha256
     from engine.training import TrainJob, train
 
     manifest = prepare(data, root / "tiles")[source]
@@ -196,15 +197,9 @@ def run_one(root: Path, data: Path, source: str, config_name: str, share: int, s
               "train_cpu_seconds": train_cpu_s, "threads": _threads(),
               "date": time.strftime("%Y-%m-%d"), "commit": _commit(),
               "train_config": config.to_dict(),
-              **({"init": {"name": Path(init).name, "sha256": _sha256(init)}} if init else {})}
+              **({"init": {"name": Path(init).name, "sha256": file_sha256(init)}} if init else {})}
     write_record(root / "runs" / f"{name}.json", record)
     return record
-
-
-def _sha256(path: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def _pool_truth(tiles: list[dict]) -> dict[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import torch
 
 from ..errors import BadInputError, MissingDependencyError, ModelLoadError
+from ..io.digest import file_sha256
 
 __all__ = ["WeightsFile", "WEIGHTS", "weights_path", "load_weights"]
 
@@ -50,14 +50,6 @@ WEIGHTS: dict[str, WeightsFile] = {
 }
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def weights_path(arch: str) -> Path:
     """The installed weights file of ``arch``, after checking its version and sha256.
 
@@ -85,7 +77,7 @@ def weights_path(arch: str) -> Path:
     if not path.is_file():
         raise ModelLoadError(f"the {arch} weights {path} are missing from "
                              f"{spec.distribution} {spec.version}; reinstall it: {_INSTALL}")
-    found = _sha256(path)
+    found = file_sha256(path)
     if found != spec.sha256:
         raise ModelLoadError(f"the {arch} weights {path} have sha256 {found}, not the pinned "
                              f"{spec.sha256}; reinstall them: {_INSTALL}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import numpy as np
 from osgeo import gdal
 
 from ..errors import BadInputError
+from ..io.digest import file_sha256
 from ..io.paths import input_files
 from ..io.raster import Window, open_raster, read_info, read_valid_mask, read_window
 from ..labels import IGNORE, LabelSources, rasterize_labels
@@ -34,18 +34,10 @@ class RealLabelled:
     pixel_size_m: float  # the image's pixel side in metres
 
 
-def _sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _checksums(image: str) -> tuple[tuple[str, str], ...]:
     """The image's file and, for a VRT, the files it reads, each with its sha256: the
     pixels a model saw are named by the files that hold them."""
-    return tuple((Path(f).name, _sha256(f)) for f in input_files(image) if Path(f).is_file())
+    return tuple((Path(f).name, file_sha256(f)) for f in input_files(image) if Path(f).is_file())
 
 
 def _licence(roads: str) -> str | None:
