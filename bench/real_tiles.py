@@ -68,6 +68,13 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "mobilenet_v2_pseudo_more": {"model": {"arch": "mobilenet_v2"},
                                  "pseudo": {"enabled": True, "max_tiles": 512,
                                             "keep_fractions": [0.5], "batch_share": 0.25}},
+    # pseudo-labelled crops added to a step's labelled ones (more tiles, half kept); the
+    # contrastive term from round 2, on the round-1 supervised model (the paper's order)
+    "mobilenet_v2_pseudo_add": {"model": {"arch": "mobilenet_v2"},
+                                "pseudo": {"enabled": True, "max_tiles": 512,
+                                           "keep_fractions": [0.5], "batch_mode": "add"}},
+    "mobilenet_v2_contrastive_r2": {"model": {"arch": "mobilenet_v2"},
+                                    "contrastive": {"enabled": True, "start_round": 2}},
     # fine-tuned from a base model (--init, bench.real_base) instead of ImageNet alone
     "mobilenet_v2_base": {"model": {"arch": "mobilenet_v2"}},
 }

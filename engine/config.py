@@ -123,7 +123,11 @@ class ContrastiveConfig:
     # this and the pseudo-labels on
     enabled: bool = False
     weight: float = 0.1  # lambda_c: L_sup + weight * L_contrast (0.5 hurt; bench/RESULTS.md)
-    rampup_fraction: float = 0.5  # lambda_c rises from 0 over this share of round 1's steps
+    # lambda_c rises from 0 over this share of the steps of the first round with the term
+    rampup_fraction: float = 0.5
+    # the term is on from this round (1-based): 2 lets round 1 train a supervised model
+    # first, as the paper's contrastive stage starts from a converged supervised one
+    start_round: int = 1
     core_px: int = 256  # side of the shared core region R
     view_px: int = 384  # side of the two overlapping views A and B that both contain R
     negative_px: int = 512  # side of the negative region N, which overlaps neither view
@@ -161,6 +165,8 @@ class ContrastiveConfig:
         _check(self.weight >= 0, "contrastive.weight", self.weight, "a number >= 0")
         _check(0.0 <= self.rampup_fraction <= 1.0, "contrastive.rampup_fraction",
                self.rampup_fraction, "a fraction in [0, 1]")
+        _check(self.start_round >= 1, "contrastive.start_round", self.start_round,
+               "a round number >= 1")
         _check(self.core_px >= 16, "contrastive.core_px", self.core_px, "an integer >= 16")
         _check(self.view_px >= self.core_px, "contrastive.view_px", self.view_px,
                f"at least core_px ({self.core_px})")
@@ -213,6 +219,10 @@ class PseudoLabelConfig:
     # at least this share of the kept tiles bear road, when that many are eligible
     road_tile_share: float = 0.5
     batch_share: float = 0.5  # share of supervised crops drawn from pseudo-labeled tiles
+    # "replace": batch_share of a step's batch_size crops come from pseudo-labeled tiles;
+    # "add": a step keeps its batch_size labeled crops and adds pseudo-labeled ones, about
+    # batch_share x batch_size (so pseudo-labels never take the place of human labels)
+    batch_mode: str = "replace"
     # > 0: score at most this many candidate tiles in a round, drawn at random from all of
     # them (a fresh draw each round), so that the cost of pseudo-labelling stays a share of
     # the round however much unlabeled imagery is given; 0: score every candidate tile.
@@ -243,6 +253,8 @@ class PseudoLabelConfig:
                self.road_tile_share, "a fraction in [0, 1]")
         _check(0.0 <= self.batch_share < 1.0, "pseudo.batch_share", self.batch_share,
                "a fraction in [0, 1)")
+        _check(self.batch_mode in ("replace", "add"), "pseudo.batch_mode", self.batch_mode,
+               "one of replace, add")
         _check(self.max_tiles >= 0, "pseudo.max_tiles", self.max_tiles,
                "an integer >= 0 (0 scores every candidate tile)")
 

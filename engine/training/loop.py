@@ -27,7 +27,7 @@ from .pair_batch import PairBatch, draw_pair_batch, negative_redraw
 from .pair_sites import PairSites
 from .sources import slice_padded
 
-__all__ = ["RoundInputs", "RoundStreams", "train_round", "lr_at", "contrastive_weight_at",
+__all__ = ["RoundInputs", "RoundStreams", "train_round", "lr_at", "contrastive_round_weight",
            "supervised_batch", "pair_batch", "negative_rule"]
 
 Reader = Callable[[int, Window], tuple[np.ndarray, np.ndarray]]
@@ -67,16 +67,20 @@ def lr_at(step: int, steps: int, base_lr: float) -> float:
     return base_lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * t)))
 
 
-def contrastive_weight_at(step: int, steps: int, *, weight: float, rampup_fraction: float,
-                          first_round: bool) -> float:
-    """lambda_c at a step: a sigmoid-shaped ramp-up, exp(-5 (1 - t)^2), in the first round.
+def contrastive_round_weight(step: int, round_index: int, *, steps: int, weight: float,
+                             rampup_fraction: float, start_round: int = 1) -> float:
+    """lambda_c at a step of a round (0-based): 0 before ``start_round`` (1-based), a
+    sigmoid-shaped ramp-up, exp(-5 (1 - t)^2), over its first ``rampup_fraction`` of
+    steps in that round, ``weight`` after.
 
     The contrastive gradient, at full weight on a random network, swamps the supervised
     one; the HOG filter also needs predictions with some structure. Letting the
     supervised branch lead for the first steps avoids both (Laine and Aila's ramp).
     """
+    if round_index + 1 < start_round:
+        return 0.0
     ramp = rampup_fraction * steps
-    if not first_round or ramp <= 0 or step >= ramp:
+    if round_index + 1 > start_round or ramp <= 0 or step >= ramp:
         return weight
     return weight * math.exp(-5.0 * (1.0 - step / ramp) ** 2)
 
@@ -88,7 +92,8 @@ def supervised_batch(inputs: RoundInputs, config: TrainConfig, rng: np.random.Ge
     n_pseudo = 0
     if inputs.pseudo_pool is not None and not inputs.pseudo_pool.empty:
         n_pseudo = int(rng.binomial(n, config.pseudo.batch_share))
-    crops = inputs.human_pool.sample(n - n_pseudo, config.crop_px,
+    n_human = n if config.pseudo.batch_mode == "add" else n - n_pseudo
+    crops = inputs.human_pool.sample(n_human, config.crop_px,
                                      road_share=config.road_crop_share, rng=rng)
     if n_pseudo:
         crops += inputs.pseudo_pool.sample(n_pseudo, config.crop_px,
@@ -170,7 +175,7 @@ def _touch(module: torch.nn.Module) -> torch.Tensor:
 def train_round(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs: RoundInputs,
                 config: TrainConfig, *, steps: int, device: torch.device,
                 streams: RoundStreams, reporter: Reporter, stage: str,
-                first_round: bool = False,
+                round_index: int = 1,
                 dist: DistributedContext | None = None) -> dict[str, float]:
     """Run ``steps`` optimiser steps of L_sup + lambda_c * L_contrast.
 
@@ -178,7 +183,9 @@ def train_round(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs:
     is): the gradients are averaged over the processes, and cancel is agreed between
     them at each step, so that no process is left waiting in a collective. The teacher
     (soft negatives) runs in eval mode: its batch norm uses the running statistics it
-    copies from the student, not those of a batch of two or four views.
+    copies from the student, not those of a batch of two or four views. ``round_index``
+    (0-based) sets lambda_c (:func:`contrastive_round_weight`): the default, 1, is a
+    round after the first, at full weight from its first step.
 
     Returns
     -------
@@ -202,9 +209,9 @@ def train_round(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs:
     # alone mid-step would leave the others waiting in a collective).
     with cancel_checks(student, None if dist.is_distributed else reporter.check_cancelled):
         _steps(model, teacher, inputs, config, steps=steps, device=device, streams=streams,
-               reporter=reporter, stage=stage, first_round=first_round, dist=dist,
+               reporter=reporter, stage=stage, round_index=round_index, dist=dist,
                optimizer=optimizer, sums=sums, counts=counts)
-    use_contrast = _uses_contrast(config, inputs)
+    use_contrast = _uses_contrast(config, inputs, round_index)
     nan = float("nan")
     return {"loss": sums["loss"] / steps, "loss_supervised": sums["loss_supervised"] / steps,
             "loss_contrastive": sums["loss_contrastive"] / counts["steps"]
@@ -214,18 +221,19 @@ def train_round(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs:
             if counts["anchors"] else nan}
 
 
-def _uses_contrast(config: TrainConfig, inputs: RoundInputs) -> bool:
+def _uses_contrast(config: TrainConfig, inputs: RoundInputs, round_index: int) -> bool:
     return (config.contrastive.enabled and config.contrastive.weight > 0
+            and round_index + 1 >= config.contrastive.start_round
             and inputs.sites is not None and inputs.contrastive_scale > 0)
 
 
 def _steps(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs: RoundInputs,
            config: TrainConfig, *, steps: int, device: torch.device, streams: RoundStreams,
-           reporter: Reporter, stage: str, first_round: bool, dist: DistributedContext,
+           reporter: Reporter, stage: str, round_index: int, dist: DistributedContext,
            optimizer: torch.optim.Optimizer, sums: dict[str, float],
            counts: dict[str, int]) -> None:
     """The optimiser steps of a round; adds the losses and counts into ``sums``/``counts``."""
-    use_contrast = _uses_contrast(config, inputs)
+    use_contrast = _uses_contrast(config, inputs, round_index)
     amp = config.mixed_precision
     student = model.module if isinstance(model, DistributedDataParallel) else model
     for step in range(steps):
@@ -249,9 +257,10 @@ def _steps(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs: Roun
             l_sup = supervised_loss(logits.float(), y, dice_weight=config.dice_weight)
             loss = l_sup
             if use_contrast:
-                lam = inputs.contrastive_scale * contrastive_weight_at(
-                    step, steps, weight=config.contrastive.weight,
-                    rampup_fraction=config.contrastive.rampup_fraction, first_round=first_round)
+                lam = inputs.contrastive_scale * contrastive_round_weight(
+                    step, round_index, steps=steps, weight=config.contrastive.weight,
+                    rampup_fraction=config.contrastive.rampup_fraction,
+                    start_round=config.contrastive.start_round)
                 if outcome is not None:
                     counts["anchors"] += outcome.anchors
                     counts["anchors_used"] += outcome.anchors_used
@@ -260,6 +269,10 @@ def _steps(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs: Roun
                     loss = l_sup + lam * outcome.loss
                 elif dist.is_distributed:
                     loss = l_sup + _touch(student.projection_head)
+            elif dist.is_distributed and inputs.sites is not None:
+                # the term starts in a later round (contrastive.start_round); DDP was set up
+                # for a branch that is on, so the head must still take part
+                loss = l_sup + _touch(student.projection_head)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)

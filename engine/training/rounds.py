@@ -285,7 +285,7 @@ def _train_one_round(r: int, nets: _Nets, data: TrainingData, config: TrainConfi
                            seeds.rng("pairs"), seeds.torch_generator("pairs_torch"))
     losses = train_round(nets.step, nets.teacher, inputs, config, steps=config.steps_per_round,
                          device=dev, streams=streams, reporter=reporter,
-                         stage=f"round {r + 1}: training", first_round=r == 0, dist=dist)
+                         stage=f"round {r + 1}: training", round_index=r, dist=dist)
     losses = mean_over_ranks(losses, dist)
     sync_model(nets.model, dist)
     reporter.progress(f"round {r + 1}: validation", 0, 1)
