@@ -75,6 +75,9 @@ CONFIGS: dict[str, dict[str, Any]] = {
                                            "keep_fractions": [0.5], "batch_mode": "add"}},
     "mobilenet_v2_contrastive_r2": {"model": {"arch": "mobilenet_v2"},
                                     "contrastive": {"enabled": True, "start_round": 2}},
+    # the contrastive term on the encoder's stride-8 features through their own head
+    "mobilenet_v2_contrastive_enc": {"model": {"arch": "mobilenet_v2", "embed_from": "encoder"},
+                                     "contrastive": {"enabled": True}},
     # fine-tuned from a base model (--init, bench.real_base) instead of ImageNet alone
     "mobilenet_v2_base": {"model": {"arch": "mobilenet_v2"}},
 }

@@ -77,9 +77,19 @@ class ModelConfig:
     # an ImageNet encoder starts from its packaged weights (False: random weights; for
     # comparison only); unet and resnet are always random
     pretrained: bool = True
+    # what the projection head embeds for the contrastive loss: the decoder's last features
+    # (the ones the road head reads, as the paper), or "encoder": the ImageNet encoder's
+    # stride-8 features, upsampled to the input's pixels (ImageNet archs only), so the
+    # loss shapes the encoder through its own head and leaves the decoder to the labels
+    embed_from: str = "decoder"
 
     def __post_init__(self) -> None:
         _check(self.arch in ARCHS, "model.arch", self.arch, f"one of {', '.join(ARCHS)}")
+        _check(self.embed_from in ("decoder", "encoder"), "model.embed_from", self.embed_from,
+               "one of decoder, encoder")
+        _check(self.embed_from == "decoder" or self.arch in ARCHS[:4], "model.embed_from",
+               self.embed_from, f"decoder with model.arch {self.arch!r} (encoder needs an "
+               f"ImageNet encoder: one of {', '.join(ARCHS[:4])})")
         _check(self.base_width >= 4, "model.base_width", self.base_width, "an integer >= 4")
         _check(1 <= self.depth <= 6, "model.depth", self.depth, "an integer from 1 to 6")
         _check(self.embed_dim >= 2, "model.embed_dim", self.embed_dim, "an integer >= 2")

@@ -149,12 +149,26 @@ class EncoderUNet(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         """Map (B, C, H, W) float input to (B, base_width, H, W) features."""
+        return self._run(x, keep_stride8=False)[0]
+
+    def forward_with_encoder(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        """The decoder's features and the encoder's stride-8 features, both (B, ., H, W).
+
+        The stride-8 map (``encoder.channels[2]`` channels) is upsampled bilinearly to
+        the input's pixels, so that a pixel's row in either map is found the same way.
+        """
+        features, stride8 = self._run(x, keep_stride8=True)
+        assert stride8 is not None
+        return features, stride8
+
+    def _run(self, x: Tensor, *, keep_stride8: bool) -> tuple[Tensor, Tensor | None]:
         height, width = x.shape[-2:]
         x = self.scale_input(pad_to_multiple(x, self.size_multiple))
         skips = list(self.encoder(x))
+        stride8 = _up(skips[2], x)[..., :height, :width] if keep_stride8 else None
         y = skips.pop()
         for stage in self.stages:
             skip = skips.pop()
             y = stage(torch.cat([_up(y, skip), skip], dim=1))
         y = self.full(torch.cat([_up(y, x), x], dim=1))
-        return y[..., :height, :width]
+        return y[..., :height, :width], stride8

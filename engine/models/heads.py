@@ -18,7 +18,9 @@ class RoadNetOutput(NamedTuple):
 
     logits: Tensor  # (B, 1, H, W) float road logits
     embedding: Tensor | None  # (B, D, H, W) float, unit L2 norm over D; None when not asked
-    features: Tensor | None = None  # (B, F, H, W) decoder features, when asked
+    # (B, F, H, W) the features the projection head embeds (model.embed_from: the
+    # decoder's, or the encoder's stride-8 ones at full resolution), when asked
+    features: Tensor | None = None
 
 
 class RoadNet(nn.Module):
@@ -54,10 +56,17 @@ class RoadNet(nn.Module):
             raise BadInputError(f"in_channels={in_channels!r} is invalid: an integer >= 1")
         self.backbone = backbone
         self.road_head = nn.Conv2d(features, 1, 1)
+        embedded = features
+        if config.embed_from == "encoder":
+            forward_with_encoder = getattr(backbone, "forward_with_encoder", None)
+            if forward_with_encoder is None:
+                raise BadInputError(f"model.embed_from='encoder' needs a backbone with an "
+                                    f"ImageNet encoder, not {type(backbone).__name__}")
+            embedded = backbone.encoder.channels[2]
         self.projection_head = nn.Sequential(
-            nn.Conv2d(features, features, 1),
+            nn.Conv2d(embedded, embedded, 1),
             nn.ReLU(inplace=True),
-            nn.Conv2d(features, config.embed_dim, 1),
+            nn.Conv2d(embedded, config.embed_dim, 1),
         )
         self.in_channels = in_channels
         self.config = config
@@ -73,8 +82,9 @@ class RoadNet(nn.Module):
         with_embedding : bool
             Compute the projection head over every pixel (skip it for prediction).
         with_features : bool
-            Also return the decoder features, so that :meth:`project` can embed only the
-            pixels a loss samples (the head is per pixel, so the result is the same).
+            Also return the features the projection head embeds (``config.embed_from``),
+            so that :meth:`project` can embed only the pixels a loss samples (the head
+            is per pixel, so the result is the same).
 
         Returns
         -------
@@ -83,12 +93,17 @@ class RoadNet(nn.Module):
             (B, F, H, W) or None.
         """
         self._check_input(x)
-        features = self.backbone(x)
+        embedded = None
+        if self.config.embed_from == "encoder" and (with_embedding or with_features):
+            features, embedded = self.backbone.forward_with_encoder(x)
+        else:
+            features = self.backbone(x)
+        embedded = features if embedded is None else embedded
         logits = self.road_head(features)
         embedding = None
         if with_embedding:
-            embedding = F.normalize(self.projection_head(features), p=2.0, dim=1)
-        return RoadNetOutput(logits, embedding, features if with_features else None)
+            embedding = F.normalize(self.projection_head(embedded), p=2.0, dim=1)
+        return RoadNetOutput(logits, embedding, embedded if with_features else None)
 
     def project(self, features: Tensor) -> Tensor:
         """Embed chosen pixels: the projection head applied to (M, F) feature rows.
@@ -96,7 +111,7 @@ class RoadNet(nn.Module):
         Parameters
         ----------
         features : Tensor
-            (M, F) decoder features of M pixels (rows of ``forward(...).features``).
+            (M, F) features of M pixels (rows of ``forward(...).features``).
 
         Returns
         -------

@@ -115,3 +115,37 @@ def test_roadnet_overfits_stripe_mask() -> None:
         optimizer.step()
         losses.append(loss.item())
     assert losses[-1] < 0.5 * losses[0]
+
+
+ENCODER_EMBED = ModelConfig(arch="mobilenet_v2", base_width=8, embed_dim=4, embed_from="encoder")
+
+
+def test_embedding_from_the_encoder_is_its_stride_8_features_at_full_resolution() -> None:
+    model = build_model(ENCODER_EMBED, 3, seed=0, load_weights=False).eval()
+    with torch.no_grad():
+        out = model(torch.rand(1, 3, 70, 66), with_features=True)
+    assert out.logits.shape == (1, 1, 70, 66)
+    channels = model.backbone.encoder.channels[2]  # stride 8
+    assert out.features is not None and out.features.shape == (1, channels, 70, 66)
+    assert out.embedding is not None and out.embedding.shape == (1, 4, 70, 66)
+    rows = out.features.flatten(2)[0].T[[0, 777, 4619]]
+    expected = out.embedding.flatten(2)[0].T[[0, 777, 4619]]
+    torch.testing.assert_close(model.project(rows), expected)
+
+
+def test_embedding_from_the_encoder_trains_the_encoder_not_the_decoder() -> None:
+    model = build_model(ENCODER_EMBED, 3, seed=0, load_weights=False)
+    out = model(torch.rand(2, 3, 64, 64), with_features=True)
+    model.project(out.features.flatten(2).transpose(1, 2).reshape(-1, out.features.shape[1])
+                  ).sum().backward()
+    assert any(p.grad is not None and p.grad.abs().sum() > 0
+               for p in model.backbone.encoder.parameters())
+    assert all(p.grad is None or p.grad.abs().sum() == 0
+               for p in model.backbone.stages.parameters())
+
+
+def test_embedding_from_the_encoder_needs_an_imagenet_encoder() -> None:
+    with pytest.raises(BadInputError, match="model.embed_from"):
+        build_model(ModelConfig(arch="unet", base_width=4, depth=2, embed_from="encoder"), 3)
+    with pytest.raises(BadInputError, match="model.embed_from"):
+        ModelConfig(embed_from="middle")

@@ -94,6 +94,24 @@ def test_contrastive_loss_reports_the_anchors_that_carried_a_loss():
     assert out.loss is not None and torch.isfinite(out.loss) and out.loss.requires_grad
 
 
+def test_the_contrastive_loss_on_encoder_features_trains_the_encoder_and_its_head_only():
+    model = build_model(ModelConfig(arch="mobilenet_v2", base_width=8, embed_dim=4,
+                                    embed_from="encoder"), 3, seed=0, load_weights=False)
+    config = ContrastiveConfig(core_px=32, view_px=48, negative_px=48, cell_px=16, anchors=20,
+                               negatives=16, hog_filter=False)
+    out = contrastive_loss(model, None, batch_of(), config, AugmentConfig(),
+                           rule=NegativeRule(False, 0.5, 16, False, 0.9, 0.1),
+                           generator=torch.Generator().manual_seed(0))
+    assert out.loss is not None and torch.isfinite(out.loss)
+    out.loss.backward()
+
+    def moved(module):
+        return any(p.grad is not None and p.grad.abs().sum() > 0 for p in module.parameters())
+
+    assert moved(model.backbone.encoder) and moved(model.projection_head)
+    assert not moved(model.backbone.stages) and not moved(model.road_head)
+
+
 def test_contrastive_loss_without_any_usable_negative_has_no_loss():
     model = build_model(TINY_UNET, in_channels=3, seed=0)
     config = ContrastiveConfig(core_px=32, view_px=48, negative_px=48, cell_px=16, anchors=20,
