@@ -256,10 +256,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("bench-output/real_tiles"))
     parser.add_argument("--runs", type=Path, default=Path("bench-output/real_tiles"))
     parser.add_argument("--sources", nargs="+", default=list(SOURCES), choices=SOURCES)
-    parser.add_argument("--shares", type=int, nargs="+", default=[16, 8, 4, 1],
-                        help="labelled share of the pool, as 1/N")
-    parser.add_argument("--configs", nargs="+", default=["scratch", "mobilenet_v2"],
-                        choices=list(CONFIGS))
+    parser.add_argument("--shares", type=int, nargs="+", default=None,
+                        help="labelled share of the pool, as 1/N (run: default 16 8 4 1; "
+                        "report: only these, default all)")
+    parser.add_argument("--configs", nargs="+", default=None, choices=list(CONFIGS),
+                        help="run: default scratch mobilenet_v2; report: only these, "
+                        "default all")
+    parser.add_argument("--compare", nargs=2, default=["scratch", "mobilenet_v2"],
+                        metavar=("REFERENCE", "CONFIG"),
+                        help="report: the two configurations its pictures show")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--source", choices=SOURCES)
     parser.add_argument("--config", choices=list(CONFIGS))
@@ -288,8 +293,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.mode == "report":
         from .real_tiles_report import write_report
 
-        print(write_report(args.runs, args.out, args.name))
+        print(write_report(args.runs, args.out, args.name, configs=args.configs,
+                           shares=args.shares, compare=tuple(args.compare)))
         return 0
+    args.shares = args.shares or [16, 8, 4, 1]
+    args.configs = args.configs or ["scratch", "mobilenet_v2"]
     prepare(args.data, args.out / "tiles")
     from .real_tiles_report import RECORDS, restore_records
 

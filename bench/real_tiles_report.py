@@ -35,7 +35,11 @@ PAIRS = (("mobilenet_v2", "scratch"), ("mobilenet_v2_random", "mobilenet_v2"),
          ("mobilenet_v2_contrastive", "mobilenet_v2_unlabelled"),
          ("mobilenet_v2_pseudo", "mobilenet_v2_unlabelled"),
          ("mobilenet_v2_semi_running_bn", "mobilenet_v2_unlabelled"),
-         ("mobilenet_v2_base", "mobilenet_v2"))
+         ("mobilenet_v2_base", "mobilenet_v2"),
+         *((c, "mobilenet_v2") for c in ("mobilenet_v2_contrastive_w002",
+                                        "mobilenet_v2_contrastive_r2",
+                                        "mobilenet_v2_contrastive_enc",
+                                        "mobilenet_v2_pseudo_more", "mobilenet_v2_pseudo_add")))
 
 
 def _load(folder: Path) -> list[dict[str, Any]]:
@@ -142,11 +146,14 @@ def rounds_summary(runs: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def _median_seed(runs: list[dict[str, Any]], source: str, share: int) -> int | None:
+def _median_seed(runs: list[dict[str, Any]], source: str, share: int,
+                 compare: tuple[str, str]) -> int | None:
+    """The seed of the median IoU gain of ``compare[1]`` over ``compare[0]``."""
+    ref, config = compare
     iou = {(r["config"], r["seed"]): r["scores"]["iou"] for r in runs
            if r["source"] == source and r["share"] == share}
-    gains = sorted((iou[("mobilenet_v2", s)] - iou[("scratch", s)], s)
-                   for c, s in iou if c == "mobilenet_v2" and ("scratch", s) in iou)
+    gains = sorted((iou[(config, s)] - iou[(ref, s)], s)
+                   for c, s in iou if c == config and (ref, s) in iou)
     return gains[(len(gains) - 1) // 2][1] if gains else None
 
 
@@ -157,20 +164,21 @@ def _overlay(image: np.ndarray, road: np.ndarray, color: tuple[int, int, int]) -
 
 
 def plot_source(root: Path, runs: list[dict[str, Any]], source: str, share: int,
-                path: Path, tiles: int = 4) -> bool:
-    """Test tiles of the median seed: image, truth (yellow), scratch and pretrained road
-    maps (red) at each model's own threshold; False when the runs are missing."""
+                path: Path, tiles: int = 4,
+                compare: tuple[str, str] = ("scratch", "mobilenet_v2")) -> bool:
+    """Test tiles of the median seed (of ``compare[1]``'s gain over ``compare[0]``): image,
+    truth (yellow), both configurations' road maps (red) at each model's own threshold;
+    False when the runs or their predictions are missing."""
     from .ablation_report import _pyplot
 
-    seed = _median_seed(runs, source, share)
+    seed = _median_seed(runs, source, share, compare)
     if seed is None or not (root / "tiles" / "manifest.json").exists():
         return False
     manifest = json.loads((root / "tiles" / "manifest.json").read_text())[source]
     chosen = manifest["test"][:: max(1, len(manifest["test"]) // tiles)][:tiles]
     by = {r["config"]: r for r in runs if r["source"] == source and r["share"] == share
           and r["seed"] == seed}
-    folders = {c: root / "work" / run_name(source, c, share, seed)
-               for c in ("scratch", "mobilenet_v2")}
+    folders = {c: root / "work" / run_name(source, c, share, seed) for c in compare}
     if not all((f / f"{t['name']}_prob.tif").exists() for f in folders.values() for t in chosen):
         return False  # runs restored from their records: no predictions to show
     plt = _pyplot()
@@ -179,7 +187,7 @@ def plot_source(root: Path, runs: list[dict[str, Any]], source: str, share: int,
         image = gdal.Open(tile["image"]).ReadAsArray()[:3].transpose(1, 2, 0)
         truth = gdal.Open(tile["truth"]).ReadAsArray() == 1
         panels = [(image, tile["name"]), (_overlay(image, truth, (255, 220, 0)), "truth")]
-        for config in ("scratch", "mobilenet_v2"):
+        for config in compare:
             run = by[config]
             prob = gdal.Open(str(folders[config] / f"{tile['name']}_prob.tif")).ReadAsArray()
             road = (prob != 255) & (prob / 254.0 >= run["scores"]["threshold"])
@@ -191,7 +199,7 @@ def plot_source(root: Path, runs: list[dict[str, Any]], source: str, share: int,
             ax.set_xticks([])
             ax.set_yticks([])
     fig.suptitle(f"{source}, {_share_label(share)} labelled, seed {seed} (the median "
-                 "pretrained - scratch IoU gain); road = p >= the model's threshold")
+                 f"{compare[1]} - {compare[0]} IoU gain); road = p >= the model's threshold")
     fig.tight_layout(rect=(0, 0, 1, 0.97))
     fig.savefig(path, dpi=70)
     plt.close(fig)
@@ -214,10 +222,15 @@ def restore_records(records: Path, runs_folder: Path) -> int:
     return written
 
 
-def write_report(runs_folder: Path, out: Path, name: str = "real_tiles") -> str:
-    """Write ``name``.md, every run's record (``name``_runs.jsonl) and the pictures
-    (``name``_SOURCE_1ofN.png) under ``out``; return the markdown."""
-    runs = _load(runs_folder)
+def write_report(runs_folder: Path, out: Path, name: str = "real_tiles", *,
+                 configs: list[str] | None = None, shares: list[int] | None = None,
+                 compare: tuple[str, str] = ("scratch", "mobilenet_v2")) -> str:
+    """Write ``name``.md, the records of its runs (``name``_runs.jsonl) and the pictures
+    (``name``_SOURCE_1ofN.png: ``compare[0]`` beside ``compare[1]``) under ``out``; return
+    the markdown. ``configs`` and ``shares``, when given, keep only those runs."""
+    runs = [r for r in _load(runs_folder)
+            if (configs is None or r["config"] in configs)
+            and (shares is None or r["share"] in shares)]
     out.mkdir(parents=True, exist_ok=True)
     text = summary(runs)
     rounds = rounds_summary(runs)
@@ -230,5 +243,5 @@ def write_report(runs_folder: Path, out: Path, name: str = "real_tiles") -> str:
     for source in sorted({r["source"] for r in runs}):
         for share in sorted({r["share"] for r in runs if r["source"] == source}):
             plot_source(runs_folder, runs, source, share,
-                        out / f"{name}_{source}_1of{share}.png")
+                        out / f"{name}_{source}_1of{share}.png", compare=compare)
     return text

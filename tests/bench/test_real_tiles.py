@@ -146,3 +146,29 @@ def test_a_base_model_start_needs_its_model_file_and_only_it_does(tmp_path) -> N
         run_one(tmp_path, tmp_path, "epfl", "mobilenet_v2_base", 8, 0, None)
     with pytest.raises(SystemExit, match="mobilenet_v2: --init is needed by"):
         run_one(tmp_path, tmp_path, "epfl", "mobilenet_v2", 8, 0, str(tmp_path / "m.pt"))
+
+
+def test_the_report_keeps_only_the_configurations_and_shares_asked_for(tmp_path) -> None:
+    import json
+
+    from bench.real_tiles_report import write_report
+
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    for config in ("scratch", "mobilenet_v2", "mobilenet_v2_pseudo_add"):
+        for share in (8, 4):
+            for seed in (0, 1):
+                scores = {m: 0.5 + seed / 10 for m in ("iou", "relaxed_f1", "apls",
+                                                       "precision", "recall")}
+                scores.update(marked_road_share=0.2, true_road_share=0.2, threshold=0.5)
+                (runs / f"epfl_{config}_1of{share}_s{seed}.json").write_text(json.dumps(
+                    {"source": "epfl", "config": config, "share": share, "seed": seed,
+                     "labelled_tiles": ["a"], "scores": scores, "train_cpu_seconds": 1.0,
+                     "train_seconds": 1.0}))
+    text = write_report(tmp_path, tmp_path / "out", "semi",
+                        configs=["mobilenet_v2", "mobilenet_v2_pseudo_add"], shares=[8],
+                        compare=("mobilenet_v2", "mobilenet_v2_pseudo_add"))
+    assert "| mobilenet_v2_pseudo_add - mobilenet_v2 | 2 | +0.000" in text
+    assert "scratch" not in text and "1/4" not in text
+    kept = (tmp_path / "out" / "semi_runs.jsonl").read_text().splitlines()
+    assert len(kept) == 4
