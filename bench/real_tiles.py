@@ -78,6 +78,10 @@ CONFIGS: dict[str, dict[str, Any]] = {
     # the contrastive term on the encoder's stride-8 features through their own head
     "mobilenet_v2_contrastive_enc": {"model": {"arch": "mobilenet_v2", "embed_from": "encoder"},
                                      "contrastive": {"enabled": True}},
+    # negatives only from pixels confidently of the other class (bench.contrastive_negatives)
+    "mobilenet_v2_contrastive_other": {"model": {"arch": "mobilenet_v2"},
+                                       "contrastive": {"enabled": True,
+                                                       "other_class_negatives": True}},
     # fine-tuned from a base model (--init, bench.real_base) instead of ImageNet alone
     "mobilenet_v2_base": {"model": {"arch": "mobilenet_v2"}},
 }

@@ -39,6 +39,7 @@ PAIRS = (("mobilenet_v2", "scratch"), ("mobilenet_v2_random", "mobilenet_v2"),
          *((c, "mobilenet_v2") for c in ("mobilenet_v2_contrastive_w002",
                                         "mobilenet_v2_contrastive_r2",
                                         "mobilenet_v2_contrastive_enc",
+                                        "mobilenet_v2_contrastive_other",
                                         "mobilenet_v2_pseudo_more", "mobilenet_v2_pseudo_add")))
 
 

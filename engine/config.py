@@ -156,6 +156,12 @@ class ContrastiveConfig:
     # pseudo.road_threshold for road anchors, below pseudo.background_threshold for
     # background ones): likely false negatives that the HOG rule let through
     drop_same_class_negatives: bool = True
+    # negatives only from pixels the model confidently gives the other class (p below
+    # pseudo.background_threshold for road anchors, above pseudo.road_threshold for
+    # background ones): with the rules above, on real tiles one in eight negatives of a
+    # road anchor is true road and most of a background anchor's are background
+    # (bench/RESULTS.md, section 10); this pushes road from background only
+    other_class_negatives: bool = False
     # the negative region is a constant (no gradient through it), as a MoCo key: the loss
     # is the same, the step skips the backward pass of N
     negative_gradient: bool = False

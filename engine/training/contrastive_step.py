@@ -41,6 +41,9 @@ class NegativeRule:
     drop_same_class: bool  # also drop pixels confidently of the anchor's class
     road_threshold: float  # p above this is confident road
     background_threshold: float  # p below this is confident background
+    # only pixels confidently of the other class (overrides drop_same_class): road anchors
+    # are pushed from confident background only, background anchors from confident road
+    other_class_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -171,7 +174,8 @@ def negative_groups(anchors: torch.Tensor, prob_r: np.ndarray, prob_n: np.ndarra
     Anchors are grouped by (cell of R, predicted class); each group draws up to
     ``count`` distinct pixels of N among those that are valid, in a cell the HOG rule
     kept for the group's cell, and (with ``rule.drop_same_class``) not confidently of
-    the group's class. Drawing after the rules, not before, gives every anchor K usable
+    the group's class, or (with ``rule.other_class_only``) confidently of the other
+    class. Drawing after the rules, not before, gives every anchor K usable
     negatives whenever N has that many.
 
     Parameters
@@ -203,7 +207,10 @@ def negative_groups(anchors: torch.Tensor, prob_r: np.ndarray, prob_n: np.ndarra
     rows, cols = np.indices(prob_n.shape)
     n_cell = (rows // cell) * (n_side // cell) + cols // cell
     by_class = {True: valid_n, False: valid_n}
-    if rule.drop_same_class:
+    if rule.other_class_only:
+        by_class = {True: valid_n & (prob_n < rule.background_threshold),
+                    False: valid_n & (prob_n > rule.road_threshold)}
+    elif rule.drop_same_class:
         by_class = {True: valid_n & (prob_n <= rule.road_threshold),
                     False: valid_n & (prob_n >= rule.background_threshold)}
     drawn = []

@@ -146,7 +146,7 @@ def negative_rule(config: TrainConfig) -> NegativeRule:
     """The rules that pick negatives, from the configuration."""
     c, p = config.contrastive, config.pseudo
     return NegativeRule(c.hog_filter, c.hog_threshold, c.cell_px, c.drop_same_class_negatives,
-                        p.road_threshold, p.background_threshold)
+                        p.road_threshold, p.background_threshold, c.other_class_negatives)
 
 
 def _contrastive_term(model: torch.nn.Module, teacher: torch.nn.Module | None,

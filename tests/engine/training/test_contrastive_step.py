@@ -67,6 +67,20 @@ def test_negatives_the_model_confidently_gives_the_anchor_class_are_dropped():
     assert np.all(background_negs > 0.1) and np.all(road_negs < 0.9)
 
 
+def test_other_class_negatives_come_only_from_pixels_confidently_of_the_other_class():
+    prob_r = road_columns(32, slice(4, 10))
+    prob_n = road_columns(48, slice(20, 26))
+    prob_n[:, 30:36] = 0.6  # road the model is unsure of: a negative of neither class
+    rule = NegativeRule(False, 0.5, 16, True, 0.9, 0.1, other_class_only=True)
+    anchors = torch.tensor([0, 6])  # a background and a road anchor
+    negs, member, _ = negative_groups(anchors, prob_r, prob_n, np.ones((48, 48), bool), rule,
+                                      count=500, generator=torch.Generator().manual_seed(0))
+    p = prob_n.ravel()[negs.numpy()]
+    background_negs, road_negs = p[member[0].numpy()], p[member[1].numpy()]
+    assert len(background_negs) and np.all(background_negs > 0.9)
+    assert len(road_negs) and np.all(road_negs < 0.1)
+
+
 def test_a_flat_unsure_prediction_keeps_negatives():
     # An untrained network predicts about 0.5 everywhere: HOG cannot call cells alike.
     flat_r, flat_n = np.full((32, 32), 0.5, np.float32), np.full((48, 48), 0.52, np.float32)
