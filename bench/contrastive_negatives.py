@@ -139,7 +139,7 @@ def measure(tiles: list[dict], work: Path, *, pairs: int, seed: int) -> dict[str
 def table(results: dict[str, dict[str, dict]]) -> str:
     """Markdown: per run and rule, the same-class shares of the negatives."""
     lines = ["| run | rule | road anchors: negatives truly road | background anchors: "
-             "negatives truly background | negatives per pair (road / background anchors) |",
+             "negatives truly background | negatives drawn (road / background anchors) |",
              "|" + " --- |" * 5]
     for run, rules in results.items():
         for name, r in rules.items():
