@@ -371,3 +371,22 @@ def test_a_cancel_stops_training_within_a_step(tmp_path, scene_files, tiny_confi
               reporter=reporter)
     assert not [e for e in sink.of_kind("progress") if e["stage"] == "round 1: training"]
 
+
+
+def test_a_contrastive_term_from_round_2_is_off_and_recorded_off_in_round_1(tmp_path, scene_files,
+                                                                          tiny_config):
+    sink = CollectingSink()
+    config = tiny_config.updated({"max_rounds": 2, "steps_per_round": 4, "patience_rounds": 2,
+                                  "contrastive": {"start_round": 2},
+                                  "pseudo": {"enabled": False}})
+    result = train(job_for(scene_files, tmp_path / "m.pt"), config, device="cpu",
+                   reporter=Reporter(sink))
+    first, second = result.rounds
+    assert first["contrastive_weight"] == 0.0
+    assert first["losses"]["contrastive_step_share"] != first["losses"]["contrastive_step_share"]
+    assert second["contrastive_weight"] > 0.0
+    assert second["losses"]["contrastive_step_share"] > 0.0
+    by_round = {stage: [e for e in sink.of_kind("progress") if e.get("stage") == stage]
+                for stage in ("round 1: training", "round 2: training")}
+    assert all(e.get("loss_contrastive") is None for e in by_round["round 1: training"])
+    assert any(e.get("loss_contrastive") is not None for e in by_round["round 2: training"])
