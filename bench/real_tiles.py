@@ -31,6 +31,9 @@ from .real_tiles_data import SOURCES, prepare, write_labels
 
 __all__ = ["CONFIGS", "run_one", "select_labelled", "predict_tile", "score_tiles", "main"]
 
+#: The pseudo-label settings of the `fast` profile before bench/RESULTS.md section 10.
+OLD_PSEUDO = {"max_tiles": 256, "keep_fractions": [0.2, 0.4, 0.6, 0.8], "batch_mode": "replace"}
+
 #: Overrides of the `fast` profile per configuration. "scratch" is the `fast` profile as it
 #: was before the ImageNet encoders (a 12-wide, 3-deep U-Net from random weights).
 CONFIGS: dict[str, dict[str, Any]] = {
@@ -48,18 +51,21 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "mobilenet_v2_scale_aug": {"model": {"arch": "mobilenet_v2"}, "augment": {"scale": 0.25}},
     "mobilenet_v2_crop96": {"model": {"arch": "mobilenet_v2"}, "crop_px": 96},
     # the semi-supervised method and each of its halves, each against mobilenet_v2; these
-    # also train on the pool's unlabelled share and the source's unlabelled tiles
+    # also train on the pool's unlabelled share and the source's unlabelled tiles. Their
+    # pseudo-labels are pinned to the `fast` profile's settings of sections 8 and 10 (256
+    # tiles scored, a fifth kept, half of the crops replaced), the defaults until section 10
     "mobilenet_v2_semi": {"model": {"arch": "mobilenet_v2"}, "contrastive": {"enabled": True},
-                          "pseudo": {"enabled": True}},
+                          "pseudo": {"enabled": True, **OLD_PSEUDO}},
     "mobilenet_v2_contrastive": {"model": {"arch": "mobilenet_v2"},
                                  "contrastive": {"enabled": True}},
-    "mobilenet_v2_pseudo": {"model": {"arch": "mobilenet_v2"}, "pseudo": {"enabled": True}},
+    "mobilenet_v2_pseudo": {"model": {"arch": "mobilenet_v2"},
+                            "pseudo": {"enabled": True, **OLD_PSEUDO}},
     "mobilenet_v2_unlabelled": {"model": {"arch": "mobilenet_v2"}},
     # the contrastive views normalised by batch norm's running statistics (eval mode), so
     # that the small batches of views neither normalise themselves nor move those statistics
     "mobilenet_v2_semi_running_bn": {"model": {"arch": "mobilenet_v2"},
                                      "contrastive": {"enabled": True, "running_batch_norm": True},
-                                     "pseudo": {"enabled": True}},
+                                     "pseudo": {"enabled": True, **OLD_PSEUDO}},
     # what RESULTS 8's measurements point to, each against mobilenet_v2: the contrastive
     # term at a fifth of its weight; more pseudo-labelled area (twice the tiles scored, half
     # kept) that replaces a quarter of the labelled crops rather than half
@@ -67,7 +73,8 @@ CONFIGS: dict[str, dict[str, Any]] = {
                                       "contrastive": {"enabled": True, "weight": 0.02}},
     "mobilenet_v2_pseudo_more": {"model": {"arch": "mobilenet_v2"},
                                  "pseudo": {"enabled": True, "max_tiles": 512,
-                                            "keep_fractions": [0.5], "batch_share": 0.25}},
+                                            "keep_fractions": [0.5], "batch_share": 0.25,
+                                            "batch_mode": "replace"}},
     # pseudo-labelled crops added to a step's labelled ones (more tiles, half kept); the
     # contrastive term from round 2, on the round-1 supervised model (the paper's order)
     "mobilenet_v2_pseudo_add": {"model": {"arch": "mobilenet_v2"},

@@ -128,9 +128,10 @@ class AugmentConfig:
 class ContrastiveConfig:
     """Pixel-wise contrastive branch on unlabeled imagery (DESIGN.md section 2)."""
 
-    # off by default: in the benchmark (bench/RESULTS.md, section 1) the semi-supervised
-    # branches did not beat supervised-only training; `train --semi-supervised` turns
-    # this and the pseudo-labels on
+    # off, and not turned on by `train --semi-supervised`: on real tiles with the ImageNet
+    # encoder it lowered IoU in every form tried, at every weight, on decoder or encoder
+    # features, from round 1 or 2, with either negative rule (bench/RESULTS.md, sections 8
+    # and 10); on for experiments with `contrastive.enabled = true`
     enabled: bool = False
     weight: float = 0.1  # lambda_c: L_sup + weight * L_contrast (0.5 hurt; bench/RESULTS.md)
     # lambda_c rises from 0 over this share of the steps of the first round with the term
@@ -214,8 +215,9 @@ class ContrastiveConfig:
 class PseudoLabelConfig:
     """Iterative pseudo-labelling of unlabeled tiles between rounds."""
 
-    # off by default, as the contrastive branch (see there); off: every round trains on
-    # human labels only
+    # off by default (its gain on real tiles is within the spread: bench/RESULTS.md,
+    # section 10); `train --semi-supervised` turns it on; off: every round trains on human
+    # labels only
     enabled: bool = False
     tile_px: int = 256  # pseudo-labels are made and selected per tile of this size
     context_px: int = 384  # each tile is predicted inside two windows of this size
@@ -235,10 +237,11 @@ class PseudoLabelConfig:
     # at least this share of the kept tiles bear road, when that many are eligible
     road_tile_share: float = 0.5
     batch_share: float = 0.5  # share of supervised crops drawn from pseudo-labeled tiles
-    # "replace": batch_share of a step's batch_size crops come from pseudo-labeled tiles;
     # "add": a step keeps its batch_size labeled crops and adds pseudo-labeled ones, about
-    # batch_share x batch_size (so pseudo-labels never take the place of human labels)
-    batch_mode: str = "replace"
+    # batch_share x batch_size, so pseudo-labels never take the place of human labels
+    # (on real tiles at 1/8 labelled, +0.020 IoU over replacing a quarter: bench/RESULTS.md,
+    # section 10); "replace": batch_share of the batch_size crops come from them
+    batch_mode: str = "add"
     # > 0: score at most this many candidate tiles in a round, drawn at random from all of
     # them (a fresh draw each round), so that the cost of pseudo-labelling stays a share of
     # the round however much unlabeled imagery is given; 0: score every candidate tile.
@@ -389,8 +392,10 @@ PROFILES: dict[str, dict[str, Any]] = {
         # full step takes at most 1.8 x a supervised one on a CPU (bench/RESULTS.md).
         "contrastive": {"core_px": 64, "view_px": 96, "negative_px": 96, "cell_px": 32,
                         "anchors": 128, "negatives": 128, "pairs_per_step": 1},
-        # 256 tiles take 10-13 % of a round on a CPU (bench/RESULTS.md, section 8)
-        "pseudo": {"tile_px": 96, "context_px": 128, "max_tiles": 256},
+        # 512 tiles, half of them kept, take 14 % of a round with their crops added on a
+        # CPU (bench/RESULTS.md, section 10; 256 with a fifth kept held too little road)
+        "pseudo": {"tile_px": 96, "context_px": 128, "max_tiles": 512,
+                   "keep_fractions": [0.5, 0.6, 0.7, 0.8]},
         "crop_px": 128, "batch_size": 4, "steps_per_round": 250, "max_rounds": 2,
         "learning_rate": 2e-3, "val_tile_px": 96, "norm_sample_px": 50_000,
         "predict_tile_px": 256,

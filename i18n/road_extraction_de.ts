@@ -4,7 +4,7 @@
   <context>
     <name>RoadExtraction</name>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="265" />
+      <location filename="../plugin/dock/dock_ui.py" line="266" />
       <source> rounds</source>
       <translation> Runden</translation>
     </message>
@@ -19,14 +19,14 @@
       <translation>Erweitert</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="111" />
-      <source>Also learn from the unlabeled imagery (the unlabeled rasters and the unlabeled parts of the labeled ones): a contrastive loss and rounds of pseudo-labels. Off by default: the benchmark did not show a gain (see the README).</source>
-      <translation>Auch aus den ungelabelten Bildern lernen (den ungelabelten Rastern und den ungelabelten Teilen der gelabelten): ein kontrastiver Verlust und Runden von Pseudo-Labels. Standardmäßig aus: der Benchmark zeigte keinen Gewinn (siehe README).</translation>
+      <location filename="../plugin/algorithms/train_model.py" line="112" />
+      <source>Also learn from the unlabeled imagery (the unlabeled rasters and the unlabeled parts of the labeled ones): from round 2, pseudo-labels of its most consistent tiles. Off by default: the benchmark's gain was within its spread (see the README).</source>
+      <translation>Auch aus den ungelabelten Bildern lernen (den ungelabelten Rastern und den ungelabelten Teilen der gelabelten): ab Runde 2 Pseudo-Labels ihrer konsistentesten Kacheln. Standardmäßig aus: der Gewinn im Benchmark lag innerhalb seiner Streuung (siehe README).</translation>
     </message>
     <message>
       <location filename="../plugin/dock/dock_ui.py" line="244" />
-      <source>Also learn from the unlabeled rasters and the unlabeled parts of the training rasters (a contrastive loss and pseudo-labels). Off by default: in the project's benchmark it did not beat training on the labels alone (see the README).</source>
-      <translation>Auch aus den ungelabelten Rastern und den ungelabelten Teilen der Trainingsraster lernen (ein kontrastiver Verlust und Pseudo-Labels). Standardmäßig aus: im Benchmark des Projekts war es nicht besser als das Training allein mit den Labels (siehe README).</translation>
+      <source>Also learn from the unlabeled rasters and the unlabeled parts of the training rasters: from the second round, pseudo-labels of their most consistent tiles. Off by default: in the project's benchmark its gain was within the spread (see the README).</source>
+      <translation>Auch aus den ungelabelten Rastern und den ungelabelten Teilen der Trainingsraster lernen: ab der zweiten Runde Pseudo-Labels ihrer konsistentesten Kacheln. Standardmäßig aus: im Benchmark des Projekts lag der Gewinn innerhalb der Streuung (siehe README).</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/extract_roads.py" line="63" />
@@ -34,12 +34,12 @@
       <translation>Wendet ein Straßenmodell auf ein oder mehrere Raster an (die Kacheln eines Mosaiks oder ein VRT daraus): ein Raster der Straßenwahrscheinlichkeit auf genau dem Gitter und KBS jeder Eingabe (GeoTIFF, Byte 0-254, 255 = NoData), Straßenpolygone und Straßenmittellinien (mit length_m) für alle zusammen. Bei mehreren Rastern werden die Wahrscheinlichkeitsraster neben Straßenwahrscheinlichkeit als &lt;Name&gt;_&lt;Raster&gt;.tif geschrieben, mit einem VRT-Mosaik &lt;Name&gt;.vrt daraus, das die Ausgabe ist; sie brauchen ein KBS und eine Pixelgröße. Die Raster werden in Fenstern von Kachel Pixeln gelesen, die sich um Überlappung (ein Anteil) überlappen und überblendet werden, und blockweise vektorisiert, sodass der Speicherbedarf nicht mit den Rastern wächst; leere Flächen kosten nichts. TTA mittelt die 8 Spiegelungen/Drehungen (8-mal langsamer). Pixel mit einer Wahrscheinlichkeit über dem Straßen-Schwellenwert sind Straße; leer = der auf dem zurückgehaltenen Teil des Modells kalibrierte Schwellenwert, im Modell gespeichert. Gerät: auto, cpu, cuda oder cuda:N; leer = das Gerät der Plugin-Einstellungen. Die Raster müssen die Bänder des Modells haben. Mitgeliefertes Basismodell verwenden (statt Straßenmodell): das in resources/models/ des Plugins mitgelieferte Modell für die Bandanzahl der Raster (base_&lt;N&gt;band.pt), eine erste Schätzung, bevor ein Label gezeichnet ist.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="103" />
+      <location filename="../plugin/algorithms/train_model.py" line="104" />
       <source>Background (polygons)</source>
       <translation>Hintergrund (Polygone)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="145" />
+      <location filename="../plugin/algorithms/train_model.py" line="146" />
       <source>Best round</source>
       <translation>Beste Runde</translation>
     </message>
@@ -234,7 +234,7 @@
       <translation>Straßen extrahieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="282" />
+      <location filename="../plugin/dock/dock_ui.py" line="283" />
       <source>Extract roads…</source>
       <translation>Straßen extrahieren…</translation>
     </message>
@@ -249,7 +249,7 @@
       <translation>Filter</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="127" />
+      <location filename="../plugin/algorithms/train_model.py" line="128" />
       <source>Fine-tune the bundled base model</source>
       <translation>Mitgeliefertes Basismodell nachtrainieren</translation>
     </message>
@@ -279,7 +279,7 @@
       <translation>Geben Sie entweder ein Straßenmodell an oder „Mitgeliefertes Basismodell verwenden“, nicht beides</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="186" />
+      <location filename="../plugin/algorithms/train_model.py" line="187" />
       <source>Give either an Initial model or Fine-tune the bundled base model, not both</source>
       <translation>Geben Sie entweder ein Ausgangsmodell an oder „Mitgeliefertes Basismodell nachtrainieren“, nicht beides</translation>
     </message>
@@ -294,7 +294,7 @@
       <translation>Bereit</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="124" />
+      <location filename="../plugin/algorithms/train_model.py" line="125" />
       <source>Initial model to fine-tune</source>
       <translation>Ausgangsmodell zum Nachtrainieren</translation>
     </message>
@@ -309,7 +309,7 @@
       <translation>Engine installieren / reparieren…</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="128" />
+      <location filename="../plugin/algorithms/train_model.py" line="129" />
       <source>Instead of Initial model, start from the base model bundled with the plugin for the rasters' band count (resources/models/base_&lt;N&gt;band.pt)</source>
       <translation>Statt vom Ausgangsmodell vom mit dem Plugin mitgelieferten Basismodell für die Bandanzahl der Raster ausgehen (resources/models/base_&lt;N&gt;band.pt)</translation>
     </message>
@@ -329,7 +329,7 @@
       <translation>Gelabelte Fläche</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="100" />
+      <location filename="../plugin/algorithms/train_model.py" line="101" />
       <source>Labeled area (polygons)</source>
       <translation>Gelabelte Fläche (Polygone)</translation>
     </message>
@@ -339,7 +339,7 @@
       <translation>Gelabelte Fläche: {:.4f} km² ({} px von {}) · Straßenlänge: {:.0f} m · Straßenpolygone: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="86" />
+      <location filename="../plugin/algorithms/train_model.py" line="87" />
       <source>Labeled rasters</source>
       <translation>Gelabelte Raster</translation>
     </message>
@@ -354,12 +354,12 @@
       <translation>Labels: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="109" />
+      <location filename="../plugin/algorithms/train_model.py" line="110" />
       <source>Learn from unlabeled images (semi-supervised)</source>
       <translation>Ungelabelte Bilder nutzen (halbüberwacht)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="141" />
+      <location filename="../plugin/algorithms/train_model.py" line="142" />
       <source>Model</source>
       <translation>Modell</translation>
     </message>
@@ -409,7 +409,7 @@
       <translation>OUTPUT_PROBABILITY muss ein GeoTIFF (.tif) sein, nicht {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="283" />
+      <location filename="../plugin/dock/dock_ui.py" line="284" />
       <source>Open Extract roads with the run's best model and the raster above</source>
       <translation>Straßen extrahieren mit dem besten Modell des Laufs und dem Raster oben öffnen</translation>
     </message>
@@ -444,12 +444,12 @@
       <translation>Drücken Sie Prüfen, um die Umgebung der Engine zu testen.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="121" />
+      <location filename="../plugin/algorithms/train_model.py" line="122" />
       <source>Profile</source>
       <translation>Profil</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="151" />
+      <location filename="../plugin/algorithms/train_model.py" line="152" />
       <source>RASTERS is empty; give at least one raster</source>
       <translation>RASTERS ist leer; geben Sie mindestens ein Raster an</translation>
     </message>
@@ -479,7 +479,7 @@
       <translation>Anforderungsdatei</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="274" />
+      <location filename="../plugin/dock/dock_ui.py" line="275" />
       <source>Results</source>
       <translation>Ergebnisse</translation>
     </message>
@@ -539,7 +539,7 @@
       <translation>Straßen-Labels</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="88" />
+      <location filename="../plugin/algorithms/train_model.py" line="89" />
       <source>Road labels (lines or polygons)</source>
       <translation>Straßen-Labels (Linien oder Polygone)</translation>
     </message>
@@ -554,7 +554,7 @@
       <translation>Straßenmodell (*.pt)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="202" />
+      <location filename="../plugin/algorithms/train_model.py" line="203" />
       <source>Road model training</source>
       <translation>Training des Straßenmodells</translation>
     </message>
@@ -589,12 +589,12 @@
       <translation>Straßenbreite</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="91" />
+      <location filename="../plugin/algorithms/train_model.py" line="92" />
       <source>Road width (metres, for lines)</source>
       <translation>Straßenbreite (Meter, für Linien)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="97" />
+      <location filename="../plugin/algorithms/train_model.py" line="98" />
       <source>Road width of each line in metres; overrides Road width</source>
       <translation>Straßenbreite jeder Linie in Metern; ersetzt Straßenbreite</translation>
     </message>
@@ -634,12 +634,12 @@
       <translation>Runden</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="118" />
+      <location filename="../plugin/algorithms/train_model.py" line="119" />
       <source>Rounds (at most)</source>
       <translation>Runden (höchstens)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="266" />
+      <location filename="../plugin/dock/dock_ui.py" line="267" />
       <source>Run</source>
       <translation>Ausführen</translation>
     </message>
@@ -774,7 +774,7 @@
       <translation>Kachel (Pixel)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="261" />
+      <location filename="../plugin/dock/dock_ui.py" line="262" />
       <source>Train one round</source>
       <translation>Eine Runde trainieren</translation>
     </message>
@@ -784,12 +784,12 @@
       <translation>Straßenmodell trainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="261" />
+      <location filename="../plugin/dock/dock_ui.py" line="262" />
       <source>Train round</source>
       <translation>Runde trainieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="267" />
+      <location filename="../plugin/dock/dock_ui.py" line="268" />
       <source>Train this many rounds, one after the other</source>
       <translation>So viele Runden nacheinander trainieren</translation>
     </message>
@@ -799,19 +799,19 @@
       <translation>Trainingsraster</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="143" />
+      <location filename="../plugin/algorithms/train_model.py" line="144" />
       <source>Training report</source>
       <translation>Trainingsbericht</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="135" />
+      <location filename="../plugin/algorithms/train_model.py" line="136" />
       <source>Training settings (JSON or TOML)</source>
       <translation>Trainingseinstellungen (JSON/TOML)</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/train_model.py" line="64" />
-      <source>Trains a road segmentation model (U-Net) on a few labeled roads, in rounds.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;br&gt;&lt;b&gt;Learn from unlabeled images (semi-supervised)&lt;/b&gt;, an advanced option, also trains on the unlabeled imagery (the Unlabeled rasters and the unlabeled parts of the labeled ones): a pixel-wise contrastive loss and, from round 2, pseudo-labels. It is off by default: in the project's benchmark it did not beat training on the labels alone (see the README). &lt;b&gt;Unlabeled rasters&lt;/b&gt; are trained on only with it; without it they only count in the band statistics that normalise the images, and the log warns that they are not trained on.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model, Fine-tune the bundled base model (advanced) the plugin's base model of the rasters' band count.</source>
-      <translation>Trainiert ein Modell zur Straßensegmentierung (U-Net) mit wenigen gelabelten Straßen, in Runden.&lt;br&gt;&lt;b&gt;Raster&lt;/b&gt;: die gelabelten Bilder (gleiche Bänder). &lt;b&gt;Straßen&lt;/b&gt;: Mittellinien (gepuffert um die Straßenbreite in Metern oder um das Breitenfeld) oder Straßenpolygone. &lt;b&gt;Gelabelte Fläche&lt;/b&gt;: darin ist jedes Pixel, das keine Straße ist, Hintergrund; &lt;b&gt;Hintergrund&lt;/b&gt;-Polygone sind ebenfalls Hintergrund; alles andere ist ungelabelt. &lt;br&gt;&lt;b&gt;Ungelabelte Bilder nutzen (halbüberwacht)&lt;/b&gt;, eine erweiterte Option, trainiert auch auf den ungelabelten Bildern (den Ungelabelten Rastern und den ungelabelten Teilen der gelabelten): mit einem pixelweisen kontrastiven Verlust und ab Runde 2 mit Pseudo-Labels. Sie ist standardmäßig aus: im Benchmark des Projekts war sie nicht besser als das Training allein mit den Labels (siehe README). Auf &lt;b&gt;Ungelabelten Rastern&lt;/b&gt; wird nur mit ihr trainiert; ohne sie zählen sie nur für die Bandstatistiken, mit denen die Bilder normalisiert werden, und das Protokoll warnt, dass auf ihnen nicht trainiert wird.&lt;br&gt;Das Modell behält die beste Runde (Validierungs-IoU auf einem zurückgehaltenen Teil der gelabelten Fläche); der Bericht listet die Kennzahlen jeder Runde. Das Profil „fast“ passt zu einer CPU, „full“ zu einer GPU. Gerät: auto, cpu, cuda oder cuda:N; leer = das Gerät der Plugin-Einstellungen. Konfiguration (erweitert) ist eine JSON- oder TOML-Datei mit Trainingseinstellungen; Ausgangsmodell trainiert ein vorhandenes Modell nach, Mitgeliefertes Basismodell nachtrainieren (erweitert) das Basismodell des Plugins für die Bandanzahl der Raster.</translation>
+      <source>Trains a road segmentation model (U-Net) on a few labeled roads, in rounds.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;br&gt;&lt;b&gt;Learn from unlabeled images (semi-supervised)&lt;/b&gt;, an advanced option, also trains on the unlabeled imagery (the Unlabeled rasters and the unlabeled parts of the labeled ones): from round 2, pseudo-labels of its most consistent tiles, trained on beside the labels. It is off by default: in the project's benchmark its gain was within the spread (see the README). &lt;b&gt;Unlabeled rasters&lt;/b&gt; are trained on only with it; without it they only count in the band statistics that normalise the images, and the log warns that they are not trained on.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model, Fine-tune the bundled base model (advanced) the plugin's base model of the rasters' band count.</source>
+      <translation>Trainiert ein Modell zur Straßensegmentierung (U-Net) mit wenigen gelabelten Straßen, in Runden.&lt;br&gt;&lt;b&gt;Raster&lt;/b&gt;: die gelabelten Bilder (gleiche Bänder). &lt;b&gt;Straßen&lt;/b&gt;: Mittellinien (gepuffert um die Straßenbreite in Metern oder um das Breitenfeld) oder Straßenpolygone. &lt;b&gt;Gelabelte Fläche&lt;/b&gt;: darin ist jedes Pixel, das keine Straße ist, Hintergrund; &lt;b&gt;Hintergrund&lt;/b&gt;-Polygone sind ebenfalls Hintergrund; alles andere ist ungelabelt. &lt;br&gt;&lt;b&gt;Ungelabelte Bilder nutzen (halbüberwacht)&lt;/b&gt;, eine erweiterte Option, trainiert auch auf den ungelabelten Bildern (den Ungelabelten Rastern und den ungelabelten Teilen der gelabelten): ab Runde 2 mit Pseudo-Labels ihrer konsistentesten Kacheln, neben den Labels. Sie ist standardmäßig aus: im Benchmark des Projekts lag ihr Gewinn innerhalb der Streuung (siehe README). Auf &lt;b&gt;Ungelabelten Rastern&lt;/b&gt; wird nur mit ihr trainiert; ohne sie zählen sie nur für die Bandstatistiken, mit denen die Bilder normalisiert werden, und das Protokoll warnt, dass auf ihnen nicht trainiert wird.&lt;br&gt;Das Modell behält die beste Runde (Validierungs-IoU auf einem zurückgehaltenen Teil der gelabelten Fläche); der Bericht listet die Kennzahlen jeder Runde. Das Profil „fast“ passt zu einer CPU, „full“ zu einer GPU. Gerät: auto, cpu, cuda oder cuda:N; leer = das Gerät der Plugin-Einstellungen. Konfiguration (erweitert) ist eine JSON- oder TOML-Datei mit Trainingseinstellungen; Ausgangsmodell trainiert ein vorhandenes Modell nach, Mitgeliefertes Basismodell nachtrainieren (erweitert) das Basismodell des Plugins für die Bandanzahl der Raster.</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/vectorize_probability.py" line="41" />
@@ -819,17 +819,17 @@
       <translation>Wandelt ein Raster der Straßenwahrscheinlichkeit (wie von Straßen extrahieren geschrieben: Byte 0-254 mit 255 als NoData, oder Float32 0-1) in Straßenpolygone (Schwellenwert, kleine Objekte und Löcher entfernt, vereinfacht) und Straßenmittellinien (Skelettgraph, kurze Ausläufer entfernt, Lücken geschlossen, vereinfacht; Felder length_m, start_degree, end_degree) um. Längen und Flächen sind in Metern. Straßen-Schwellenwert: leer = der auf dem zurückgehaltenen Teil des Modells kalibrierte Schwellenwert, im Wahrscheinlichkeitsraster vermerkt.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="106" />
+      <location filename="../plugin/algorithms/train_model.py" line="107" />
       <source>Unlabeled rasters</source>
       <translation>Ungelabelte Raster</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="256" />
+      <location filename="../plugin/dock/dock_ui.py" line="257" />
       <source>Unlabeled rasters (predicted and learned from)</source>
       <translation>Ungelabelte Raster (vorhergesagt und zum Lernen genutzt)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="257" />
+      <location filename="../plugin/dock/dock_ui.py" line="258" />
       <source>Unlabeled rasters (predicted only; to learn from them, see Advanced)</source>
       <translation>Ungelabelte Raster (nur vorhergesagt; zum Lernen aus ihnen siehe Erweitert)</translation>
     </message>
@@ -859,7 +859,7 @@
       <translation>Verwendet wird Runde {} (die beste auf dem zurückgehaltenen Teil); Runde {} schnitt schlechter ab.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="277" />
+      <location filename="../plugin/dock/dock_ui.py" line="278" />
       <source>Validation scores per round</source>
       <translation>Validierungskennzahlen je Runde</translation>
     </message>
@@ -889,7 +889,7 @@
       <translation>Wo als Nächstes labeln: keine Kachel von {} px ist zu weniger als 10 % gelabelt, es gibt also keinen Vorschlag; labeln Sie als Nächstes dort, wo die vorhergesagten Straßen falsch sind.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="94" />
+      <location filename="../plugin/algorithms/train_model.py" line="95" />
       <source>Width field (metres)</source>
       <translation>Breitenfeld (Meter)</translation>
     </message>

@@ -4,7 +4,7 @@
   <context>
     <name>RoadExtraction</name>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="265" />
+      <location filename="../plugin/dock/dock_ui.py" line="266" />
       <source> rounds</source>
       <translation> rounds</translation>
     </message>
@@ -19,14 +19,14 @@
       <translation>Advanced</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="111" />
-      <source>Also learn from the unlabeled imagery (the unlabeled rasters and the unlabeled parts of the labeled ones): a contrastive loss and rounds of pseudo-labels. Off by default: the benchmark did not show a gain (see the README).</source>
-      <translation>Also learn from the unlabeled imagery (the unlabeled rasters and the unlabeled parts of the labeled ones): a contrastive loss and rounds of pseudo-labels. Off by default: the benchmark did not show a gain (see the README).</translation>
+      <location filename="../plugin/algorithms/train_model.py" line="112" />
+      <source>Also learn from the unlabeled imagery (the unlabeled rasters and the unlabeled parts of the labeled ones): from round 2, pseudo-labels of its most consistent tiles. Off by default: the benchmark's gain was within its spread (see the README).</source>
+      <translation>Also learn from the unlabeled imagery (the unlabeled rasters and the unlabeled parts of the labeled ones): from round 2, pseudo-labels of its most consistent tiles. Off by default: the benchmark's gain was within its spread (see the README).</translation>
     </message>
     <message>
       <location filename="../plugin/dock/dock_ui.py" line="244" />
-      <source>Also learn from the unlabeled rasters and the unlabeled parts of the training rasters (a contrastive loss and pseudo-labels). Off by default: in the project's benchmark it did not beat training on the labels alone (see the README).</source>
-      <translation>Also learn from the unlabeled rasters and the unlabeled parts of the training rasters (a contrastive loss and pseudo-labels). Off by default: in the project's benchmark it did not beat training on the labels alone (see the README).</translation>
+      <source>Also learn from the unlabeled rasters and the unlabeled parts of the training rasters: from the second round, pseudo-labels of their most consistent tiles. Off by default: in the project's benchmark its gain was within the spread (see the README).</source>
+      <translation>Also learn from the unlabeled rasters and the unlabeled parts of the training rasters: from the second round, pseudo-labels of their most consistent tiles. Off by default: in the project's benchmark its gain was within the spread (see the README).</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/extract_roads.py" line="63" />
@@ -34,12 +34,12 @@
       <translation>Applies a road model to one raster or several (the tiles of a mosaic, or a VRT of them): a road probability raster on each input's exact grid and CRS (GeoTIFF, Byte 0-254, 255 = nodata), road polygons and road centerlines (with length_m) for all of them together. With several rasters, the probability rasters are written beside Road probability as &lt;name&gt;_&lt;raster&gt;.tif, with a VRT mosaic &lt;name&gt;.vrt of them, which is the output; they need one CRS and one pixel size. Rasters are read by windows of Tile pixels that overlap by Overlap (a fraction) and are blended, and vectorised by blocks, so memory does not grow with the rasters; empty areas cost nothing. TTA averages the 8 flips/rotations (8 times slower). Pixels with probability above Road threshold are road; empty = the threshold calibrated on the model's hold-out, stored in the model. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. The rasters must have the model's bands. Use the bundled base model (instead of Road model): the model shipped in the plugin's resources/models/ for the rasters' band count (base_&lt;N&gt;band.pt), a first guess before any label is drawn.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="103" />
+      <location filename="../plugin/algorithms/train_model.py" line="104" />
       <source>Background (polygons)</source>
       <translation>Background (polygons)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="145" />
+      <location filename="../plugin/algorithms/train_model.py" line="146" />
       <source>Best round</source>
       <translation>Best round</translation>
     </message>
@@ -234,7 +234,7 @@
       <translation>Extract roads</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="282" />
+      <location filename="../plugin/dock/dock_ui.py" line="283" />
       <source>Extract roads…</source>
       <translation>Extract roads…</translation>
     </message>
@@ -249,7 +249,7 @@
       <translation>Filter</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="127" />
+      <location filename="../plugin/algorithms/train_model.py" line="128" />
       <source>Fine-tune the bundled base model</source>
       <translation>Fine-tune the bundled base model</translation>
     </message>
@@ -279,7 +279,7 @@
       <translation>Give either a Road model or Use the bundled base model, not both</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="186" />
+      <location filename="../plugin/algorithms/train_model.py" line="187" />
       <source>Give either an Initial model or Fine-tune the bundled base model, not both</source>
       <translation>Give either an Initial model or Fine-tune the bundled base model, not both</translation>
     </message>
@@ -294,7 +294,7 @@
       <translation>Idle</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="124" />
+      <location filename="../plugin/algorithms/train_model.py" line="125" />
       <source>Initial model to fine-tune</source>
       <translation>Initial model to fine-tune</translation>
     </message>
@@ -309,7 +309,7 @@
       <translation>Install / repair engine…</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="128" />
+      <location filename="../plugin/algorithms/train_model.py" line="129" />
       <source>Instead of Initial model, start from the base model bundled with the plugin for the rasters' band count (resources/models/base_&lt;N&gt;band.pt)</source>
       <translation>Instead of Initial model, start from the base model bundled with the plugin for the rasters' band count (resources/models/base_&lt;N&gt;band.pt)</translation>
     </message>
@@ -329,7 +329,7 @@
       <translation>Labeled area</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="100" />
+      <location filename="../plugin/algorithms/train_model.py" line="101" />
       <source>Labeled area (polygons)</source>
       <translation>Labeled area (polygons)</translation>
     </message>
@@ -339,7 +339,7 @@
       <translation>Labeled area: {:.4f} km² ({} px of {}) · road length: {:.0f} m · road polygons: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="86" />
+      <location filename="../plugin/algorithms/train_model.py" line="87" />
       <source>Labeled rasters</source>
       <translation>Labeled rasters</translation>
     </message>
@@ -354,12 +354,12 @@
       <translation>Labels: {}</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="109" />
+      <location filename="../plugin/algorithms/train_model.py" line="110" />
       <source>Learn from unlabeled images (semi-supervised)</source>
       <translation>Learn from unlabeled images (semi-supervised)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="141" />
+      <location filename="../plugin/algorithms/train_model.py" line="142" />
       <source>Model</source>
       <translation>Model</translation>
     </message>
@@ -409,7 +409,7 @@
       <translation>OUTPUT_PROBABILITY must be a GeoTIFF (.tif), not {}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="283" />
+      <location filename="../plugin/dock/dock_ui.py" line="284" />
       <source>Open Extract roads with the run's best model and the raster above</source>
       <translation>Open Extract roads with the run's best model and the raster above</translation>
     </message>
@@ -444,12 +444,12 @@
       <translation>Press Check to test the engine's environment.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="121" />
+      <location filename="../plugin/algorithms/train_model.py" line="122" />
       <source>Profile</source>
       <translation>Profile</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="151" />
+      <location filename="../plugin/algorithms/train_model.py" line="152" />
       <source>RASTERS is empty; give at least one raster</source>
       <translation>RASTERS is empty; give at least one raster</translation>
     </message>
@@ -479,7 +479,7 @@
       <translation>Requirements file</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="274" />
+      <location filename="../plugin/dock/dock_ui.py" line="275" />
       <source>Results</source>
       <translation>Results</translation>
     </message>
@@ -539,7 +539,7 @@
       <translation>Road labels</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="88" />
+      <location filename="../plugin/algorithms/train_model.py" line="89" />
       <source>Road labels (lines or polygons)</source>
       <translation>Road labels (lines or polygons)</translation>
     </message>
@@ -554,7 +554,7 @@
       <translation>Road model (*.pt)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="202" />
+      <location filename="../plugin/algorithms/train_model.py" line="203" />
       <source>Road model training</source>
       <translation>Road model training</translation>
     </message>
@@ -589,12 +589,12 @@
       <translation>Road width</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="91" />
+      <location filename="../plugin/algorithms/train_model.py" line="92" />
       <source>Road width (metres, for lines)</source>
       <translation>Road width (metres, for lines)</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="97" />
+      <location filename="../plugin/algorithms/train_model.py" line="98" />
       <source>Road width of each line in metres; overrides Road width</source>
       <translation>Road width of each line in metres; overrides Road width</translation>
     </message>
@@ -634,12 +634,12 @@
       <translation>Rounds</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="118" />
+      <location filename="../plugin/algorithms/train_model.py" line="119" />
       <source>Rounds (at most)</source>
       <translation>Rounds (at most)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="266" />
+      <location filename="../plugin/dock/dock_ui.py" line="267" />
       <source>Run</source>
       <translation>Run</translation>
     </message>
@@ -774,7 +774,7 @@
       <translation>Tile (pixels)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="261" />
+      <location filename="../plugin/dock/dock_ui.py" line="262" />
       <source>Train one round</source>
       <translation>Train one round</translation>
     </message>
@@ -784,12 +784,12 @@
       <translation>Train road model</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="261" />
+      <location filename="../plugin/dock/dock_ui.py" line="262" />
       <source>Train round</source>
       <translation>Train round</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="267" />
+      <location filename="../plugin/dock/dock_ui.py" line="268" />
       <source>Train this many rounds, one after the other</source>
       <translation>Train this many rounds, one after the other</translation>
     </message>
@@ -799,19 +799,19 @@
       <translation>Training rasters</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="143" />
+      <location filename="../plugin/algorithms/train_model.py" line="144" />
       <source>Training report</source>
       <translation>Training report</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="135" />
+      <location filename="../plugin/algorithms/train_model.py" line="136" />
       <source>Training settings (JSON or TOML)</source>
       <translation>Training settings (JSON or TOML)</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/train_model.py" line="64" />
-      <source>Trains a road segmentation model (U-Net) on a few labeled roads, in rounds.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;br&gt;&lt;b&gt;Learn from unlabeled images (semi-supervised)&lt;/b&gt;, an advanced option, also trains on the unlabeled imagery (the Unlabeled rasters and the unlabeled parts of the labeled ones): a pixel-wise contrastive loss and, from round 2, pseudo-labels. It is off by default: in the project's benchmark it did not beat training on the labels alone (see the README). &lt;b&gt;Unlabeled rasters&lt;/b&gt; are trained on only with it; without it they only count in the band statistics that normalise the images, and the log warns that they are not trained on.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model, Fine-tune the bundled base model (advanced) the plugin's base model of the rasters' band count.</source>
-      <translation>Trains a road segmentation model (U-Net) on a few labeled roads, in rounds.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;br&gt;&lt;b&gt;Learn from unlabeled images (semi-supervised)&lt;/b&gt;, an advanced option, also trains on the unlabeled imagery (the Unlabeled rasters and the unlabeled parts of the labeled ones): a pixel-wise contrastive loss and, from round 2, pseudo-labels. It is off by default: in the project's benchmark it did not beat training on the labels alone (see the README). &lt;b&gt;Unlabeled rasters&lt;/b&gt; are trained on only with it; without it they only count in the band statistics that normalise the images, and the log warns that they are not trained on.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model, Fine-tune the bundled base model (advanced) the plugin's base model of the rasters' band count.</translation>
+      <source>Trains a road segmentation model (U-Net) on a few labeled roads, in rounds.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;br&gt;&lt;b&gt;Learn from unlabeled images (semi-supervised)&lt;/b&gt;, an advanced option, also trains on the unlabeled imagery (the Unlabeled rasters and the unlabeled parts of the labeled ones): from round 2, pseudo-labels of its most consistent tiles, trained on beside the labels. It is off by default: in the project's benchmark its gain was within the spread (see the README). &lt;b&gt;Unlabeled rasters&lt;/b&gt; are trained on only with it; without it they only count in the band statistics that normalise the images, and the log warns that they are not trained on.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model, Fine-tune the bundled base model (advanced) the plugin's base model of the rasters' band count.</source>
+      <translation>Trains a road segmentation model (U-Net) on a few labeled roads, in rounds.&lt;br&gt;&lt;b&gt;Rasters&lt;/b&gt;: the labeled images (same bands). &lt;b&gt;Roads&lt;/b&gt;: centerlines (buffered by Road width in metres, or by the Width field) or road polygons. &lt;b&gt;Labeled area&lt;/b&gt;: inside it every pixel that is not road is background; &lt;b&gt;Background&lt;/b&gt; polygons are background too; everything else is unlabeled. &lt;br&gt;&lt;b&gt;Learn from unlabeled images (semi-supervised)&lt;/b&gt;, an advanced option, also trains on the unlabeled imagery (the Unlabeled rasters and the unlabeled parts of the labeled ones): from round 2, pseudo-labels of its most consistent tiles, trained on beside the labels. It is off by default: in the project's benchmark its gain was within the spread (see the README). &lt;b&gt;Unlabeled rasters&lt;/b&gt; are trained on only with it; without it they only count in the band statistics that normalise the images, and the log warns that they are not trained on.&lt;br&gt;The model keeps the best round (validation IoU on a held-out part of the labeled area); the report lists the scores of every round. Profile 'fast' suits a CPU, 'full' a GPU. Device: auto, cpu, cuda or cuda:N; empty = the device of the plugin settings. Config (advanced) is a JSON or TOML file of training settings; Initial model fine-tunes an existing model, Fine-tune the bundled base model (advanced) the plugin's base model of the rasters' band count.</translation>
     </message>
     <message>
       <location filename="../plugin/algorithms/vectorize_probability.py" line="41" />
@@ -819,17 +819,17 @@
       <translation>Turns a road probability raster (as written by Extract roads: Byte 0-254 with 255 as nodata, or Float32 0-1) into road polygons (threshold, small objects and holes removed, simplified) and road centerlines (skeleton graph, short spurs pruned, gaps joined, simplified; fields length_m, start_degree, end_degree). Lengths and areas are in metres. Road threshold: empty = the threshold calibrated on the model's hold-out, recorded in the probability raster.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="106" />
+      <location filename="../plugin/algorithms/train_model.py" line="107" />
       <source>Unlabeled rasters</source>
       <translation>Unlabeled rasters</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="256" />
+      <location filename="../plugin/dock/dock_ui.py" line="257" />
       <source>Unlabeled rasters (predicted and learned from)</source>
       <translation>Unlabeled rasters (predicted and learned from)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="257" />
+      <location filename="../plugin/dock/dock_ui.py" line="258" />
       <source>Unlabeled rasters (predicted only; to learn from them, see Advanced)</source>
       <translation>Unlabeled rasters (predicted only; to learn from them, see Advanced)</translation>
     </message>
@@ -859,7 +859,7 @@
       <translation>Using round {} (best on the hold-out); round {} did worse.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock/dock_ui.py" line="277" />
+      <location filename="../plugin/dock/dock_ui.py" line="278" />
       <source>Validation scores per round</source>
       <translation>Validation scores per round</translation>
     </message>
@@ -889,7 +889,7 @@
       <translation>Where to label next: no tile of {} px is less than 10 % labeled, so there is nothing to suggest; label next wherever the predicted roads are wrong.</translation>
     </message>
     <message>
-      <location filename="../plugin/algorithms/train_model.py" line="94" />
+      <location filename="../plugin/algorithms/train_model.py" line="95" />
       <source>Width field (metres)</source>
       <translation>Width field (metres)</translation>
     </message>

@@ -400,8 +400,9 @@ def train(job: TrainJob, config: TrainConfig, *, device: str = "auto",
         names = ", ".join(Path(p).name for p in job.unlabeled[:3]) + \
             (f" and {len(job.unlabeled) - 3} more" if len(job.unlabeled) > 3 else "")
         reporter.warning(f"the {len(job.unlabeled)} unlabeled raster(s) are not trained on "
-                         f"({names}): the semi-supervised branches are off (turn them on "
-                         "with --semi-supervised, or contrastive.enabled and pseudo.enabled)")
+                         f"({names}): the semi-supervised branches are off (turn the "
+                         "pseudo-labels on with --semi-supervised, or pseudo.enabled or "
+                         "contrastive.enabled in a config file)")
     nets = _Nets(model, wrap_model(model, dist, dev, config=config,
                                    branch_on=setup.sites is not None), teacher, setup)
     stop_reason = "already finished" if len(state.history) >= config.max_rounds else None

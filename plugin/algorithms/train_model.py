@@ -69,9 +69,10 @@ class TrainModel(EngineAlgorithm):
             "<b>Background</b> polygons are background too; everything else is unlabeled. "
             "<br><b>Learn from unlabeled images (semi-supervised)</b>, an advanced option, "
             "also trains on the unlabeled imagery (the Unlabeled rasters and the unlabeled "
-            "parts of the labeled ones): a pixel-wise contrastive loss and, from round 2, "
-            "pseudo-labels. It is off by default: in the project's benchmark it did not beat "
-            "training on the labels alone (see the README). <b>Unlabeled rasters</b> are "
+            "parts of the labeled ones): from round 2, pseudo-labels of its most consistent "
+            "tiles, trained on beside the labels. It is off by default: in the project's "
+            "benchmark its gain was within the spread (see the README). <b>Unlabeled "
+            "rasters</b> are "
             "trained on only with it; without it they only count in the band statistics that "
             "normalise the images, and the log warns that they are not trained on."
             "<br>The model keeps the best round (validation IoU on a held-out part of the "
@@ -109,9 +110,9 @@ class TrainModel(EngineAlgorithm):
             self.SEMI_SUPERVISED, self.tr("Learn from unlabeled images (semi-supervised)"),
             defaultValue=False)
         semi.setHelp(self.tr("Also learn from the unlabeled imagery (the unlabeled rasters "
-                             "and the unlabeled parts of the labeled ones): a contrastive loss "
-                             "and rounds of pseudo-labels. Off by default: the benchmark did "
-                             "not show a gain (see the README)."))
+                             "and the unlabeled parts of the labeled ones): from round 2, "
+                             "pseudo-labels of its most consistent tiles. Off by default: the "
+                             "benchmark's gain was within its spread (see the README)."))
         semi.setFlags(semi.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
         self.addParameter(semi)
         self.addParameter(QgsProcessingParameterNumber(

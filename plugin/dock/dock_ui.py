@@ -243,8 +243,9 @@ class DockUi(QWidget):
         form.addRow(self.semi_supervised)
         form.addRow(_note(tr(
             "Also learn from the unlabeled rasters and the unlabeled parts of the training "
-            "rasters (a contrastive loss and pseudo-labels). Off by default: in the project's "
-            "benchmark it did not beat training on the labels alone (see the README).")))
+            "rasters: from the second round, pseudo-labels of their most consistent tiles. "
+            "Off by default: in the project's benchmark its gain was within the spread (see "
+            "the README).")))
         self.advanced = box
         box.setCollapsed(True)
         return box

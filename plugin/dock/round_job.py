@@ -67,7 +67,7 @@ class RoundJob:
     device: str
     init_model: str | None = None  # only for the first round of a run
     config: str | None = None  # JSON/TOML overrides (advanced; the tests' tiny config)
-    semi_supervised: bool = False  # --semi-supervised: contrastive loss and pseudo-labels
+    semi_supervised: bool = False  # --semi-supervised: pseudo-labels from round 2
     names: dict[str, str] = field(default_factory=dict)  # raster source -> layer name
     label_next_image: str | None = None  # raster of "where to label next" (default: first)
     tile_px: int = 256  # tile of the "where to label next" layer

@@ -132,7 +132,8 @@ def test_semi_supervised_is_off_by_default_and_an_advanced_option(provider):
     assert definition.flags() & definition.Flag.FlagAdvanced
     assert "README" in definition.help()
     help_text = algorithm.shortHelpString()
-    assert "trained on only with it" in help_text and "did not beat" in help_text
+    assert "trained on only with it" in help_text and "within the spread" in help_text
+    assert "pseudo-labels" in help_text and "contrastive" not in help_text
     assert "README" in help_text
 
 
