@@ -161,7 +161,8 @@ class ContrastiveConfig:
     # pseudo.background_threshold for road anchors, above pseudo.road_threshold for
     # background ones): with the rules above, on real tiles one in eight negatives of a
     # road anchor is true road and most of a background anchor's are background
-    # (bench/RESULTS.md, section 10); this pushes road from background only
+    # (bench/RESULTS.md, section 10); this pushes road from background only, by the
+    # model's own classes, and lowered IoU further there
     other_class_negatives: bool = False
     # the negative region is a constant (no gradient through it), as a MoCo key: the loss
     # is the same, the step skips the backward pass of N
@@ -239,8 +240,9 @@ class PseudoLabelConfig:
     batch_share: float = 0.5  # share of supervised crops drawn from pseudo-labeled tiles
     # "add": a step keeps its batch_size labeled crops and adds pseudo-labeled ones, about
     # batch_share x batch_size, so pseudo-labels never take the place of human labels
-    # (on real tiles at 1/8 labelled, +0.020 IoU over replacing a quarter: bench/RESULTS.md,
-    # section 10); "replace": batch_share of the batch_size crops come from them
+    # (EPFL tiles at 1/8 labelled: +0.020 IoU over replacing a quarter of them, 5/5 seeds;
+    # Massachusetts: no difference; bench/RESULTS.md, section 10); "replace":
+    # batch_share of the batch_size crops come from them
     batch_mode: str = "add"
     # > 0: score at most this many candidate tiles in a round, drawn at random from all of
     # them (a fresh draw each round), so that the cost of pseudo-labelling stays a share of
@@ -392,8 +394,8 @@ PROFILES: dict[str, dict[str, Any]] = {
         # full step takes at most 1.8 x a supervised one on a CPU (bench/RESULTS.md).
         "contrastive": {"core_px": 64, "view_px": 96, "negative_px": 96, "cell_px": 32,
                         "anchors": 128, "negatives": 128, "pairs_per_step": 1},
-        # 512 tiles, half of them kept, take 14 % of a round with their crops added on a
-        # CPU (bench/RESULTS.md, section 10; 256 with a fifth kept held too little road)
+        # 512 tiles scored (half kept in round 2) take 14-18 % of a round on a CPU, with
+        # their crops added (bench/RESULTS.md, section 10)
         "pseudo": {"tile_px": 96, "context_px": 128, "max_tiles": 512,
                    "keep_fractions": [0.5, 0.6, 0.7, 0.8]},
         "crop_px": 128, "batch_size": 4, "steps_per_round": 250, "max_rounds": 2,
