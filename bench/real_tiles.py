@@ -89,6 +89,12 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "mobilenet_v2_contrastive_other": {"model": {"arch": "mobilenet_v2"},
                                        "contrastive": {"enabled": True,
                                                        "other_class_negatives": True}},
+    # three rounds, supervised and with added pseudo-labels (round 3's from a better model)
+    "mobilenet_v2_r3": {"model": {"arch": "mobilenet_v2"}, "max_rounds": 3},
+    "mobilenet_v2_pseudo_add_r3": {"model": {"arch": "mobilenet_v2"}, "max_rounds": 3,
+                                   "pseudo": {"enabled": True, "max_tiles": 512,
+                                              "keep_fractions": [0.5, 0.6],
+                                              "batch_mode": "add"}},
     # fine-tuned from a base model (--init, bench.real_base) instead of ImageNet alone
     "mobilenet_v2_base": {"model": {"arch": "mobilenet_v2"}},
 }
