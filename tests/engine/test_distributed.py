@@ -174,6 +174,29 @@ def test_torchrun_train_on_two_cpu_ranks_learns_and_rank_0_alone_reports(torchru
 
 
 @pytest.mark.skipif(not TORCHRUN.exists(), reason="the venv has no torchrun")
+def test_torchrun_train_with_the_contrastive_term_from_round_2(tmp_path, scene_files,
+                                                               tiny_config):
+    # round 1 has no contrastive loss, yet DDP was set up for the branch: without its head
+    # taking part in round 1's steps, the ranks would wait for its gradients forever
+    config = tmp_path / "r2.json"
+    config.write_text(json.dumps(tiny_config.updated(
+        {"steps_per_round": 4, "max_rounds": 2, "patience_rounds": 2,
+         "contrastive": {"enabled": True, "start_round": 2}}).to_dict()))
+    out = tmp_path / "m.pt"
+    proc = _torchrun("train", "--image", str(scene_files["image"]), "--roads",
+                     str(scene_files["roads"]), "--aoi", str(scene_files["aoi"]), "--out",
+                     str(out), "--config", str(config), "--device", "cpu", "--progress", "json")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    events = [parse_event(line) for line in proc.stdout.splitlines() if line.strip()]
+    contrast = {stage: [e.get("loss_contrastive") for e in events
+                        if e["event"] == "progress" and e.get("stage") == stage]
+                for stage in ("round 1: training", "round 2: training")}
+    assert contrast["round 1: training"] and all(c is None
+                                                 for c in contrast["round 1: training"])
+    assert any(c is not None for c in contrast["round 2: training"])
+
+
+@pytest.mark.skipif(not TORCHRUN.exists(), reason="the venv has no torchrun")
 def test_torchrun_predict_on_two_cpu_ranks_equals_one_process(torchrun_trained, scene_files,
                                                               tmp_path):
     _, model = torchrun_trained
