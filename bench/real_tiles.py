@@ -279,9 +279,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--configs", nargs="+", default=None, choices=list(CONFIGS),
                         help="run: default scratch mobilenet_v2; report: only these, "
                         "default all")
-    parser.add_argument("--compare", nargs=2, default=["scratch", "mobilenet_v2"],
+    parser.add_argument("--compare", nargs=2, default=None,
                         metavar=("REFERENCE", "CONFIG"),
-                        help="report: the two configurations its pictures show")
+                        help="report: the two configurations its pictures show (default: "
+                        "scratch mobilenet_v2)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--source", choices=SOURCES)
     parser.add_argument("--config", choices=list(CONFIGS))
@@ -308,10 +309,10 @@ def main(argv: list[str] | None = None) -> int:
                 args.init if args.config in INIT_CONFIGS else None)
         return 0
     if args.mode == "report":
-        from .real_tiles_report import write_report
+        from .real_tiles_report import COMPARE, write_report
 
         print(write_report(args.runs, args.out, args.name, configs=args.configs,
-                           shares=args.shares, compare=tuple(args.compare)))
+                           shares=args.shares, compare=tuple(args.compare or COMPARE)))
         return 0
     args.shares = args.shares or [16, 8, 4, 1]
     args.configs = args.configs or ["scratch", "mobilenet_v2"]

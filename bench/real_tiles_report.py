@@ -14,7 +14,7 @@ from .ablation_report import paired_interval
 from .grid import write_record
 from .real_tiles import CONFIGS, run_name
 
-__all__ = ["write_report", "summary", "restore_records", "RECORDS"]
+__all__ = ["write_report", "summary", "restore_records", "RECORDS", "COMPARE"]
 
 #: Every run's record, one JSON object per line, kept with the project: the tables can be
 #: rebuilt and a grid continued on another machine without running the finished runs again
@@ -22,6 +22,8 @@ __all__ = ["write_report", "summary", "restore_records", "RECORDS"]
 RECORDS = Path(__file__).parent / "results" / "real_tiles_runs.jsonl"
 
 SHOWN = ("iou", "relaxed_f1", "apls", "precision", "recall")
+#: The two configurations the pictures show by default: the old default beside the new.
+COMPARE = ("scratch", "mobilenet_v2")
 #: (configuration, reference) pairs whose paired differences are shown when both ran.
 PAIRS = (("mobilenet_v2", "scratch"), ("mobilenet_v2_random", "mobilenet_v2"),
          ("efficientnet_lite0", "mobilenet_v2"), ("efficientnet_lite1", "mobilenet_v2"),
@@ -167,7 +169,7 @@ def _overlay(image: np.ndarray, road: np.ndarray, color: tuple[int, int, int]) -
 
 def plot_source(root: Path, runs: list[dict[str, Any]], source: str, share: int,
                 path: Path, tiles: int = 4,
-                compare: tuple[str, str] = ("scratch", "mobilenet_v2")) -> bool:
+                compare: tuple[str, str] = COMPARE) -> bool:
     """Test tiles of the median seed (of ``compare[1]``'s gain over ``compare[0]``): image,
     truth (yellow), both configurations' road maps (red) at each model's own threshold;
     False when the runs or their predictions are missing."""
@@ -226,7 +228,7 @@ def restore_records(records: Path, runs_folder: Path) -> int:
 
 def write_report(runs_folder: Path, out: Path, name: str = "real_tiles", *,
                  configs: list[str] | None = None, shares: list[int] | None = None,
-                 compare: tuple[str, str] = ("scratch", "mobilenet_v2")) -> str:
+                 compare: tuple[str, str] = COMPARE) -> str:
     """Write ``name``.md, the records of its runs (``name``_runs.jsonl) and the pictures
     (``name``_SOURCE_1ofN.png: ``compare[0]`` beside ``compare[1]``) under ``out``; return
     the markdown. ``configs`` and ``shares``, when given, keep only those runs."""

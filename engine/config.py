@@ -55,9 +55,11 @@ def _from_dict(cls: type[T], data: dict[str, Any], prefix: str = "") -> T:
     return cls(**kwargs)
 
 
-#: Every network ``model.arch`` can name; the first four have ImageNet encoders.
-ARCHS = ("mobilenet_v2", "efficientnet_lite0", "efficientnet_lite1", "efficientnet_lite2",
-         "unet", "resnet18", "resnet34")
+#: The ``model.arch`` networks with an ImageNet encoder.
+IMAGENET_ENCODER_ARCHS = ("mobilenet_v2", "efficientnet_lite0", "efficientnet_lite1",
+                          "efficientnet_lite2")
+#: Every network ``model.arch`` can name.
+ARCHS = IMAGENET_ENCODER_ARCHS + ("unet", "resnet18", "resnet34")
 
 
 @dataclass(frozen=True)
@@ -87,9 +89,10 @@ class ModelConfig:
         _check(self.arch in ARCHS, "model.arch", self.arch, f"one of {', '.join(ARCHS)}")
         _check(self.embed_from in ("decoder", "encoder"), "model.embed_from", self.embed_from,
                "one of decoder, encoder")
-        _check(self.embed_from == "decoder" or self.arch in ARCHS[:4], "model.embed_from",
-               self.embed_from, f"decoder with model.arch {self.arch!r} (encoder needs an "
-               f"ImageNet encoder: one of {', '.join(ARCHS[:4])})")
+        _check(self.embed_from == "decoder" or self.arch in IMAGENET_ENCODER_ARCHS,
+               "model.embed_from", self.embed_from,
+               f"decoder with model.arch {self.arch!r} (encoder needs an ImageNet encoder: "
+               f"one of {', '.join(IMAGENET_ENCODER_ARCHS)})")
         _check(self.base_width >= 4, "model.base_width", self.base_width, "an integer >= 4")
         _check(1 <= self.depth <= 6, "model.depth", self.depth, "an integer from 1 to 6")
         _check(self.embed_dim >= 2, "model.embed_dim", self.embed_dim, "an integer >= 2")
@@ -210,6 +213,10 @@ class ContrastiveConfig:
         _check(self.teacher_temperature > 0 and self.student_temperature > 0,
                "contrastive.teacher_temperature/student_temperature",
                (self.teacher_temperature, self.student_temperature), "both > 0")
+
+    def on_in_round(self, round_index: int) -> bool:
+        """Whether the term is on in a round (0-based): enabled, and from ``start_round``."""
+        return self.enabled and round_index + 1 >= self.start_round
 
 
 @dataclass(frozen=True)

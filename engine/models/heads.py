@@ -58,8 +58,7 @@ class RoadNet(nn.Module):
         self.road_head = nn.Conv2d(features, 1, 1)
         embedded = features
         if config.embed_from == "encoder":
-            forward_with_encoder = getattr(backbone, "forward_with_encoder", None)
-            if forward_with_encoder is None:
+            if not hasattr(backbone, "forward_with_encoder"):
                 raise BadInputError(f"model.embed_from='encoder' needs a backbone with an "
                                     f"ImageNet encoder, not {type(backbone).__name__}")
             embedded = backbone.encoder.channels[2]
@@ -93,12 +92,10 @@ class RoadNet(nn.Module):
             (B, F, H, W) or None.
         """
         self._check_input(x)
-        embedded = None
         if self.config.embed_from == "encoder" and (with_embedding or with_features):
             features, embedded = self.backbone.forward_with_encoder(x)
         else:
-            features = self.backbone(x)
-        embedded = features if embedded is None else embedded
+            features = embedded = self.backbone(x)
         logits = self.road_head(features)
         embedding = None
         if with_embedding:

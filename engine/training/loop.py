@@ -222,8 +222,7 @@ def train_round(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs:
 
 
 def _uses_contrast(config: TrainConfig, inputs: RoundInputs, round_index: int) -> bool:
-    return (config.contrastive.enabled and config.contrastive.weight > 0
-            and round_index + 1 >= config.contrastive.start_round
+    return (config.contrastive.on_in_round(round_index) and config.contrastive.weight > 0
             and inputs.sites is not None and inputs.contrastive_scale > 0)
 
 
@@ -267,11 +266,9 @@ def _steps(model: torch.nn.Module, teacher: torch.nn.Module | None, inputs: Roun
                     hog_keep = outcome.hog_keep
                 if outcome is not None and outcome.loss is not None:
                     loss = l_sup + lam * outcome.loss
-                elif dist.is_distributed:
-                    loss = l_sup + _touch(student.projection_head)
-            elif dist.is_distributed and inputs.sites is not None:
-                # the term starts in a later round (contrastive.start_round); DDP was set up
-                # for a branch that is on, so the head must still take part
+            if loss is l_sup and dist.is_distributed and inputs.sites is not None:
+                # no contrastive loss this step (none drawn, or the term starts in a later
+                # round): DDP was set up for a branch that is on, so the head takes part
                 loss = l_sup + _touch(student.projection_head)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()

@@ -302,7 +302,7 @@ def _train_one_round(r: int, nets: _Nets, data: TrainingData, config: TrainConfi
             # without a hold-out: scores on the training labels (metrics is empty)
             "training_fit": verdict.get("training_fit"),
             "contrastive_weight": config.contrastive.weight * setup.scale
-            if setup.sites is not None and r + 1 >= config.contrastive.start_round else 0.0,
+            if setup.sites is not None and config.contrastive.on_in_round(r) else 0.0,
             "pseudo_tiles": len(new_sel),
             "candidate_tiles": pseudo.candidates if pseudo is not None else 0,
             "pseudo_thresholds": pseudo.thresholds if pseudo is not None else None,
